@@ -1,0 +1,236 @@
+"""One entry point: the desktop app by default, sub-commands for headless work.
+
+Every command goes through the same services as the screens, acting as the operating-system
+user who ran it (the audit trail says so). Exit codes: 0 done, 1 a problem explained on
+stderr, 2 wrong usage, 3 refused at the cap (``record``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from practice_action import APP_NAME, __version__, paths
+from practice_action.domain.errors import PracticeActionError, StoreError, ValidationError
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_AT_CAP = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="practice-action",
+        description=f"{APP_NAME}: run the BMA GP collective action safely in your practice. "
+        "With no command, the desktop app starts.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"folder for the practice's data (or set {paths.DATA_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="database to use instead of the SQLite file in the data folder, e.g. "
+        f"postgresql://user:password@server/practice_action (or set {paths.DATABASE_URL_ENV})",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("gui", help="start the desktop app (the default)")
+    commands.add_parser("check", help="open and if needed upgrade the database, then check it")
+    commands.add_parser("demo", help="fill the data folder with a realistic demo practice")
+    export = commands.add_parser("export", help="write the practice's set-up to a JSON file")
+    export.add_argument("file", type=Path)
+    imp = commands.add_parser("import", help="load a practice's set-up from a JSON file")
+    imp.add_argument("file", type=Path)
+    audit_cmd = commands.add_parser("audit", help="work with the audit trail")
+    audit_sub = audit_cmd.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="check that no entry was changed, removed or moved")
+    backup = commands.add_parser("backup", help="back up the database (SQLite)")
+    backup.add_argument("--out", type=Path, metavar="FILE", help="where to write the backup")
+    restore = commands.add_parser("restore", help="replace the database with a backup file")
+    restore.add_argument("file", type=Path)
+    for extra in EXTRA_COMMANDS:
+        extra[0](commands)
+    return parser
+
+
+# Feature modules beside this one (cli/counter.py and the like) append (add_parser, run) pairs
+# here, so that the program keeps one entry point and one way of reporting problems.
+EXTRA_COMMANDS: list[
+    tuple[Callable[[argparse._SubParsersAction], None], Callable[[argparse.Namespace], int]]
+] = []
+
+
+def _locations(args: argparse.Namespace) -> paths.Locations:
+    return paths.resolve(args.data_dir, args.database_url)
+
+
+def _open(args: argparse.Namespace):  # -> Context
+    from practice_action.services.health import open_context
+
+    return open_context(_locations(args))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from practice_action.services.health import health
+
+    locations = _locations(args)
+    ctx = _open(args)
+    try:
+        report = health(ctx, locations)
+    finally:
+        ctx.store.dispose()
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.healthy else EXIT_PROBLEM
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from practice_action.services import demo
+
+    ctx = _open(args)
+    try:
+        summary = demo.create_demo(ctx)
+    finally:
+        ctx.store.dispose()
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from practice_action.services import transfer
+    from practice_action.services.context import system_user
+
+    ctx = _open(args)
+    try:
+        count = transfer.export_to_file(ctx, system_user(), args.file)
+    finally:
+        ctx.store.dispose()
+    print(f"Wrote the practice set-up ({count} records) to {args.file}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from practice_action.services import transfer
+    from practice_action.services.context import system_user
+
+    ctx = _open(args)
+    try:
+        report = transfer.import_from_file(ctx, system_user(), args.file)
+    finally:
+        ctx.store.dispose()
+    print(report)
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from practice_action.services import audit
+
+    ctx = _open(args)
+    try:
+        report = audit.verify(ctx)
+    finally:
+        ctx.store.dispose()
+    if report.intact:
+        print(f"Audit trail intact: {report.entries} entries, each following from the one before.")
+        return EXIT_OK
+    print(
+        f"Audit trail BROKEN at entry {report.first_broken_seq}: {report.problem}.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEM
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from practice_action.services import backups
+    from practice_action.services.context import system_user
+
+    ctx = _open(args)
+    try:
+        path = backups.backup_now(ctx, system_user(), args.out)
+    finally:
+        ctx.store.dispose()
+    print(f"Backup written to {path}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from practice_action.services import backups
+    from practice_action.services.context import system_user
+
+    result = backups.restore_file(_locations(args), system_user(), args.file)
+    print(result)
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from practice_action.ui.app import run_gui
+
+    return run_gui(_locations(args))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "check": cmd_check,
+    "demo": cmd_demo,
+    "export": cmd_export,
+    "import": cmd_import,
+    "audit": cmd_audit,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
+def _load_extra_commands() -> None:
+    """Import the feature modules that add sub-commands (each appends to EXTRA_COMMANDS)."""
+    import importlib
+
+    for module in (
+        "practice_action.cli.counter",
+        "practice_action.cli.plan",
+        "practice_action.cli.documents",
+        "practice_action.cli.report",
+    ):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extra_commands()
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    runner = COMMANDS.get(command)
+    if runner is None:
+        runner = next(run for (_, run) in EXTRA_COMMANDS if run.__name__ == f"cmd_{command}")
+    try:
+        return runner(args)
+    except ValidationError as error:
+        print("Not done: please put these right and try again:", file=sys.stderr)
+        for field, message in error.problems.items():
+            print(f"  - {field}: {message}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except StoreError as error:
+        print(f"Database problem: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except PracticeActionError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return EXIT_PROBLEM
+
+
+def gui_main() -> int:
+    return main(sys.argv[1:])
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -1,0 +1,62 @@
+"""Days in England: the practice's local day, working days and bank holidays.
+
+Timestamps are stored in UTC; every 'day' a person sees is the local day in
+Europe/London. The clock is injected so tests can move time, midnight included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_now(clock: Clock = system_clock) -> datetime:
+    return clock().astimezone(LONDON)
+
+
+def local_today(clock: Clock = system_clock) -> date:
+    return local_now(clock).date()
+
+
+def day_bounds_utc(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local day starts and the next one starts."""
+    start = datetime(day.year, day.month, day.day, tzinfo=LONDON)
+    following = day + timedelta(days=1)
+    end = datetime(following.year, following.month, following.day, tzinfo=LONDON)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@lru_cache(maxsize=32)
+def _bank_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
+def bank_holiday_name(day: date) -> str | None:
+    return _bank_holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and bank_holiday_name(day) is None
+
+
+def next_working_day(after: date) -> date:
+    day = after + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_days(start: date, days: int) -> date:
+    return start + timedelta(days=days)

@@ -1,0 +1,237 @@
+"""The audit trail: an append-only list of changes, chained by hash.
+
+Each entry carries the hash of the one before it, and the hash covers every field of the
+entry, so an entry edited, removed, inserted or moved in the database breaks the chain at
+that point. Appends lock the single ``audit_head`` row, which keeps the chain in one line
+when several desks write at once (PostgreSQL row lock; on SQLite the IMMEDIATE transaction
+already holds the write lock).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from practice_action.domain.calendar import LONDON, day_bounds_utc
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, require
+from practice_action.store.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    actor_kind: str,
+    staff_id: int | None,
+    kind: str,
+    summary: str,
+    before: str,
+    after: str,
+    prev_hash: str,
+) -> str:
+    payload = _canonical(
+        [
+            seq,
+            at.isoformat(timespec="microseconds"),
+            actor,
+            actor_kind,
+            staff_id,
+            kind,
+            summary,
+            before,
+            after,
+            prev_hash,
+        ]
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    ctx: Context,
+    actor: Actor,
+    kind: str,
+    summary: str,
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """Add an entry in the caller's transaction, so it commits or rolls back with the change."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    at = ctx.clock().astimezone(UTC)
+    fields = dict(
+        seq=head.seq + 1,
+        at=at,
+        actor=actor.label,
+        actor_kind=actor.kind,
+        staff_id=actor.staff_id,
+        kind=kind,
+        summary=summary,
+        before="" if before is None else _canonical(before),
+        after="" if after is None else _canonical(after),
+        prev_hash=head.hash,
+    )
+    entry = AuditEntry(**fields, hash=entry_hash(**fields))
+    session.add(entry)
+    head.seq = entry.seq
+    head.hash = entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    intact: bool
+    first_broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify(ctx: Context) -> ChainReport:
+    """Walk the whole chain; name the first entry that does not follow from the one before."""
+    with ctx.store.read() as session:
+        head = session.get(AuditHead, 1)
+        prev = GENESIS
+        expected_seq = 1
+        count = 0
+        for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
+            count += 1
+            if entry.seq != expected_seq:
+                return ChainReport(
+                    count,
+                    False,
+                    entry.seq,
+                    f"entry {entry.seq} stands where entry {expected_seq} should be: "
+                    "an entry was removed, inserted or moved",
+                )
+            if entry.prev_hash != prev:
+                return ChainReport(
+                    count,
+                    False,
+                    entry.seq,
+                    f"entry {entry.seq} does not follow from the entry before it",
+                )
+            recomputed = entry_hash(
+                seq=entry.seq,
+                at=entry.at,
+                actor=entry.actor,
+                actor_kind=entry.actor_kind,
+                staff_id=entry.staff_id,
+                kind=entry.kind,
+                summary=entry.summary,
+                before=entry.before,
+                after=entry.after,
+                prev_hash=entry.prev_hash,
+            )
+            if recomputed != entry.hash:
+                return ChainReport(
+                    count, False, entry.seq, f"entry {entry.seq} was changed after it was written"
+                )
+            prev = entry.hash
+            expected_seq += 1
+        head_seq = head.seq if head else 0
+        head_hash = head.hash if head else GENESIS
+        if head_seq != expected_seq - 1 or head_hash != prev:
+            return ChainReport(
+                count,
+                False,
+                expected_seq,
+                f"the trail ends at entry {expected_seq - 1} but {head_seq} were written: "
+                "entries were removed from the end",
+            )
+    return ChainReport(count, True)
+
+
+@dataclass(frozen=True)
+class AuditView:
+    seq: int
+    at: datetime
+    actor: str
+    kind: str
+    summary: str
+    before: str
+    after: str
+
+    @property
+    def local_time(self) -> datetime:
+        return self.at.astimezone(LONDON)
+
+
+def change_stamp(ctx: Context) -> int:
+    """A number that grows with every change any desk makes: cheap to poll."""
+    with ctx.store.read() as session:
+        return session.execute(select(func.coalesce(func.max(AuditHead.seq), 0))).scalar_one()
+
+
+def list_entries(
+    ctx: Context,
+    actor: Actor,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    person: str | None = None,
+    kind_prefix: str | None = None,
+    limit: int = 5000,
+) -> list[AuditView]:
+    require(actor, Permission.VIEW_AUDIT)
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+    if start is not None:
+        query = query.where(AuditEntry.at >= day_bounds_utc(start)[0])
+    if end is not None:
+        query = query.where(AuditEntry.at < day_bounds_utc(end)[1])
+    if person:
+        query = query.where(AuditEntry.actor == person)
+    if kind_prefix:
+        query = query.where(AuditEntry.kind.startswith(kind_prefix))
+    with ctx.store.read() as session:
+        return [
+            AuditView(e.seq, e.at, e.actor, e.kind, e.summary, e.before, e.after)
+            for e in session.execute(query).scalars()
+        ]
+
+
+def people(ctx: Context, actor: Actor) -> list[str]:
+    require(actor, Permission.VIEW_AUDIT)
+    with ctx.store.read() as session:
+        return sorted(session.execute(select(AuditEntry.actor).distinct()).scalars())
+
+
+def to_csv(entries: list[AuditView]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["seq", "time (UK)", "who", "kind", "what", "before", "after"])
+    for e in entries:
+        writer.writerow(
+            [
+                e.seq,
+                e.local_time.strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor,
+                e.kind,
+                e.summary,
+                e.before,
+                e.after,
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""Staff accounts, PINs and signing in.
+
+A PIN is kept only as an Argon2id hash (salted and memory-hard). It is never logged, shown or
+written to the audit trail. Five wrong PINs in a row lock the account for five minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from practice_action.domain import records
+from practice_action.domain.enums import StaffRole
+from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.records import StaffMember
+from practice_action.services import audit, convert
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, require
+from practice_action.store.models import StaffRow
+
+MAX_FAILED = 5
+LOCKOUT = timedelta(minutes=5)
+
+# OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane (about 20 ms here).
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+class SignInRefused(PracticeActionError):
+    """Wrong PIN, locked account or retired account; the message says which and what to do."""
+
+
+def hash_pin(pin: str) -> str:
+    return _HASHER.hash(records.check_pin(pin))
+
+
+def _pin_matches(pin_hash: str, pin: str) -> bool:
+    try:
+        return _HASHER.verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _checked_pin(pin: str) -> str:
+    try:
+        return records.check_pin(pin)
+    except ValueError as error:
+        raise ValidationError({"pin": str(error)}) from None
+
+
+def add_staff_row(session: Session, member: StaffMember, pin: str) -> StaffRow:
+    """Used by the services below and by the first-run set-up (which has no actor yet)."""
+    clean = records.validate_staff(member)
+    row = StaffRow(
+        name=clean.name,
+        role=clean.role.value,
+        pin_hash=_HASHER.hash(_checked_pin(pin)),
+        active=True,
+        failed_attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_staff(ctx: Context, *, include_retired: bool = False) -> list[StaffMember]:
+    """Names for the sign-in screen; no PIN data leaves this module."""
+    query = select(StaffRow).order_by(StaffRow.name)
+    if not include_retired:
+        query = query.where(StaffRow.active.is_(True))
+    with ctx.store.read() as session:
+        return [convert.staff_from_row(row) for row in session.execute(query).scalars()]
+
+
+def add_staff(ctx: Context, actor: Actor, member: StaffMember, pin: str) -> StaffMember:
+    require(actor, Permission.MANAGE_STAFF)
+    p_errors: dict[str, str] = {}
+    try:
+        records.validate_staff(member)
+    except ValidationError as error:
+        p_errors.update(error.problems)
+    try:
+        records.check_pin(pin)
+    except ValueError as error:
+        p_errors["pin"] = str(error)
+    if p_errors:
+        raise ValidationError(p_errors)
+    with ctx.store.write() as session:
+        row = add_staff_row(session, member, pin)
+        saved = convert.staff_from_row(row)
+        audit.append(
+            session,
+            ctx,
+            actor,
+            "staff.add",
+            f"Added staff account {saved.name} ({saved.role.label})",
+            after=convert.plain(saved),
+        )
+        return saved
+
+
+def update_staff(ctx: Context, actor: Actor, member: StaffMember) -> StaffMember:
+    require(actor, Permission.MANAGE_STAFF)
+    clean = records.validate_staff(member)
+    with ctx.store.write() as session:
+        row = session.get(StaffRow, clean.id)
+        if row is None:
+            raise NotFound(f"No staff account with id {clean.id}.")
+        before = convert.staff_from_row(row)
+        if before.role is StaffRole.PRACTICE_MANAGER and (
+            clean.role is not StaffRole.PRACTICE_MANAGER or not clean.active
+        ):
+            _keep_a_manager(session, row.id)
+        row.name, row.role, row.active = clean.name, clean.role.value, clean.active
+        session.flush()
+        saved = convert.staff_from_row(row)
+        if saved != before:
+            audit.append(
+                session,
+                ctx,
+                actor,
+                "staff.edit",
+                f"Changed staff account {saved.name}",
+                before=convert.plain(before),
+                after=convert.plain(saved),
+            )
+        return saved
+
+
+def _keep_a_manager(session: Session, leaving_id: int) -> None:
+    others = session.execute(
+        select(StaffRow.id).where(
+            StaffRow.role.in_([StaffRole.PRACTICE_MANAGER.value, StaffRole.PARTNER.value]),
+            StaffRow.active.is_(True),
+            StaffRow.id != leaving_id,
+        )
+    ).first()
+    if others is None:
+        raise ValidationError(
+            {
+                "role": "This is the last active manager or partner: add another before changing it, "
+                "or nobody could change the set-up."
+            }
+        )
+
+
+def set_pin(ctx: Context, actor: Actor, staff_id: int, new_pin: str) -> None:
+    """A person may change their own PIN; a manager may reset anyone's."""
+    if actor.staff_id != staff_id:
+        require(actor, Permission.MANAGE_STAFF)
+    pin = _checked_pin(new_pin)
+    with ctx.store.write() as session:
+        row = session.get(StaffRow, staff_id)
+        if row is None:
+            raise NotFound(f"No staff account with id {staff_id}.")
+        row.pin_hash = _HASHER.hash(pin)
+        row.failed_attempts = 0
+        row.locked_until = None
+        audit.append(session, ctx, actor, "staff.pin", f"PIN changed for {row.name}")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    actor: Actor
+    member: StaffMember
+
+
+def sign_in(ctx: Context, staff_id: int, pin: str) -> SignedIn:
+    """Check a PIN. Every attempt, right or wrong, is written to the audit trail."""
+    now = ctx.clock()
+    with ctx.store.write() as session:
+        row = session.get(StaffRow, staff_id)
+        if row is None or not row.active:
+            raise SignInRefused("That account is not active. Ask a practice manager.")
+        who = Actor(row.name, StaffRole(row.role), row.id)
+        if row.locked_until is not None and row.locked_until > now:
+            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            audit.append(
+                session, ctx, who, "signin.locked", f"Sign-in refused: {row.name} is locked"
+            )
+            message = (
+                f"{row.name} is locked after {MAX_FAILED} wrong PINs. Try again in about "
+                f"{minutes} minute{'s' if minutes != 1 else ''}, or ask a manager to reset the PIN."
+            )
+        elif _pin_matches(row.pin_hash, pin):
+            row.failed_attempts = 0
+            row.locked_until = None
+            if _HASHER.check_needs_rehash(row.pin_hash):
+                row.pin_hash = _HASHER.hash(pin)
+            audit.append(session, ctx, who, "signin.ok", f"{row.name} signed in")
+            return SignedIn(who, convert.staff_from_row(row))
+        else:
+            message = _record_failure(session, ctx, who, row, now)
+    raise SignInRefused(message)
+
+
+def _record_failure(
+    session: Session, ctx: Context, who: Actor, row: StaffRow, now: datetime
+) -> str:
+    row.failed_attempts += 1
+    left = MAX_FAILED - row.failed_attempts
+    if left <= 0:
+        row.locked_until = now + LOCKOUT
+        row.failed_attempts = 0
+        audit.append(
+            session,
+            ctx,
+            who,
+            "signin.lockout",
+            f"{row.name} locked for {int(LOCKOUT.total_seconds() // 60)} minutes after "
+            f"{MAX_FAILED} wrong PINs",
+        )
+        return (
+            f"Wrong PIN. {row.name} is now locked for 5 minutes after {MAX_FAILED} wrong "
+            "PINs in a row. A practice manager can reset the PIN."
+        )
+    audit.append(session, ctx, who, "signin.failed", f"Wrong PIN for {row.name}")
+    return f"Wrong PIN. {left} more tr{'ies' if left != 1 else 'y'} before the account locks."
+
+
+def sign_out(ctx: Context, actor: Actor, reason: str = "signed out") -> None:
+    with ctx.store.write() as session:
+        audit.append(session, ctx, actor, "signin.out", f"{actor.name} {reason}")

@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy models, the engine for SQLite or PostgreSQL, migrations, backups."""
