@@ -1,0 +1,1 @@
+"""Documents: data in, PDF bytes out. No database, no Qt."""

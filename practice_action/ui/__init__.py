@@ -1,0 +1,1 @@
+"""Screens: PySide6 only. Nothing outside this package imports Qt."""
