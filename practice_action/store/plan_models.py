@@ -1,0 +1,1 @@
+"""Tables of the action plan (the BMA menu decisions and their history)."""
