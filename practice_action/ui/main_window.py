@@ -1,0 +1,153 @@
+"""The main window: a sidebar of the sections the person signed in may use, and the section."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from practice_action import APP_NAME, __version__
+from practice_action.paths import Locations
+from practice_action.services import practice
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import allowed
+from practice_action.ui.sections import Section, all_sections
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    switch_user_requested = Signal()
+
+    def __init__(self, ctx: Context, locations: Locations, actor: Actor) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.locations = locations
+        self.actor = actor
+        self.setWindowTitle(APP_NAME)
+        self.resize(1200, 760)
+        self.setMinimumSize(QSize(980, 640))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMaximumWidth(220)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self._section_actions: list[QAction] = []
+        self._build_menus()
+        self.set_actor(actor)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        lock = QAction("&Lock this desk", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock_requested)
+        switch = QAction("&Switch user…", self)
+        switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        switch.triggered.connect(self.switch_user_requested)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (lock, switch):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self.go_menu = self.menuBar().addMenu("&Go")
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Practice Action", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def sections_for(self, actor: Actor) -> list[Section]:
+        return [s for s in all_sections() if allowed(actor, s.permission)]
+
+    def set_actor(self, actor: Actor) -> None:
+        """Rebuild the sections for whoever is now at the desk."""
+        self.actor = actor
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.sidebar.clear()
+        for action in self._section_actions:
+            self.go_menu.removeAction(action)
+        self._section_actions.clear()
+        for section in self.sections_for(actor):
+            widget = section.factory(self.ctx, actor, self)
+            widget.setObjectName(f"section-{section.key}")
+            self.stack.addWidget(widget)
+            item = QListWidgetItem(section.title)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(f"{section.title} ({section.shortcut})")
+            self.sidebar.addItem(item)
+            action = QAction(section.title, self)
+            action.setShortcut(QKeySequence(section.shortcut))
+            row = self.sidebar.count() - 1
+            action.triggered.connect(lambda _=False, r=row: self.sidebar.setCurrentRow(r))
+            self.go_menu.addAction(action)
+            self.addAction(action)
+            self._section_actions.append(action)
+        if self.sidebar.count():
+            self.sidebar.setCurrentRow(0)
+        try:
+            name = practice.get_profile(self.ctx).name
+        except Exception:
+            name = ""
+        self.setWindowTitle(f"{name} - {APP_NAME}" if name else APP_NAME)
+        self.who.setText(f"Signed in: {actor.label}   ")
+
+    def show_section(self, key: str) -> QWidget | None:
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.sidebar.setCurrentRow(row)
+                return self.stack.widget(row)
+        return None
+
+    def section_keys(self) -> list[str]:
+        return [
+            self.sidebar.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.sidebar.count())
+        ]
+
+    def about_text(self) -> str:
+        return (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>For GP practices in England taking part in the BMA GP Committee's collective "
+            "action: the practice's set-up, its action plan, the daily contact counter, and the "
+            "letters and notices that go with them.</p>"
+            f"<p><b>Data folder:</b> {_escape(str(self.locations.data_dir))}<br>"
+            f"<b>Database:</b> {_escape(self.locations.describe_database())}</p>"
+        )
+
+    def show_about(self) -> QWidget:
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        box.setIcon(QMessageBox.Icon.Information)
+        box.open()
+        return box
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["MainWindow", "QWidget"]
