@@ -87,3 +87,33 @@ class ContactType(LabelledEnum):
     TELEPHONE = ("telephone", "Telephone")
     VIDEO = ("video", "Video")
     ONLINE = ("online", "Online / written")
+
+
+class DivertDestination(LabelledEnum):
+    """Where reception sends a patient when the clinician (or the practice) is full."""
+
+    NHS_111 = ("nhs_111", "NHS 111")
+    PHARMACY_FIRST = ("pharmacy_first", "Pharmacy First")
+    UTC = ("urgent_treatment_centre", "Urgent treatment centre")
+    NEXT_ROUTINE = ("next_routine", "Next routine appointment")
+    OTHER = ("other", "Other")
+
+    @property
+    def service_kinds(self) -> tuple[ServiceKind, ...]:
+        """The local-service kinds that fit this destination, for the divert panel."""
+        return {
+            DivertDestination.NHS_111: (ServiceKind.NHS_111,),
+            DivertDestination.PHARMACY_FIRST: (ServiceKind.PHARMACY_FIRST,),
+            DivertDestination.UTC: (ServiceKind.UTC, ServiceKind.WALK_IN, ServiceKind.MIU),
+            DivertDestination.NEXT_ROUTINE: (),
+            DivertDestination.OTHER: (ServiceKind.CRISIS_LINE, ServiceKind.OTHER),
+        }[self]
+
+
+class CounterState(LabelledEnum):
+    """A clinician's state on the counter, always shown in words as well as colour."""
+
+    COUNTING = ("counting", "Counting (no cap in force)")
+    OPEN = ("open", "Open")
+    NEARLY_FULL = ("nearly_full", "Nearly full")
+    FULL = ("full", "Full: divert")

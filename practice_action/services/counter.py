@@ -1,0 +1,594 @@
+"""The daily contact counter: who is on duty, how many contacts each has had, and the cap.
+
+The cap is enforced here, in one write transaction per contact, with a guarded counter row:
+``UPDATE clinician_day SET counted = counted + 1 WHERE ... AND counted < cap``. Only when that
+changed a row is the contact inserted, so no interleaving of desks or processes takes a
+clinician past the cap, and nothing is counted twice. Urgent overrides are recorded apart
+and never refused. The counter stores no patient data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from practice_action.domain import validators
+from practice_action.domain.calendar import local_today
+from practice_action.domain.enums import (
+    ClinicianRole,
+    ContactType,
+    CounterState,
+    DivertDestination,
+    Weekday,
+)
+from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.plan import CapRule
+from practice_action.domain.records import Clinician, LocalService
+from practice_action.services import audit, convert
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, require
+from practice_action.store.counter_models import (
+    ClinicianDay,
+    Contact,
+    CounterSettings,
+    Diversion,
+    ExtraDuty,
+)
+from practice_action.store.models import ClinicianRow, LocalServiceRow
+
+NEARLY_FULL_LEFT = 3
+DEFAULT_UNDO_MINUTES = 10
+
+
+class AtCap(PracticeActionError):
+    """Recording refused: the clinician is at the cap. Carries what the desk should do."""
+
+    def __init__(self, count: ClinicianCount, board: Board) -> None:
+        self.count = count
+        self.board = board
+        places = ", ".join(
+            f"{s.name}{f' ({s.phone})' if s.phone else ''}" for s in board.divert_services
+        )
+        super().__init__(
+            f"{count.name} has reached the cap ({count.counted} of {count.cap} contacts today). "
+            f"Divert the patient: {places or 'NHS 111 (online or call 111)'}. "
+            "For an urgent case, record an urgent override with a reason."
+        )
+
+
+@dataclass(frozen=True)
+class ClinicianCount:
+    clinician_id: int
+    name: str
+    role: ClinicianRole
+    sessions_today: int
+    counted: int
+    cap: int | None
+    urgent: int
+    uncounted: int
+    diverted: int
+    extra_duty: bool
+    last_contact_id: int | None = None
+    last_contact_at: datetime | None = None
+    last_contact_type: ContactType | None = None
+    last_undoable_until: datetime | None = None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.cap is None else max(0, self.cap - self.counted)
+
+    @property
+    def state(self) -> CounterState:
+        if self.cap is None:
+            return CounterState.COUNTING
+        if self.counted >= self.cap:
+            return CounterState.FULL
+        if self.cap - self.counted <= NEARLY_FULL_LEFT:
+            return CounterState.NEARLY_FULL
+        return CounterState.OPEN
+
+
+@dataclass(frozen=True)
+class Board:
+    """The counter for one local day, as every desk sees it."""
+
+    day: date
+    today: date
+    rule: CapRule | None
+    clinicians: tuple[ClinicianCount, ...]
+    divert_services: tuple[LocalService, ...]
+    default_type: ContactType
+    undo_minutes: int
+    diversions_by_destination: dict[DivertDestination, int] = field(default_factory=dict)
+
+    @property
+    def read_only(self) -> bool:
+        return self.day != self.today
+
+    @property
+    def all_full(self) -> bool:
+        return bool(self.clinicians) and all(
+            c.state is CounterState.FULL for c in self.clinicians
+        )
+
+    @property
+    def reception_words(self) -> str:
+        if self.rule and self.rule.reception_words.strip():
+            return self.rule.reception_words
+        return DEFAULT_RECEPTION_WORDS
+
+    @property
+    def total_counted(self) -> int:
+        return sum(c.counted for c in self.clinicians)
+
+    @property
+    def total_urgent(self) -> int:
+        return sum(c.urgent for c in self.clinicians)
+
+    @property
+    def total_diverted(self) -> int:
+        return sum(self.diversions_by_destination.values())
+
+    def clinician(self, clinician_id: int) -> ClinicianCount:
+        for count in self.clinicians:
+            if count.clinician_id == clinician_id:
+                return count
+        raise NotFound(f"Clinician {clinician_id} is not on duty on {self.day:%d %B %Y}.")
+
+
+DEFAULT_RECEPTION_WORDS = (
+    "The doctor has reached the number of patients they can see safely today. "
+    "For urgent help today use NHS 111 online or call 111; for some conditions a pharmacy "
+    "can help through Pharmacy First. In an emergency call 999. "
+    "If you can wait, we can book the next routine appointment."
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    contact_id: int
+    clinician_id: int
+    name: str
+    counted: int
+    cap: int | None
+    urgent: bool
+    counts_against_cap: bool
+
+    @property
+    def left(self) -> int | None:
+        return None if self.cap is None else max(0, self.cap - self.counted)
+
+    def describe(self) -> str:
+        if self.urgent:
+            return f"Urgent override recorded for {self.name} ({self.counted} capped contacts today)."
+        if self.cap is None:
+            return f"Recorded for {self.name}: {self.counted} contacts today (no cap in force)."
+        if not self.counts_against_cap:
+            return f"Recorded for {self.name} (this type is not counted against the cap)."
+        return f"Recorded for {self.name}: {self.counted} of {self.cap}, {self.left} left."
+
+
+def _cap_rule(ctx: Context, day: date) -> CapRule | None:
+    from practice_action.services.plan import active_contacts_cap
+
+    return active_contacts_cap(ctx, day)
+
+
+def settings(ctx: Context) -> tuple[ContactType, int]:
+    with ctx.store.read() as session:
+        row = session.get(CounterSettings, 1)
+        if row is None:
+            return ContactType.FACE_TO_FACE, DEFAULT_UNDO_MINUTES
+        return ContactType(row.default_contact_type), row.undo_minutes
+
+
+def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_minutes: int) -> None:
+    require(actor, Permission.EDIT_SETUP)
+    minutes = validators.check_int_range(undo_minutes, "Undo period (minutes)", 1, 60)
+    with ctx.store.write() as session:
+        row = session.get(CounterSettings, 1)
+        before = None if row is None else [row.default_contact_type, row.undo_minutes]
+        if row is None:
+            row = CounterSettings(id=1)
+            session.add(row)
+        row.default_contact_type = default_type.value
+        row.undo_minutes = minutes
+        audit.append(
+            session, ctx, actor, "counter.settings", "Changed the counter settings",
+            before=before, after=[default_type.value, minutes],
+        )
+
+
+def _duty(session: Session, day: date) -> list[tuple[Clinician, int, bool]]:
+    """(clinician, sessions that day, added for the day) for everyone on duty."""
+    weekday = list(Weekday)[day.weekday()]
+    extras = {
+        row.clinician_id: row.sessions
+        for row in session.execute(select(ExtraDuty).where(ExtraDuty.day == day)).scalars()
+    }
+    duty = []
+    for row in session.execute(
+        select(ClinicianRow).where(ClinicianRow.active.is_(True)).order_by(ClinicianRow.name)
+    ).scalars():
+        clinician = convert.clinician_from_row(row)
+        usual = clinician.sessions_on(weekday)
+        if row.id in extras:
+            duty.append((clinician, max(usual, extras[row.id]), usual == 0))
+        elif usual:
+            duty.append((clinician, usual, False))
+    return duty
+
+
+def _cap_for(rule: CapRule | None, sessions: int) -> int | None:
+    if rule is None:
+        return None
+    return rule.cap_for(sessions) if rule.pro_rata else rule.cap
+
+
+def board(ctx: Context, day: date | None = None) -> Board:
+    today = local_today(ctx.clock)
+    day = day or today
+    rule = _cap_rule(ctx, day)
+    default_type, undo_minutes = settings(ctx)
+    now = ctx.clock()
+    with ctx.store.read() as session:
+        duty = _duty(session, day)
+        counters = {
+            row.clinician_id: row.counted
+            for row in session.execute(select(ClinicianDay).where(ClinicianDay.day == day)).scalars()
+        }
+        live = Contact.voided_at.is_(None)
+        tallies = {
+            cid: (urgent or 0, uncounted or 0)
+            for cid, urgent, uncounted in session.execute(
+                select(
+                    Contact.clinician_id,
+                    func.sum(case((Contact.urgent, 1), else_=0)),
+                    func.sum(case(((~Contact.urgent) & (~Contact.counted), 1), else_=0)),
+                )
+                .where(Contact.day == day, live)
+                .group_by(Contact.clinician_id)
+            )
+        }
+        last_ids = select(func.max(Contact.id)).where(Contact.day == day, live).group_by(
+            Contact.clinician_id
+        )
+        last = {
+            row.clinician_id: row
+            for row in session.execute(select(Contact).where(Contact.id.in_(last_ids))).scalars()
+        }
+        diverted_by_clinician: dict[int | None, int] = {}
+        by_destination: dict[DivertDestination, int] = {}
+        for cid, destination, n in session.execute(
+            select(Diversion.clinician_id, Diversion.destination, func.count())
+            .where(Diversion.day == day)
+            .group_by(Diversion.clinician_id, Diversion.destination)
+        ):
+            diverted_by_clinician[cid] = diverted_by_clinician.get(cid, 0) + n
+            dest = DivertDestination(destination)
+            by_destination[dest] = by_destination.get(dest, 0) + n
+        services = [
+            convert.local_service_from_row(row)
+            for row in session.execute(
+                select(LocalServiceRow).where(LocalServiceRow.active.is_(True))
+            ).scalars()
+        ]
+    if rule is not None and rule.divert_to:
+        order = {sid: i for i, sid in enumerate(rule.divert_to)}
+        chosen = [s for s in services if s.id in order]
+        services = sorted(chosen, key=lambda s: order[s.id or 0]) or services
+    counts = []
+    for clinician, sessions, extra in duty:
+        assert clinician.id is not None
+        last_row = last.get(clinician.id)
+        undo_until = None
+        if last_row is not None and day == today:
+            until = last_row.at + timedelta(minutes=undo_minutes)
+            undo_until = until if until > now else None
+        urgent, uncounted = tallies.get(clinician.id, (0, 0))
+        counts.append(
+            ClinicianCount(
+                clinician_id=clinician.id,
+                name=clinician.name,
+                role=clinician.role,
+                sessions_today=sessions,
+                counted=counters.get(clinician.id, 0),
+                cap=_cap_for(rule, sessions),
+                urgent=urgent,
+                uncounted=uncounted,
+                diverted=diverted_by_clinician.get(clinician.id, 0),
+                extra_duty=extra,
+                last_contact_id=last_row.id if last_row else None,
+                last_contact_at=last_row.at if last_row else None,
+                last_contact_type=ContactType(last_row.contact_type) if last_row else None,
+                last_undoable_until=undo_until,
+            )
+        )
+    return Board(
+        day=day,
+        today=today,
+        rule=rule,
+        clinicians=tuple(counts),
+        divert_services=tuple(services),
+        default_type=default_type,
+        undo_minutes=undo_minutes,
+        diversions_by_destination=by_destination,
+    )
+
+
+def _ensure_day_row(session: Session, clinician_id: int, day: date) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(
+        insert(ClinicianDay)
+        .values(clinician_id=clinician_id, day=day, counted=0)
+        .on_conflict_do_nothing(index_elements=["clinician_id", "day"])
+    )
+
+
+def _check_reason(reason: str, what: str) -> str:
+    text = " ".join((reason or "").split())
+    if len(text) < 3:
+        raise ValidationError(
+            {"reason": f"{what}: give a short reason (a few words, no patient details)."}
+        )
+    if len(text) > 300:
+        raise ValidationError({"reason": f"{what}: keep the reason to 300 characters."})
+    return text
+
+
+def record_contact(
+    ctx: Context,
+    actor: Actor,
+    clinician_id: int,
+    contact_type: ContactType | None = None,
+    *,
+    urgent_reason: str | None = None,
+) -> Recorded:
+    """Record one contact for today. Raises AtCap when the cap refuses it."""
+    require(actor, Permission.USE_COUNTER)
+    today = local_today(ctx.clock)
+    urgent = urgent_reason is not None
+    reason = _check_reason(urgent_reason or "", "Urgent override") if urgent else ""
+    rule = _cap_rule(ctx, today)
+    if contact_type is None:
+        contact_type = settings(ctx)[0]
+    try:
+        with ctx.store.write() as session:
+            return _record_in(
+                session, ctx, actor, clinician_id, today, rule, contact_type, urgent, reason
+            )
+    except _Refused:
+        pass
+    current = board(ctx, today)
+    raise AtCap(current.clinician(clinician_id), current)
+
+
+def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> None:
+    """Undo a contact recorded in the last few minutes: it is voided, never deleted."""
+    require(actor, Permission.USE_COUNTER)
+    why = _check_reason(reason, "Undo")
+    _, undo_minutes = settings(ctx)
+    now = ctx.clock()
+    with ctx.store.write() as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"No contact {contact_id}.")
+        if contact.voided_at is not None:
+            raise PracticeActionError("That contact was already undone.")
+        if contact.day != local_today(ctx.clock) or now - contact.at > timedelta(
+            minutes=undo_minutes
+        ):
+            raise PracticeActionError(
+                f"A contact can be undone only within {undo_minutes} minutes, on the day it "
+                "was recorded. Ask a practice manager to note the correction."
+            )
+        contact.voided_at = now.astimezone(UTC)
+        contact.voided_by = actor.label
+        contact.void_reason = why
+        if contact.counted:
+            session.execute(
+                update(ClinicianDay)
+                .where(
+                    ClinicianDay.clinician_id == contact.clinician_id,
+                    ClinicianDay.day == contact.day,
+                    ClinicianDay.counted > 0,
+                )
+                .values(counted=ClinicianDay.counted - 1)
+                .execution_options(synchronize_session=False)
+            )
+        name = session.get(ClinicianRow, contact.clinician_id)
+        audit.append(
+            session, ctx, actor, "contact.void",
+            f"Undid a contact for {name.name if name else contact.clinician_id}: {why}",
+            before={"contact": contact.id, "type": contact.contact_type,
+                    "urgent": contact.urgent},
+        )
+
+
+def record_diversion(
+    ctx: Context,
+    actor: Actor,
+    destination: DivertDestination,
+    *,
+    clinician_id: int | None = None,
+    local_service_id: int | None = None,
+    note: str = "",
+) -> int:
+    """Record that a patient was sent elsewhere (no patient details)."""
+    require(actor, Permission.USE_COUNTER)
+    try:
+        clean_note = validators.check_optional_text(note, "Note", 300)
+    except ValueError as error:
+        raise ValidationError({"note": str(error)}) from None
+    today = local_today(ctx.clock)
+    with ctx.store.write() as session:
+        service_name = ""
+        if local_service_id is not None:
+            service = session.get(LocalServiceRow, local_service_id)
+            if service is None:
+                raise NotFound(f"No local service {local_service_id}.")
+            service_name = f" ({service.name})"
+        who = ""
+        if clinician_id is not None:
+            row = session.get(ClinicianRow, clinician_id)
+            if row is None:
+                raise NotFound(f"No clinician {clinician_id}.")
+            who = f" from {row.name}"
+        diversion = Diversion(
+            day=today, at=ctx.clock().astimezone(UTC), clinician_id=clinician_id,
+            destination=destination.value, local_service_id=local_service_id,
+            note=clean_note, recorded_by=actor.label,
+        )
+        session.add(diversion)
+        session.flush()
+        audit.append(
+            session, ctx, actor, "diversion.record",
+            f"Patient diverted{who} to {destination.label}{service_name}",
+            after={"diversion": diversion.id, "destination": destination.value,
+                   "clinician": clinician_id, "service": local_service_id},
+        )
+        return diversion.id
+
+
+def add_to_today(ctx: Context, actor: Actor, clinician_id: int, sessions: int = 2) -> None:
+    """Put a clinician on today's counter outside their usual pattern (a locum, a swap)."""
+    require(actor, Permission.USE_COUNTER)
+    if sessions not in (1, 2):
+        raise ValidationError({"sessions": "Sessions today must be 1 (half day) or 2 (full day)."})
+    today = local_today(ctx.clock)
+    with ctx.store.write() as session:
+        row = session.get(ClinicianRow, clinician_id)
+        if row is None or not row.active:
+            raise NotFound("That clinician is not in the practice's active list.")
+        existing = session.execute(
+            select(ExtraDuty).where(ExtraDuty.clinician_id == clinician_id, ExtraDuty.day == today)
+        ).scalar_one_or_none()
+        if existing is not None:
+            existing.sessions = sessions
+        else:
+            session.add(ExtraDuty(clinician_id=clinician_id, day=today, sessions=sessions))
+        audit.append(
+            session, ctx, actor, "counter.duty",
+            f"{row.name} added to today's counter ({sessions} session{'s' if sessions > 1 else ''})",
+        )
+
+
+def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) -> int:
+    """A locum not yet in the register: added as a locum GP and put on today's counter."""
+    require(actor, Permission.USE_COUNTER)
+    try:
+        clean = validators.check_name(name, "Locum's name")
+    except ValueError as error:
+        raise ValidationError({"name": str(error)}) from None
+    with ctx.store.write() as session:
+        row = ClinicianRow(
+            name=clean, role=ClinicianRole.LOCUM_GP.value, sessions=[], active=True
+        )
+        session.add(row)
+        session.flush()
+        audit.append(
+            session, ctx, actor, "clinician.add", f"Added locum {clean} at the desk",
+            after=convert.plain(convert.clinician_from_row(row)),
+        )
+        new_id = row.id
+    add_to_today(ctx, actor, new_id, sessions)
+    return new_id
+
+
+def find_clinician(ctx: Context, text: str) -> Clinician:
+    """A clinician by id or by name (exact, else a unique part of the name)."""
+    with ctx.store.read() as session:
+        rows = [
+            convert.clinician_from_row(r)
+            for r in session.execute(
+                select(ClinicianRow).where(ClinicianRow.active.is_(True))
+            ).scalars()
+        ]
+    wanted = text.strip().casefold()
+    if wanted.isdigit():
+        for c in rows:
+            if c.id == int(wanted):
+                return c
+    exact = [c for c in rows if c.name.casefold() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [c for c in rows if wanted and wanted in c.name.casefold()]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(c.name for c in partial)
+        raise NotFound(f"'{text}' matches more than one clinician: {names}. Give more of the name.")
+    raise NotFound(
+        f"No active clinician called '{text}'. Clinicians: {', '.join(c.name for c in rows)}."
+    )
+
+
+class _Refused(Exception):
+    """Raised inside the transaction so that it rolls back; turned into AtCap outside it."""
+
+
+def _record_in(
+    session: Session,
+    ctx: Context,
+    actor: Actor,
+    clinician_id: int,
+    today: date,
+    rule: CapRule | None,
+    contact_type: ContactType,
+    urgent: bool,
+    reason: str,
+) -> Recorded:
+    on_duty = {c.id: (c, n) for c, n, _ in _duty(session, today)}
+    if clinician_id not in on_duty:
+        raise NotFound(
+            "That clinician is not on duty today. Add them for today on the counter first."
+        )
+    clinician, sessions = on_duty[clinician_id]
+    cap = _cap_for(rule, sessions)
+    counts = not urgent and (rule is None or contact_type in rule.counted_types)
+    _ensure_day_row(session, clinician_id, today)
+    if counts:
+        where = [ClinicianDay.clinician_id == clinician_id, ClinicianDay.day == today]
+        if cap is not None:
+            where.append(ClinicianDay.counted < cap)
+        changed = session.execute(
+            update(ClinicianDay)
+            .where(*where)
+            .values(counted=ClinicianDay.counted + 1, cap=cap)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            raise _Refused
+    counted_now = session.execute(
+        select(ClinicianDay.counted).where(
+            ClinicianDay.clinician_id == clinician_id, ClinicianDay.day == today
+        )
+    ).scalar_one()
+    contact = Contact(
+        clinician_id=clinician_id, day=today, at=ctx.clock().astimezone(UTC),
+        contact_type=contact_type.value, counted=counts, urgent=urgent,
+        urgent_reason=reason, recorded_by=actor.label,
+    )
+    session.add(contact)
+    session.flush()
+    tally = f"{counted_now} of {cap}" if cap is not None else f"{counted_now}"
+    if urgent:
+        kind, summary = "contact.urgent", (
+            f"Urgent override for {clinician.name} ({contact_type.label}): {reason}"
+        )
+    else:
+        kind, summary = "contact.record", (
+            f"Contact for {clinician.name} ({contact_type.label}): {tally}"
+        )
+    audit.append(
+        session, ctx, actor, kind, summary,
+        after={"contact": contact.id, "clinician": clinician_id,
+               "type": contact_type.value, "counted": counts},
+    )
+    return Recorded(contact.id, clinician_id, clinician.name, counted_now, cap, urgent, counts)

@@ -1,0 +1,278 @@
+"""A realistic demo practice, so that a newcomer sees every screen with something in it.
+
+Everything goes through the same services as the screens (validated and audited), acting as
+the demo's practice manager. The practice, people, addresses and phone numbers are made up:
+the phone numbers come from the ranges Ofcom keeps for drama, the web addresses use the
+reserved ``.example`` name, and the ODS code belongs to no real practice we know of.
+
+The demo is a list of steps run in order. A feature that wants demo data of its own (a plan,
+a morning of contacts) writes a function ``(ctx, manager) -> str`` in its own service module
+and adds a ``DemoStep`` to ``STEPS`` below; the string it returns is one line of the summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from practice_action.domain.enums import (
+    ClinicianRole,
+    DsaPurpose,
+    ServiceKind,
+    Session,
+    StaffRole,
+    Weekday,
+)
+from practice_action.domain.errors import ConflictError
+from practice_action.domain.records import (
+    Clinician,
+    DataSharingAgreement,
+    LocalService,
+    PostalAddress,
+    PracticeProfile,
+    StaffMember,
+    VoluntaryService,
+)
+from practice_action.services import practice, registers, staff
+from practice_action.services.context import Actor, Context
+
+PRACTICE = PracticeProfile(
+    name="Fernbrook Medical Practice",
+    ods_code="Y99042",
+    address="21 Station Road\nWigston Fold\nLeicester",
+    postcode="LE18 9ZQ",
+    phone="0116 496 0123",
+    email="reception@fernbrook-medical.example",
+    website="www.fernbrook-medical.example",
+    list_size=9850,
+    icb=PostalAddress(
+        "Soar Valley Integrated Care Board",
+        "Primary Care Contracts Team\nRiverside House, 4 Bridge Court\nLeicester",
+        "LE1 9ZY",
+    ),
+    lmc=PostalAddress(
+        "Soar Valley Local Medical Committee",
+        "Suite 3, Navigation Wharf\nLeicester",
+        "LE2 9ZB",
+    ),
+)
+
+MANAGER = StaffMember("Karen Holt", StaffRole.PRACTICE_MANAGER)
+
+# Demo only: these PINs are printed in the summary so that anyone can try every role.
+DEMO_PINS = {
+    "Karen Holt": "246802",
+    "Dr Asha Mistry": "135791",
+    "Dr Tom Whitfield": "135792",
+    "Jade Barker": "202471",
+    "Liam Foster": "202482",
+}
+
+OTHER_STAFF = (
+    StaffMember("Dr Asha Mistry", StaffRole.PARTNER),
+    StaffMember("Dr Tom Whitfield", StaffRole.PARTNER),
+    StaffMember("Jade Barker", StaffRole.RECEPTIONIST),
+    StaffMember("Liam Foster", StaffRole.RECEPTIONIST),
+)
+
+MON, TUE, WED, THU, FRI = Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI
+
+
+def _days(*days: Weekday, parts: tuple[Session, ...] = (Session.AM, Session.PM)) -> set:
+    return {(day, part) for day in days for part in parts}
+
+
+CLINICIANS = (
+    Clinician(
+        "Dr Asha Mistry", ClinicianRole.GP_PARTNER, frozenset(_days(MON, TUE, WED, THU, FRI))
+    ),
+    Clinician("Dr Tom Whitfield", ClinicianRole.GP_PARTNER, frozenset(_days(MON, TUE, THU))),
+    Clinician(
+        "Dr Grace Okafor",
+        ClinicianRole.GP_PARTNER,
+        frozenset(_days(MON, WED, THU) | _days(FRI, parts=(Session.AM,))),
+    ),
+    Clinician("Dr Hannah Lowe", ClinicianRole.SALARIED_GP, frozenset(_days(TUE, WED, THU))),
+    Clinician(
+        "Dr Imran Qureshi",
+        ClinicianRole.SALARIED_GP,
+        frozenset(_days(MON, TUE, WED, THU, FRI, parts=(Session.AM,))),
+    ),
+    Clinician("Dr Peter Hale", ClinicianRole.LOCUM_GP, frozenset(_days(FRI))),
+    Clinician("Claire Dunmore", ClinicianRole.ANP, frozenset(_days(MON, TUE, WED, THU))),
+    Clinician("Ravi Chauhan", ClinicianRole.PHARMACIST, frozenset(_days(TUE, THU))),
+)
+
+LOCAL_SERVICES = (
+    LocalService(
+        "NHS 111",
+        ServiceKind.NHS_111,
+        phone="111",
+        hours="24 hours, every day; online at 111.nhs.uk",
+    ),
+    LocalService(
+        "Wigston Fold Pharmacy (Pharmacy First)",
+        ServiceKind.PHARMACY_FIRST,
+        address="3 The Parade\nWigston Fold\nLeicester",
+        postcode="LE18 9ZR",
+        phone="0116 496 0321",
+        hours="Mon-Fri 08:30-18:30, Sat 09:00-13:00",
+    ),
+    LocalService(
+        "Soar Valley Urgent Treatment Centre",
+        ServiceKind.UTC,
+        address="General Hospital site, Gwendolen Way\nLeicester",
+        postcode="LE5 9ZT",
+        phone="0116 496 0555",
+        hours="08:00-22:00 every day, including bank holidays",
+    ),
+    LocalService(
+        "Fold Lane Minor Injuries Unit",
+        ServiceKind.MIU,
+        address="Fold Lane Health Centre, Fold Lane\nWigston Fold\nLeicester",
+        postcode="LE18 9ZW",
+        phone="0116 496 0777",
+        hours="Mon-Fri 08:00-20:00, Sat-Sun 09:00-17:00",
+    ),
+    LocalService(
+        "Soar Valley Mental Health Crisis Line",
+        ServiceKind.CRISIS_LINE,
+        phone="0808 157 0123",
+        hours="24 hours, every day (free to call)",
+    ),
+)
+
+_ICB = PRACTICE.icb
+
+VOLUNTARY_SERVICES = (
+    VoluntaryService(
+        "Phlebotomy for hospital-requested blood tests",
+        _ICB,
+        90,
+        "Bloods requested by hospital clinics and taken here at the hospital's request; "
+        "never commissioned or funded.",
+    ),
+    VoluntaryService(
+        "Post-operative wound care and suture removal",
+        PostalAddress(
+            "Soar Valley Hospitals NHS Trust",
+            "Contracts Office, Gwendolen Way\nLeicester",
+            "LE5 9ZT",
+        ),
+        60,
+        "Dressings and removal of sutures for patients discharged after surgery.",
+    ),
+    VoluntaryService(
+        "Ear irrigation",
+        _ICB,
+        30,
+        "Removed from the local community service specification in 2019; we carried on.",
+    ),
+)
+
+AGREEMENTS = (
+    DataSharingAgreement(
+        "Soar Valley Shared Care Record",
+        PostalAddress(
+            "Soar Valley Shared Care Record Partnership",
+            "Riverside House, 4 Bridge Court\nLeicester",
+            "LE1 9ZY",
+        ),
+        DsaPurpose.DIRECT_CARE,
+        date(2021, 6, 14),
+    ),
+    DataSharingAgreement(
+        "Population health management analytics",
+        PostalAddress(
+            "Soar Valley ICB Business Intelligence Unit",
+            "Riverside House, 4 Bridge Court\nLeicester",
+            "LE1 9ZY",
+        ),
+        DsaPurpose.SECONDARY,
+        date(2022, 3, 1),
+    ),
+    DataSharingAgreement(
+        "East Midlands research data extraction",
+        PostalAddress(
+            "Midlands Health Research Network",
+            "Innovation Centre, 9 University Road\nNottingham",
+            "NG7 9ZD",
+        ),
+        DsaPurpose.SECONDARY,
+        date(2020, 11, 20),
+    ),
+    DataSharingAgreement(
+        "Risk stratification and case finding",
+        PostalAddress(
+            "Soar Valley Commissioning Support Unit",
+            "Unit 7, Meridian Business Park\nLeicester",
+            "LE19 9ZN",
+        ),
+        DsaPurpose.MIXED,
+        date(2019, 9, 2),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    title: str
+    run: Callable[[Context, Actor], str]
+
+
+def _add_staff(ctx: Context, manager: Actor) -> str:
+    for member in OTHER_STAFF:
+        staff.add_staff(ctx, manager, member, DEMO_PINS[member.name])
+    return f"{len(OTHER_STAFF) + 1} staff accounts (a practice manager, partners, receptionists)"
+
+
+def _saver(
+    register: registers.Register, items: tuple, what: str
+) -> Callable[[Context, Actor], str]:
+    def run(ctx: Context, manager: Actor) -> str:
+        for item in items:
+            registers.save_record(ctx, manager, register, item)
+        return f"{len(items)} {what}"
+
+    return run
+
+
+STEPS: list[DemoStep] = [
+    DemoStep("staff", _add_staff),
+    DemoStep("clinicians", _saver(registers.CLINICIANS, CLINICIANS, "clinicians")),
+    DemoStep("local services", _saver(registers.LOCAL_SERVICES, LOCAL_SERVICES, "local services")),
+    DemoStep(
+        "voluntary services",
+        _saver(registers.VOLUNTARY_SERVICES, VOLUNTARY_SERVICES, "voluntary services"),
+    ),
+    DemoStep(
+        "data sharing agreements",
+        _saver(registers.AGREEMENTS, AGREEMENTS, "data sharing agreements"),
+    ),
+]
+
+
+def create_demo(ctx: Context) -> str:
+    """Fill an empty database with the demo practice and say what was made, PINs included."""
+    if practice.is_set_up(ctx):
+        existing = practice.get_profile(ctx)
+        raise ConflictError(
+            f"This data folder already holds a practice ({existing.name}, {existing.ods_code}), "
+            "so the demo was not created: it only fills an empty one. Choose a new folder, "
+            "e.g. practice-action --data-dir ~/practice-action-demo demo."
+        )
+    signed_in = practice.first_run_setup(ctx, PRACTICE, MANAGER.name, DEMO_PINS[MANAGER.name])
+    done = [step.run(ctx, signed_in.actor) for step in STEPS]
+    pins = "\n".join(
+        f"  {name:<18} {role:<18} PIN {DEMO_PINS[name]}"
+        for name, role in [(MANAGER.name, MANAGER.role.label)]
+        + [(m.name, m.role.label) for m in OTHER_STAFF]
+    )
+    where = f" in {ctx.data_dir}" if ctx.data_dir else ""
+    return (
+        f"Demo practice created{where}: {PRACTICE.name} ({PRACTICE.ods_code}), with "
+        + ", ".join(done)
+        + ".\nSign in with these demo PINs (demo only: never use them for a real practice):\n"
+        + pins
+    )

@@ -1,0 +1,91 @@
+"""Live updates for the counter: notice, cheaply, when any desk has changed something.
+
+Every change any desk makes appends to the audit trail, whose head row carries a growing
+sequence number. A worker thread reads that one number a few times a second (one indexed
+single-row query, no reload) and signals only when it moves; the screen then reloads its
+board. A database that stops answering never freezes the desk: the query runs off the UI
+thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from practice_action.services import audit
+from practice_action.services.context import Context
+
+POLL_MS = 400
+
+
+class _Poller(QObject):
+    changed = Signal(int)
+    failed = Signal(str)
+    tick = Signal()
+
+    def __init__(self, ctx: Context, interval_ms: int) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.interval_ms = interval_ms
+        self.last: int | None = None
+        self.timer: QTimer | None = None
+
+    @Slot()
+    def start(self) -> None:
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+        self.poll()
+
+    @Slot()
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+
+    @Slot()
+    def poll(self) -> None:
+        self.tick.emit()
+        try:
+            stamp = audit.change_stamp(self.ctx)
+        except Exception as error:  # noqa: BLE001 - reported to the screen in words
+            self.failed.emit(str(error).splitlines()[0] if str(error) else type(error).__name__)
+            return
+        if stamp != self.last:
+            self.last = stamp
+            self.changed.emit(stamp)
+
+
+class CounterFeed(QObject):
+    """Emits ``changed`` when another desk (or this one) has written to the database."""
+
+    changed = Signal(int)
+    failed = Signal(str)
+    tick = Signal()
+
+    def __init__(self, ctx: Context, interval_ms: int = POLL_MS, parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("counter-feed")
+        self._poller = _Poller(ctx, interval_ms)
+        self._poller.moveToThread(self._thread)
+        self._thread.started.connect(self._poller.start)
+        self._poller.changed.connect(self.changed)
+        self._poller.failed.connect(self.failed)
+        self._poller.tick.connect(self.tick)
+
+    def start(self) -> None:
+        if not self._thread.isRunning():
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.isRunning():
+            # stop the timer in its own thread, then end the thread's event loop
+            QMetaObject.invokeMethod(
+                self._poller, "stop", Qt.ConnectionType.BlockingQueuedConnection
+            )
+            self._thread.quit()
+            self._thread.wait(5000)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.isRunning()

@@ -1,0 +1,630 @@
+"""The daily contact counter, as reception sees it all day.
+
+One row per clinician on duty: contacts so far against the cap, what is left, and a state in
+words and colour. A key per row (1-9, 0) records a contact of the chosen type; F5-F9 choose
+the type. At the cap the divert panel says what to tell the patient, lists where to send them,
+records the diversion, and offers the urgent override. Every desk sees every other desk's
+changes within a second (CounterFeed), and the day rolls over at midnight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.enums import ContactType, CounterState, DivertDestination
+from practice_action.domain.errors import PracticeActionError
+from practice_action.services import counter, registers
+from practice_action.services.context import Actor, Context
+from practice_action.services.counter import Board, ClinicianCount
+from practice_action.services.permissions import Permission
+from practice_action.ui.counter_dialogs import AddForTodayDialog, ReasonDialog
+from practice_action.ui.counter_feed import CounterFeed
+from practice_action.ui.modal import run_modal
+from practice_action.ui.sections import Section
+
+ROW_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+TYPE_KEYS = {
+    ContactType.FACE_TO_FACE: "F5",
+    ContactType.HOME_VISIT: "F6",
+    ContactType.TELEPHONE: "F7",
+    ContactType.VIDEO: "F8",
+    ContactType.ONLINE: "F9",
+}
+STATE_STYLE = {
+    CounterState.COUNTING: ("#eceff1", "#263238"),
+    CounterState.OPEN: ("#d9f2dd", "#14532d"),
+    CounterState.NEARLY_FULL: ("#ffe9b3", "#6b4500"),
+    CounterState.FULL: ("#ffd6d6", "#7f1010"),
+}
+UNDO_REASONS = ["Recorded by mistake", "Wrong clinician", "Wrong contact type", "Counted twice"]
+URGENT_REASONS = [
+    "Deteriorating patient: duty doctor",
+    "Clinically urgent: needs to be seen today",
+    "Safeguarding concern",
+    "Palliative or end-of-life care",
+]
+
+
+@dataclass
+class _Row:
+    key: QLabel
+    name: QLabel
+    bar: QProgressBar
+    left: QLabel
+    state: QLabel
+    extra: QLabel
+    record: QPushButton
+    undo: QPushButton
+    divert: QPushButton
+
+
+class CounterScreen(QWidget):
+    """The counter for the person signed in. ``refresh()`` reloads from the database."""
+
+    board_changed = Signal()
+
+    def __init__(
+        self, ctx: Context, actor: Actor, parent: QWidget | None = None, *, live: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.today = local_today(ctx.clock)
+        self.day = self.today
+        self.board: Board | None = None
+        self.rows: dict[int, _Row] = {}
+        self.order: list[int] = []
+        self.divert_for: int | None = None
+        self.last_recorded: int | None = None  # contact id recorded at this desk
+        self.message = QLabel()
+        self._build()
+        self.refresh()
+        self.feed: CounterFeed | None = None
+        if live:
+            self.feed = CounterFeed(ctx, parent=self)
+            self.feed.changed.connect(lambda _stamp: self.refresh())
+            self.feed.failed.connect(self._feed_failed)
+            self.feed.tick.connect(self.check_day)
+            self.feed.start()
+
+    # ----- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("counter-title")
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        header.addWidget(self.title)
+        header.addStretch(1)
+        self.prev_day = QPushButton("◀ Day before")
+        self.prev_day.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
+        self.day_edit = QDateEdit()
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.day_edit.setAccessibleName("Day shown")
+        self.day_edit.dateChanged.connect(self._day_picked)
+        self.today_button = QPushButton("&Today")
+        self.today_button.clicked.connect(lambda: self.show_day(local_today(self.ctx.clock)))
+        for w in (self.prev_day, self.day_edit, self.today_button):
+            header.addWidget(w)
+        outer.addLayout(header)
+
+        self.rule_label = QLabel()
+        self.rule_label.setWordWrap(True)
+        outer.addWidget(self.rule_label)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("capacity-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #7f1010; color: white; padding: 10px; font-size: 15px; border-radius: 4px;"
+        )
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        types = QHBoxLayout()
+        types.addWidget(QLabel("Contact type:"))
+        self.type_group = QButtonGroup(self)
+        self.type_buttons: dict[ContactType, QRadioButton] = {}
+        for contact_type in ContactType:
+            button = QRadioButton(f"{contact_type.label} ({TYPE_KEYS[contact_type]})")
+            self.type_group.addButton(button)
+            self.type_buttons[contact_type] = button
+            types.addWidget(button)
+            shortcut = QShortcut(QKeySequence(TYPE_KEYS[contact_type]), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda b=button: b.setChecked(True))
+        types.addStretch(1)
+        outer.addLayout(types)
+
+        body = QHBoxLayout()
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(6)
+        headers = ["Key", "Clinician", "Contacts today", "Left", "State", "Also", "", "", ""]
+        for col, text in enumerate(headers):
+            label = QLabel(f"<b>{text}</b>")
+            self.grid.addWidget(label, 0, col)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.addWidget(self.grid_host)
+        holder_layout.addStretch(1)
+        scroll.setWidget(holder)
+        body.addWidget(scroll, 3)
+
+        self.divert_panel = self._build_divert_panel()
+        body.addWidget(self.divert_panel, 2)
+        outer.addLayout(body, 1)
+
+        footer = QHBoxLayout()
+        self.totals = QLabel()
+        footer.addWidget(self.totals)
+        footer.addStretch(1)
+        self.add_today = QPushButton("&Add clinician for today…")
+        self.add_today.clicked.connect(self.add_for_today)
+        footer.addWidget(self.add_today)
+        outer.addLayout(footer)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("counter-message")
+        outer.addWidget(self.message)
+
+        for index, key in enumerate(ROW_KEYS):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=index: self.record_row(i))
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo_last)
+        close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        close.activated.connect(self.close_divert)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _build_divert_panel(self) -> QFrame:
+        panel = QFrame()
+        panel.setObjectName("divert-panel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel.setStyleSheet("#divert-panel { border: 2px solid #7f1010; border-radius: 6px; }")
+        layout = QVBoxLayout(panel)
+        self.divert_title = QLabel()
+        self.divert_title.setStyleSheet("font-size: 17px; font-weight: 600; color: #7f1010;")
+        self.divert_title.setWordWrap(True)
+        layout.addWidget(self.divert_title)
+        say = QLabel("<b>Tell the patient:</b>")
+        layout.addWidget(say)
+        self.divert_words = QLabel()
+        self.divert_words.setWordWrap(True)
+        self.divert_words.setStyleSheet("font-size: 14px; background: #fff8e1; padding: 6px;")
+        self.divert_words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.divert_words)
+        layout.addWidget(QLabel("<b>Where to send them:</b>"))
+        self.divert_places = QLabel()
+        self.divert_places.setWordWrap(True)
+        self.divert_places.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.divert_places)
+        layout.addWidget(QLabel("<b>Record where the patient was sent:</b>"))
+        self.divert_buttons: dict[DivertDestination, QPushButton] = {}
+        mnemonic = {
+            DivertDestination.NHS_111: "NHS &111",
+            DivertDestination.PHARMACY_FIRST: "&Pharmacy First",
+            DivertDestination.UTC: "&Urgent treatment centre",
+            DivertDestination.NEXT_ROUTINE: "Next &routine appointment",
+            DivertDestination.OTHER: "O&ther",
+        }
+        grid = QGridLayout()
+        for i, destination in enumerate(DivertDestination):
+            button = QPushButton(mnemonic[destination])
+            button.setMinimumHeight(34)
+            button.clicked.connect(lambda _=False, d=destination: self.divert(d))
+            grid.addWidget(button, i // 2, i % 2)
+            self.divert_buttons[destination] = button
+        layout.addLayout(grid)
+        self.override_button = QPushButton("Urgent case: &override the cap…")
+        self.override_button.setMinimumHeight(34)
+        self.override_button.setStyleSheet("font-weight: 600;")
+        self.override_button.clicked.connect(self.urgent_override)
+        layout.addWidget(self.override_button)
+        close = QPushButton("Close (Esc)")
+        close.clicked.connect(self.close_divert)
+        layout.addWidget(close)
+        layout.addStretch(1)
+        panel.hide()
+        return panel
+
+    # ----- data -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            self.board = counter.board(self.ctx, self.day)
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        board = self.board
+        self.today = board.today
+        when = "Today" if board.day == board.today else "Past day (read only)"
+        if board.day > board.today:
+            when = "Future day (read only)"
+        self.title.setText(f"{when}: {board.day:%A %-d %B %Y}")
+        self.day_edit.blockSignals(True)
+        self.day_edit.setDate(QDate(board.day.year, board.day.month, board.day.day))
+        self.day_edit.blockSignals(False)
+        if board.rule is None:
+            self.rule_label.setText(
+                "No contacts cap is in force (the plan has not adopted one for this day): "
+                "contacts are counted, nothing is refused."
+            )
+        else:
+            extra = " Part-time clinicians have a pro-rata cap." if board.rule.pro_rata else ""
+            counted = ", ".join(
+                t.label.lower() for t in ContactType if t in board.rule.counted_types
+            )
+            self.rule_label.setText(
+                f"Cap in force: {board.rule.cap} contacts per clinician per day, counting "
+                f"{counted}.{extra}"
+            )
+        if board.all_full and not board.read_only:
+            self.banner.setText(
+                "<b>The practice is at safe capacity: every clinician on duty is full.</b><br>"
+                f"Tell patients: {_escape(board.reception_words)}"
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+        checked = self.type_group.checkedButton()
+        if checked is None:
+            self.type_buttons[board.default_type].setChecked(True)
+        self._sync_rows(board)
+        urgent = f", {board.total_urgent} urgent overrides" if board.total_urgent else ""
+        self.totals.setText(
+            f"Today so far: {board.total_counted} contacts{urgent}, "
+            f"{board.total_diverted} patients diverted."
+            if not board.read_only
+            else f"That day: {board.total_counted} contacts{urgent}, "
+            f"{board.total_diverted} patients diverted."
+        )
+        self.add_today.setEnabled(not board.read_only)
+        if self.divert_for is not None:
+            self._fill_divert(self.divert_for)
+        self.board_changed.emit()
+
+    def _sync_rows(self, board: Board) -> None:
+        ids = [c.clinician_id for c in board.clinicians]
+        if ids != self.order:
+            for row in self.rows.values():
+                for widget in row.__dict__.values():
+                    self.grid.removeWidget(widget)
+                    widget.deleteLater()
+            self.rows.clear()
+            self.order = ids
+            for index, count in enumerate(board.clinicians):
+                self.rows[count.clinician_id] = self._make_row(index, count.clinician_id)
+        for count in board.clinicians:
+            self._fill_row(self.rows[count.clinician_id], count, board)
+        if not board.clinicians:
+            self.say("Nobody is on duty on this day. Use 'Add clinician for today' for a locum.")
+
+    def _make_row(self, index: int, clinician_id: int) -> _Row:
+        r = index + 1
+        key = QLabel(ROW_KEYS[index] if index < len(ROW_KEYS) else "")
+        key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        key.setStyleSheet(
+            "border: 1px solid #888; border-radius: 3px; min-width: 22px; font-weight: 600;"
+        )
+        name = QLabel()
+        bar = QProgressBar()
+        bar.setMinimumWidth(180)
+        bar.setTextVisible(True)
+        left = QLabel()
+        state = QLabel()
+        state.setMinimumWidth(120)
+        state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        extra = QLabel()
+        record = QPushButton("Record")
+        record.setMinimumHeight(32)
+        record.clicked.connect(lambda: self.record(clinician_id))
+        undo = QPushButton("Undo last")
+        undo.clicked.connect(lambda: self.undo(clinician_id))
+        divert = QPushButton("Divert…")
+        divert.clicked.connect(lambda: self.open_divert(clinician_id))
+        widgets = [key, name, bar, left, state, extra, record, undo, divert]
+        for col, widget in enumerate(widgets):
+            self.grid.addWidget(widget, r, col)
+        name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        return _Row(key, name, bar, left, state, extra, record, undo, divert)
+
+    def _fill_row(self, row: _Row, count: ClinicianCount, board: Board) -> None:
+        locum = " · added today" if count.extra_duty else ""
+        half = " · half day" if count.sessions_today == 1 else ""
+        row.name.setText(
+            f"<b>{_escape(count.name)}</b><br><small>{count.role.label}{half}{locum}</small>"
+        )
+        if count.cap is None:
+            row.bar.setRange(0, max(25, count.counted))
+            row.bar.setValue(count.counted)
+            row.bar.setFormat(f"{count.counted} (no cap)")
+            row.left.setText("-")
+        else:
+            row.bar.setRange(0, count.cap)
+            row.bar.setValue(min(count.counted, count.cap))
+            row.bar.setFormat(f"{count.counted} of {count.cap}")
+            row.left.setText(f"{count.left} left")
+        background, foreground = STATE_STYLE[count.state]
+        row.state.setText(count.state.label)
+        row.state.setStyleSheet(
+            f"background: {background}; color: {foreground}; padding: 4px 8px; "
+            "border-radius: 3px; font-weight: 600;"
+        )
+        bits = []
+        if count.urgent:
+            bits.append(f"{count.urgent} urgent")
+        if count.uncounted:
+            bits.append(f"{count.uncounted} not counted")
+        if count.diverted:
+            bits.append(f"{count.diverted} diverted")
+        row.extra.setText(", ".join(bits))
+        editable = not board.read_only
+        row.record.setEnabled(editable)
+        row.record.setText("Full: divert" if count.state is CounterState.FULL else "Record")
+        row.undo.setEnabled(editable and count.last_undoable_until is not None)
+        row.divert.setEnabled(editable)
+
+    # ----- actions ----------------------------------------------------------------------
+    def chosen_type(self) -> ContactType:
+        for contact_type, button in self.type_buttons.items():
+            if button.isChecked():
+                return contact_type
+        return self.board.default_type if self.board else ContactType.FACE_TO_FACE
+
+    def record_row(self, index: int) -> None:
+        if index < len(self.order):
+            self.record(self.order[index])
+
+    def record(self, clinician_id: int) -> None:
+        if self.board is None or self.board.read_only:
+            self.say("Past days are read only: go to today to record.", problem=True)
+            return
+        try:
+            result = counter.record_contact(self.ctx, self.actor, clinician_id, self.chosen_type())
+        except counter.AtCap as refusal:
+            self.say(
+                f"Not recorded: {refusal.count.name} is full. Divert the patient, or "
+                "override for an urgent case.",
+                problem=True,
+            )
+            self.refresh()
+            self.open_divert(clinician_id)
+            return
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        self.last_recorded = result.contact_id
+        self.say(result.describe() + "  (Ctrl+Z to undo)")
+        self.refresh()
+
+    def undo(self, clinician_id: int) -> None:
+        if self.board is None:
+            return
+        count = self.board.clinician(clinician_id)
+        if count.last_contact_id is None or count.last_undoable_until is None:
+            self.say("There is no recent contact to undo for this clinician.", problem=True)
+            return
+        self._void(count.last_contact_id, count.name)
+
+    def undo_last(self) -> None:
+        if self.last_recorded is None:
+            self.say("Nothing recorded at this desk to undo.", problem=True)
+            return
+        self._void(self.last_recorded, "")
+
+    def _void(self, contact_id: int, name: str) -> None:
+        dialog = ReasonDialog(
+            "Undo a contact",
+            f"Undo the last contact{' for ' + name if name else ''}? It stays in the record "
+            "as undone. Why?",
+            UNDO_REASONS,
+            self,
+        )
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
+            return
+        try:
+            counter.void_contact(self.ctx, self.actor, contact_id, dialog.text())
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        if contact_id == self.last_recorded:
+            self.last_recorded = None
+        self.say("Contact undone.")
+        self.refresh()
+
+    def open_divert(self, clinician_id: int) -> None:
+        if self.board is None or self.board.read_only:
+            return
+        self.divert_for = clinician_id
+        self._fill_divert(clinician_id)
+        self.divert_panel.show()
+        self.divert_buttons[DivertDestination.NHS_111].setFocus()
+
+    def _fill_divert(self, clinician_id: int) -> None:
+        assert self.board is not None
+        try:
+            count = self.board.clinician(clinician_id)
+        except PracticeActionError:
+            self.close_divert()
+            return
+        if count.state is CounterState.FULL:
+            self.divert_title.setText(f"{count.name} is full ({count.counted} of {count.cap})")
+        else:
+            self.divert_title.setText(f"Divert a patient from {count.name}")
+        self.divert_words.setText(self.board.reception_words)
+        places = []
+        for service in self.board.divert_services:
+            details = " · ".join(_escape(x) for x in (service.phone, service.hours) if x)
+            address = (
+                f"<br><small>{_escape(service.address.replace(chr(10), ', '))}</small>"
+                if service.address
+                else ""
+            )
+            places.append(
+                f"<b>{_escape(service.name)}</b> ({service.kind.label})"
+                f"{': ' + details if details else ''}{address}"
+            )
+        self.divert_places.setText("<br>".join(places) or "NHS 111: online or call 111.")
+
+    def close_divert(self) -> None:
+        self.divert_for = None
+        self.divert_panel.hide()
+
+    def divert(self, destination: DivertDestination) -> None:
+        assert self.board is not None
+        service_id = next(
+            (s.id for s in self.board.divert_services if s.kind in destination.service_kinds),
+            None,
+        )
+        try:
+            counter.record_diversion(
+                self.ctx,
+                self.actor,
+                destination,
+                clinician_id=self.divert_for,
+                local_service_id=service_id,
+            )
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        self.say(f"Diversion recorded: {destination.label}.")
+        self.close_divert()
+        self.refresh()
+
+    def urgent_override(self) -> None:
+        if self.divert_for is None or self.board is None:
+            return
+        count = self.board.clinician(self.divert_for)
+        dialog = ReasonDialog(
+            "Urgent case: override the cap",
+            f"Record an urgent contact for {count.name} above the cap. It is counted apart "
+            "and shown on the row. Why is it urgent?",
+            URGENT_REASONS,
+            self,
+        )
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
+            return
+        try:
+            result = counter.record_contact(
+                self.ctx,
+                self.actor,
+                count.clinician_id,
+                self.chosen_type(),
+                urgent_reason=dialog.text(),
+            )
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        self.last_recorded = result.contact_id
+        self.say(result.describe())
+        self.close_divert()
+        self.refresh()
+
+    def add_for_today(self) -> None:
+        assert self.board is not None
+        on_duty = {c.clinician_id for c in self.board.clinicians}
+        off_duty = [
+            c
+            for c in registers.list_records(self.ctx, registers.CLINICIANS, include_retired=False)
+            if c.id not in on_duty
+        ]
+        dialog = AddForTodayDialog(off_duty, self)
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
+            return
+        try:
+            chosen = dialog.chosen_id()
+            if chosen is None:
+                counter.add_locum_today(
+                    self.ctx, self.actor, dialog.locum_name.text(), dialog.sessions()
+                )
+            else:
+                counter.add_to_today(self.ctx, self.actor, chosen, dialog.sessions())
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        self.say("Added to today's counter.")
+        self.refresh()
+
+    # ----- days -------------------------------------------------------------------------
+    def show_day(self, day: date) -> None:
+        self.day = day
+        self.close_divert()
+        self.refresh()
+
+    def _day_picked(self, qdate: QDate) -> None:
+        self.show_day(date(qdate.year(), qdate.month(), qdate.day()))
+
+    def check_day(self) -> None:
+        """Roll over at midnight: a desk left on today moves to the new today."""
+        today = local_today(self.ctx.clock)
+        if today != self.today:
+            was_today = self.day == self.today
+            self.today = today
+            if was_today:
+                self.show_day(today)
+            else:
+                self.refresh()
+
+    # ----- messages ---------------------------------------------------------------------
+    def say(self, text: str, *, problem: bool = False) -> None:
+        stamp = datetime.now(LONDON).strftime("%H:%M:%S")
+        prefix = "Problem: " if problem else ""
+        self.message.setText(f"{stamp}  {prefix}{text}")
+        colour = "#7f1010" if problem else "#14532d"
+        self.message.setStyleSheet(f"color: {colour}; font-size: 14px;")
+
+    def _feed_failed(self, reason: str) -> None:
+        self.say(f"Cannot reach the database ({reason}); counts may be out of date.", problem=True)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.stop()
+        super().closeEvent(event)
+
+    def stop(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sections() -> list[Section]:
+    return [
+        Section(
+            key="counter",
+            title="Counter",
+            permission=Permission.USE_COUNTER,
+            shortcut="Ctrl+1",
+            factory=lambda ctx, actor, parent: CounterScreen(ctx, actor, parent),
+            order=10,
+        )
+    ]
