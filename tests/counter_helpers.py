@@ -16,7 +16,10 @@ MORNINGS = frozenset((day, Session.AM) for day in Weekday)
 
 
 def add_clinician(
-    ctx: Context, actor: Actor, name: str, sessions: frozenset = EVERY_DAY,
+    ctx: Context,
+    actor: Actor,
+    name: str,
+    sessions: frozenset = EVERY_DAY,
     role: ClinicianRole = ClinicianRole.SALARIED_GP,
 ) -> int:
     saved = registers.save_record(ctx, actor, registers.CLINICIANS, Clinician(name, role, sessions))
@@ -36,12 +39,17 @@ def adopt_cap(
     words: str = "Please call NHS 111 or come back tomorrow.",
 ) -> None:
     details = ContactsCapDetails(
-        cap=cap, counted_types=counted, pro_rata=pro_rata, divert_to=divert_to,
+        cap=cap,
+        counted_types=counted,
+        pro_rata=pro_rata,
+        divert_to=divert_to,
         reception_words=words,
     )
     day = start or local_today(ctx.clock)
     plan.save_plan_version(
-        ctx, partner,
+        ctx,
+        partner,
         [Decision("contacts-cap", Choice.ADOPT, day, None, details, confirm_past=True)],
-        "cap for the tests", partner,
+        "cap for the tests",
+        partner,
     )

@@ -29,7 +29,9 @@ def _prepare(locations: paths.Locations, cap: int | None) -> int:
     ctx = open_context(locations)
     try:
         manager = practice.first_run_setup(ctx, valid_profile(), "Maria Okafor", MANAGER_PIN).actor
-        member = staff.add_staff(ctx, manager, StaffMember("Dr Sam Patel", StaffRole.PARTNER), PARTNER_PIN)
+        member = staff.add_staff(
+            ctx, manager, StaffMember("Dr Sam Patel", StaffRole.PARTNER), PARTNER_PIN
+        )
         partner = Actor(member.name, member.role, member.id)
         clinician = add_clinician(ctx, manager, "Dr Busy")
         if cap is not None:
@@ -47,9 +49,9 @@ def _stored(locations: paths.Locations, clinician_id: int) -> tuple[int, int, bo
                 select(ClinicianDay.counted).where(ClinicianDay.clinician_id == clinician_id)
             ).scalar_one()
             rows = session.execute(
-                select(func.count()).select_from(Contact).where(
-                    Contact.clinician_id == clinician_id, Contact.voided_at.is_(None)
-                )
+                select(func.count())
+                .select_from(Contact)
+                .where(Contact.clinician_id == clinician_id, Contact.voided_at.is_(None))
             ).scalar_one()
         return counted, rows, audit.verify(ctx).intact
     finally:
@@ -59,8 +61,11 @@ def _stored(locations: paths.Locations, clinician_id: int) -> tuple[int, int, bo
 def test_cap_holds_under_eight_processes(db_locations: paths.Locations) -> None:
     clinician = _prepare(db_locations, cap=25)
     result = race(
-        db_locations.data_dir, db_locations.database_url, clinician,
-        processes=PROCESSES, attempts=ATTEMPTS,
+        db_locations.data_dir,
+        db_locations.database_url,
+        clinician,
+        processes=PROCESSES,
+        attempts=ATTEMPTS,
     )
     assert result.errors == ()
     assert result.recorded == 25
@@ -73,8 +78,11 @@ def test_cap_holds_under_eight_processes(db_locations: paths.Locations) -> None:
 def test_without_a_cap_nothing_is_lost_or_counted_twice(db_locations: paths.Locations) -> None:
     clinician = _prepare(db_locations, cap=None)
     result = race(
-        db_locations.data_dir, db_locations.database_url, clinician,
-        processes=PROCESSES, attempts=ATTEMPTS,
+        db_locations.data_dir,
+        db_locations.database_url,
+        clinician,
+        processes=PROCESSES,
+        attempts=ATTEMPTS,
     )
     assert result.errors == ()
     assert (result.recorded, result.refused) == (PROCESSES * ATTEMPTS, 0)

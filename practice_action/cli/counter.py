@@ -40,10 +40,18 @@ def add_record(commands: argparse._SubParsersAction) -> None:
         help="record a contact for a clinician today (exit 3 when refused at the cap)",
     )
     parser.add_argument("clinician", help="the clinician's name (or part of it) or id")
-    parser.add_argument("--type", type=_type, dest="contact_type", metavar="TYPE",
-                        help="contact type: " + ", ".join(m.value for m in ContactType))
-    parser.add_argument("--urgent", metavar="REASON",
-                        help="record an urgent override with this reason (never refused)")
+    parser.add_argument(
+        "--type",
+        type=_type,
+        dest="contact_type",
+        metavar="TYPE",
+        help="contact type: " + ", ".join(m.value for m in ContactType),
+    )
+    parser.add_argument(
+        "--urgent",
+        metavar="REASON",
+        help="record an urgent override with this reason (never refused)",
+    )
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -63,8 +71,10 @@ def cmd_record(args: argparse.Namespace) -> int:
             print(refusal.board.reception_words, file=sys.stderr)
             for service in refusal.board.divert_services:
                 details = ", ".join(x for x in (service.phone, service.hours) if x)
-                print(f"  - {service.name} ({service.kind.label}){': ' + details if details else ''}",
-                      file=sys.stderr)
+                print(
+                    f"  - {service.name} ({service.kind.label}){': ' + details if details else ''}",
+                    file=sys.stderr,
+                )
             return EXIT_AT_CAP
     finally:
         ctx.store.dispose()
@@ -96,10 +106,16 @@ def cmd_counter(args: argparse.Namespace) -> int:
                 "diverted": {d.value: n for d, n in board.diversions_by_destination.items()},
                 "clinicians": [
                     {
-                        "id": c.clinician_id, "name": c.name, "role": c.role.value,
-                        "counted": c.counted, "cap": c.cap, "left": c.left,
-                        "urgent_overrides": c.urgent, "not_counted": c.uncounted,
-                        "diverted": c.diverted, "state": c.state.value,
+                        "id": c.clinician_id,
+                        "name": c.name,
+                        "role": c.role.value,
+                        "counted": c.counted,
+                        "cap": c.cap,
+                        "left": c.left,
+                        "urgent_overrides": c.urgent,
+                        "not_counted": c.uncounted,
+                        "diverted": c.diverted,
+                        "state": c.state.value,
                     }
                     for c in board.clinicians
                 ],
@@ -113,8 +129,10 @@ def cmd_counter(args: argparse.Namespace) -> int:
         cap = "-" if c.cap is None else str(c.cap)
         left = "-" if c.left is None else str(c.left)
         print(f"{c.name:<28} {c.counted:>8} {cap:>5} {left:>5} {c.urgent:>7}  {c.state.label}")
-    print(f"Total: {board.total_counted} contacts, {board.total_urgent} urgent overrides, "
-          f"{board.total_diverted} diverted.")
+    print(
+        f"Total: {board.total_counted} contacts, {board.total_urgent} urgent override{'' if board.total_urgent == 1 else 's'}, "
+        f"{board.total_diverted} diverted."
+    )
     if board.all_full:
         print("Every clinician on duty is full: the practice is at safe capacity.")
     return EXIT_OK

@@ -22,7 +22,8 @@ _GP_CODE = re.compile(r"^G[0-9]{7}$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][ABD-HJLNP-UW-Z]{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^(https?://)?([A-Za-z0-9-]+\.)+[A-Za-z]{2,}(/\S*)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 control characters (tab and newline are allowed in longer text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 MAX_NAME = 200
 MAX_TEXT = 4000
@@ -49,7 +50,9 @@ def check_optional_text(value: str | None, what: str = "Text", max_length: int =
 
 
 def check_ods_code(value: str) -> str:
-    code = (value or "").strip().upper()
+    raw = (value or "").strip()
+    # Upper-casing first would turn look-alikes such as a dotless 'ı' into a real 'I'.
+    code = raw.upper() if raw.isascii() else raw
     if not code:
         raise ValueError("ODS code is required: one letter and five digits, e.g. C82040.")
     if _GP_CODE.match(code):
@@ -69,7 +72,9 @@ def check_postcode(value: str) -> str:
     raw = (value or "").strip().upper()
     if not raw:
         raise ValueError("Postcode is required, e.g. LE1 6TP.")
-    compact = re.sub(r"\s+", "", raw)
+    compact = re.sub(r"\s+", "", value.strip())
+    # Upper-casing first would turn look-alikes such as the long 'ſ' into a real 'S'.
+    compact = compact.upper() if compact.isascii() else compact
     if compact == "GIR0AA":
         return "GIR 0AA"
     match = _POSTCODE.match(compact)

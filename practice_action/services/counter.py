@@ -25,7 +25,7 @@ from practice_action.domain.enums import (
     Weekday,
 )
 from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
-from practice_action.domain.plan import CapRule
+from practice_action.domain.plan import DEFAULT_RECEPTION_WORDS, CapRule
 from practice_action.domain.records import Clinician, LocalService
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
@@ -110,9 +110,7 @@ class Board:
 
     @property
     def all_full(self) -> bool:
-        return bool(self.clinicians) and all(
-            c.state is CounterState.FULL for c in self.clinicians
-        )
+        return bool(self.clinicians) and all(c.state is CounterState.FULL for c in self.clinicians)
 
     @property
     def reception_words(self) -> str:
@@ -139,14 +137,6 @@ class Board:
         raise NotFound(f"Clinician {clinician_id} is not on duty on {self.day:%d %B %Y}.")
 
 
-DEFAULT_RECEPTION_WORDS = (
-    "The doctor has reached the number of patients they can see safely today. "
-    "For urgent help today use NHS 111 online or call 111; for some conditions a pharmacy "
-    "can help through Pharmacy First. In an emergency call 999. "
-    "If you can wait, we can book the next routine appointment."
-)
-
-
 @dataclass(frozen=True)
 class Recorded:
     contact_id: int
@@ -163,7 +153,9 @@ class Recorded:
 
     def describe(self) -> str:
         if self.urgent:
-            return f"Urgent override recorded for {self.name} ({self.counted} capped contacts today)."
+            return (
+                f"Urgent override recorded for {self.name} ({self.counted} capped contacts today)."
+            )
         if self.cap is None:
             return f"Recorded for {self.name}: {self.counted} contacts today (no cap in force)."
         if not self.counts_against_cap:
@@ -197,8 +189,13 @@ def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_mi
         row.default_contact_type = default_type.value
         row.undo_minutes = minutes
         audit.append(
-            session, ctx, actor, "counter.settings", "Changed the counter settings",
-            before=before, after=[default_type.value, minutes],
+            session,
+            ctx,
+            actor,
+            "counter.settings",
+            "Changed the counter settings",
+            before=before,
+            after=[default_type.value, minutes],
         )
 
 
@@ -238,7 +235,9 @@ def board(ctx: Context, day: date | None = None) -> Board:
         duty = _duty(session, day)
         counters = {
             row.clinician_id: row.counted
-            for row in session.execute(select(ClinicianDay).where(ClinicianDay.day == day)).scalars()
+            for row in session.execute(
+                select(ClinicianDay).where(ClinicianDay.day == day)
+            ).scalars()
         }
         live = Contact.voided_at.is_(None)
         tallies = {
@@ -253,8 +252,10 @@ def board(ctx: Context, day: date | None = None) -> Board:
                 .group_by(Contact.clinician_id)
             )
         }
-        last_ids = select(func.max(Contact.id)).where(Contact.day == day, live).group_by(
-            Contact.clinician_id
+        last_ids = (
+            select(func.max(Contact.id))
+            .where(Contact.day == day, live)
+            .group_by(Contact.clinician_id)
         )
         last = {
             row.clinician_id: row
@@ -404,10 +405,12 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
             )
         name = session.get(ClinicianRow, contact.clinician_id)
         audit.append(
-            session, ctx, actor, "contact.void",
+            session,
+            ctx,
+            actor,
+            "contact.void",
             f"Undid a contact for {name.name if name else contact.clinician_id}: {why}",
-            before={"contact": contact.id, "type": contact.contact_type,
-                    "urgent": contact.urgent},
+            before={"contact": contact.id, "type": contact.contact_type, "urgent": contact.urgent},
         )
 
 
@@ -441,17 +444,28 @@ def record_diversion(
                 raise NotFound(f"No clinician {clinician_id}.")
             who = f" from {row.name}"
         diversion = Diversion(
-            day=today, at=ctx.clock().astimezone(UTC), clinician_id=clinician_id,
-            destination=destination.value, local_service_id=local_service_id,
-            note=clean_note, recorded_by=actor.label,
+            day=today,
+            at=ctx.clock().astimezone(UTC),
+            clinician_id=clinician_id,
+            destination=destination.value,
+            local_service_id=local_service_id,
+            note=clean_note,
+            recorded_by=actor.label,
         )
         session.add(diversion)
         session.flush()
         audit.append(
-            session, ctx, actor, "diversion.record",
+            session,
+            ctx,
+            actor,
+            "diversion.record",
             f"Patient diverted{who} to {destination.label}{service_name}",
-            after={"diversion": diversion.id, "destination": destination.value,
-                   "clinician": clinician_id, "service": local_service_id},
+            after={
+                "diversion": diversion.id,
+                "destination": destination.value,
+                "clinician": clinician_id,
+                "service": local_service_id,
+            },
         )
         return diversion.id
 
@@ -474,7 +488,10 @@ def add_to_today(ctx: Context, actor: Actor, clinician_id: int, sessions: int = 
         else:
             session.add(ExtraDuty(clinician_id=clinician_id, day=today, sessions=sessions))
         audit.append(
-            session, ctx, actor, "counter.duty",
+            session,
+            ctx,
+            actor,
+            "counter.duty",
             f"{row.name} added to today's counter ({sessions} session{'s' if sessions > 1 else ''})",
         )
 
@@ -487,13 +504,15 @@ def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) ->
     except ValueError as error:
         raise ValidationError({"name": str(error)}) from None
     with ctx.store.write() as session:
-        row = ClinicianRow(
-            name=clean, role=ClinicianRole.LOCUM_GP.value, sessions=[], active=True
-        )
+        row = ClinicianRow(name=clean, role=ClinicianRole.LOCUM_GP.value, sessions=[], active=True)
         session.add(row)
         session.flush()
         audit.append(
-            session, ctx, actor, "clinician.add", f"Added locum {clean} at the desk",
+            session,
+            ctx,
+            actor,
+            "clinician.add",
+            f"Added locum {clean} at the desk",
             after=convert.plain(convert.clinician_from_row(row)),
         )
         new_id = row.id
@@ -571,24 +590,39 @@ def _record_in(
         )
     ).scalar_one()
     contact = Contact(
-        clinician_id=clinician_id, day=today, at=ctx.clock().astimezone(UTC),
-        contact_type=contact_type.value, counted=counts, urgent=urgent,
-        urgent_reason=reason, recorded_by=actor.label,
+        clinician_id=clinician_id,
+        day=today,
+        at=ctx.clock().astimezone(UTC),
+        contact_type=contact_type.value,
+        counted=counts,
+        urgent=urgent,
+        urgent_reason=reason,
+        recorded_by=actor.label,
     )
     session.add(contact)
     session.flush()
     tally = f"{counted_now} of {cap}" if cap is not None else f"{counted_now}"
     if urgent:
-        kind, summary = "contact.urgent", (
-            f"Urgent override for {clinician.name} ({contact_type.label}): {reason}"
+        kind, summary = (
+            "contact.urgent",
+            (f"Urgent override for {clinician.name} ({contact_type.label}): {reason}"),
         )
     else:
-        kind, summary = "contact.record", (
-            f"Contact for {clinician.name} ({contact_type.label}): {tally}"
+        kind, summary = (
+            "contact.record",
+            (f"Contact for {clinician.name} ({contact_type.label}): {tally}"),
         )
     audit.append(
-        session, ctx, actor, kind, summary,
-        after={"contact": contact.id, "clinician": clinician_id,
-               "type": contact_type.value, "counted": counts},
+        session,
+        ctx,
+        actor,
+        kind,
+        summary,
+        after={
+            "contact": contact.id,
+            "clinician": clinician_id,
+            "type": contact_type.value,
+            "counted": counts,
+        },
     )
     return Recorded(contact.id, clinician_id, clinician.name, counted_now, cap, urgent, counts)

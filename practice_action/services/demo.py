@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
+from practice_action.domain.calendar import LONDON, local_today
 from practice_action.domain.enums import (
     ClinicianRole,
+    ContactType,
+    DivertDestination,
     DsaPurpose,
     ServiceKind,
     Session,
@@ -34,7 +37,7 @@ from practice_action.domain.records import (
     StaffMember,
     VoluntaryService,
 )
-from practice_action.services import practice, registers, staff
+from practice_action.services import counter, practice, registers, staff
 from practice_action.services.context import Actor, Context
 
 PRACTICE = PracticeProfile(
@@ -238,6 +241,83 @@ def _saver(
     return run
 
 
+def _plan(ctx: Context, manager: Actor) -> str:
+    from practice_action.services import plan
+
+    return plan.demo_plan(ctx, manager)
+
+
+class _SteppingClock:
+    """A clock that moves on a few minutes at each reading: a morning at the desk, replayed."""
+
+    def __init__(self, start: datetime, step: timedelta) -> None:
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> datetime:
+        self.now += self.step
+        return self.now
+
+
+# (clinician index in CLINICIANS order on duty, contacts this morning, contact types cycled)
+_MORNING = (25, 17, 12, 9, 14, 6, 11, 4)
+_TYPES = (
+    ContactType.FACE_TO_FACE,
+    ContactType.TELEPHONE,
+    ContactType.FACE_TO_FACE,
+    ContactType.TELEPHONE,
+    ContactType.ONLINE,
+    ContactType.FACE_TO_FACE,
+    ContactType.VIDEO,
+)
+
+
+def _morning(ctx: Context, manager: Actor) -> str:
+    """Today's contacts so far, one clinician already full, with the diversions that follow."""
+    desk = Actor("Jade Barker", StaffRole.RECEPTIONIST)
+    on_duty = counter.board(ctx).clinicians
+    if not on_duty:  # a weekend or bank holiday: put the first four on today's counter
+        for clinician in registers.list_records(ctx, registers.CLINICIANS)[:4]:
+            assert clinician.id is not None
+            counter.add_to_today(ctx, manager, clinician.id)
+        on_duty = counter.board(ctx).clinicians
+    total = sum(_MORNING[i % len(_MORNING)] for i in range(len(on_duty)))
+    now = ctx.clock()
+    midnight = datetime.combine(local_today(ctx.clock), time(0, 1), LONDON).astimezone(UTC)
+    start = max(now - timedelta(hours=3), midnight)
+    step = (now - start) / (total * 2 + 10)
+    morning = Context(ctx.store, _SteppingClock(start, step), ctx.data_dir, ctx.backups_dir)
+    recorded = 0
+    for i, count in enumerate(on_duty):
+        for n in range(_MORNING[i % len(_MORNING)]):
+            kind = _TYPES[(i + n) % len(_TYPES)]
+            try:
+                counter.record_contact(morning, desk, count.clinician_id, kind)
+                recorded += 1
+            except counter.AtCap:
+                break
+    full = on_duty[0]
+    for destination in (
+        DivertDestination.NHS_111,
+        DivertDestination.PHARMACY_FIRST,
+        DivertDestination.NEXT_ROUTINE,
+    ):
+        counter.record_diversion(morning, desk, destination, clinician_id=full.clinician_id)
+    counter.record_contact(
+        morning,
+        desk,
+        full.clinician_id,
+        ContactType.TELEPHONE,
+        urgent_reason="Deteriorating patient: duty doctor",
+    )
+    slip = counter.record_contact(morning, desk, on_duty[-1].clinician_id)
+    counter.void_contact(morning, desk, slip.contact_id, "Recorded by mistake")
+    return (
+        f"a morning at the desk ({recorded} contacts, {full.name} already full, "
+        "3 patients diverted, 1 urgent override)"
+    )
+
+
 STEPS: list[DemoStep] = [
     DemoStep("staff", _add_staff),
     DemoStep("clinicians", _saver(registers.CLINICIANS, CLINICIANS, "clinicians")),
@@ -250,6 +330,8 @@ STEPS: list[DemoStep] = [
         "data sharing agreements",
         _saver(registers.AGREEMENTS, AGREEMENTS, "data sharing agreements"),
     ),
+    DemoStep("action plan", _plan),
+    DemoStep("a morning of contacts", _morning),
 ]
 
 

@@ -15,12 +15,17 @@ from pathlib import Path
 from practice_action.domain.errors import StoreError
 
 
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI; a '#' or '?' in a folder name is escaped, not taken as syntax."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def check_sqlite_file(path: Path) -> list[str]:
     """Problems found in a SQLite file; empty when it is a sound database."""
     if not path.is_file():
         return [f"{path} does not exist"]
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=30)
         try:
             rows = connection.execute("PRAGMA integrity_check").fetchall()
         finally:

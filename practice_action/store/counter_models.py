@@ -79,7 +79,9 @@ class ExtraDuty(Base):
     """A clinician on duty on a day outside their usual pattern (a locum for today)."""
 
     __tablename__ = "extra_duty"
-    __table_args__ = (UniqueConstraint("clinician_id", "day", name="uq_extra_duty_clinician_id_day"),)
+    __table_args__ = (
+        UniqueConstraint("clinician_id", "day", name="uq_extra_duty_clinician_id_day"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))

@@ -9,7 +9,7 @@ thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from practice_action.services import audit
 from practice_action.services.context import Context
@@ -47,7 +47,7 @@ class _Poller(QObject):
         self.tick.emit()
         try:
             stamp = audit.change_stamp(self.ctx)
-        except Exception as error:  # noqa: BLE001 - reported to the screen in words
+        except Exception as error:
             self.failed.emit(str(error).splitlines()[0] if str(error) else type(error).__name__)
             return
         if stamp != self.last:
@@ -64,6 +64,9 @@ class CounterFeed(QObject):
 
     def __init__(self, ctx: Context, interval_ms: int = POLL_MS, parent: QObject | None = None):
         super().__init__(parent)
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave the thread running when the app ends
+            app.aboutToQuit.connect(self.stop)
         self._thread = QThread()
         self._thread.setObjectName("counter-feed")
         self._poller = _Poller(ctx, interval_ms)

@@ -51,6 +51,12 @@ TYPE_KEYS = {
     ContactType.VIDEO: "F8",
     ContactType.ONLINE: "F9",
 }
+BAR_CHUNK = {
+    CounterState.COUNTING: "#b0bec5",
+    CounterState.OPEN: "#8fd19e",
+    CounterState.NEARLY_FULL: "#ffc94d",
+    CounterState.FULL: "#f08080",
+}
 STATE_STYLE = {
     CounterState.COUNTING: ("#eceff1", "#263238"),
     CounterState.OPEN: ("#d9f2dd", "#14532d"),
@@ -163,7 +169,7 @@ class CounterScreen(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setHorizontalSpacing(12)
         self.grid.setVerticalSpacing(6)
-        headers = ["Key", "Clinician", "Contacts today", "Left", "State", "Also", "", "", ""]
+        headers = ["Key", "Clinician", "Contacts today", "Left", "State", "Also today", "", "", ""]
         for col, text in enumerate(headers):
             label = QLabel(f"<b>{text}</b>")
             self.grid.addWidget(label, 0, col)
@@ -175,9 +181,11 @@ class CounterScreen(QWidget):
         holder_layout.addWidget(self.grid_host)
         holder_layout.addStretch(1)
         scroll.setWidget(holder)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(scroll, 3)
 
         self.divert_panel = self._build_divert_panel()
+        self.divert_panel.setMaximumWidth(430)
         body.addWidget(self.divert_panel, 2)
         outer.addLayout(body, 1)
 
@@ -336,17 +344,20 @@ class CounterScreen(QWidget):
         )
         name = QLabel()
         bar = QProgressBar()
-        bar.setMinimumWidth(180)
+        bar.setMinimumWidth(130)
         bar.setTextVisible(True)
         left = QLabel()
         state = QLabel()
         state.setMinimumWidth(120)
         state.setAlignment(Qt.AlignmentFlag.AlignCenter)
         extra = QLabel()
+        extra.setWordWrap(True)
+        extra.setMaximumWidth(110)
         record = QPushButton("Record")
         record.setMinimumHeight(32)
         record.clicked.connect(lambda: self.record(clinician_id))
-        undo = QPushButton("Undo last")
+        undo = QPushButton("Undo")
+        undo.setToolTip("Undo this clinician's last contact (within the undo period)")
         undo.clicked.connect(lambda: self.undo(clinician_id))
         divert = QPushButton("Divert…")
         divert.clicked.connect(lambda: self.open_divert(clinician_id))
@@ -372,6 +383,11 @@ class CounterScreen(QWidget):
             row.bar.setValue(min(count.counted, count.cap))
             row.bar.setFormat(f"{count.counted} of {count.cap}")
             row.left.setText(f"{count.left} left")
+        row.bar.setStyleSheet(
+            "QProgressBar { border: 1px solid #8a8a8a; border-radius: 3px; background: white; "
+            "color: black; text-align: center; font-weight: 600; min-height: 22px; }"
+            f"QProgressBar::chunk {{ background: {BAR_CHUNK[count.state]}; }}"
+        )
         background, foreground = STATE_STYLE[count.state]
         row.state.setText(count.state.label)
         row.state.setStyleSheet(
@@ -488,9 +504,10 @@ class CounterScreen(QWidget):
                 if service.address
                 else ""
             )
+            named = service.kind.label.lower() in service.name.lower()
+            kind = "" if named else f" ({service.kind.label})"
             places.append(
-                f"<b>{_escape(service.name)}</b> ({service.kind.label})"
-                f"{': ' + details if details else ''}{address}"
+                f"<b>{_escape(service.name)}</b>{kind}{': ' + details if details else ''}{address}"
             )
         self.divert_places.setText("<br>".join(places) or "NHS 111: online or call 111.")
 
@@ -604,7 +621,7 @@ class CounterScreen(QWidget):
     def _feed_failed(self, reason: str) -> None:
         self.say(f"Cannot reach the database ({reason}); counts may be out of date.", problem=True)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+    def closeEvent(self, event) -> None:
         self.stop()
         super().closeEvent(event)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -84,11 +84,16 @@ class MainWindow(QMainWindow):
         self.actor = actor
         while self.stack.count():
             widget = self.stack.widget(0)
+            stop = getattr(widget, "stop", None)
+            if callable(stop):  # sections with background work end it before they go
+                stop()
             self.stack.removeWidget(widget)
             widget.deleteLater()
         self.sidebar.clear()
         for action in self._section_actions:
             self.go_menu.removeAction(action)
+            self.removeAction(action)  # else the old shortcut clashes with the new one
+            action.deleteLater()
         self._section_actions.clear()
         for section in self.sections_for(actor):
             widget = section.factory(self.ctx, actor, self)
@@ -113,6 +118,13 @@ class MainWindow(QMainWindow):
             name = ""
         self.setWindowTitle(f"{name} - {APP_NAME}" if name else APP_NAME)
         self.who.setText(f"Signed in: {actor.label}   ")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for index in range(self.stack.count()):
+            stop = getattr(self.stack.widget(index), "stop", None)
+            if callable(stop):
+                stop()
+        super().closeEvent(event)
 
     def show_section(self, key: str) -> QWidget | None:
         for row in range(self.sidebar.count()):

@@ -1,0 +1,284 @@
+"""Who is at the keyboard: the desk owns the main window and the sign-in, lock and switch flow.
+
+A desk is signed in (the main window shows the sections of the person signed in) or locked
+(the window's content is taken out and the sign-in screen stands in its place). Locking,
+switching user and closing the app each sign the person out, and the audit trail says so.
+The desk locks itself after the practice's idle period: an application-wide event filter
+restarts a single-shot timer on every key press, click, wheel turn or mouse move.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from practice_action.domain.errors import PermissionDenied, PracticeActionError
+from practice_action.paths import Locations
+from practice_action.services import practice, staff
+from practice_action.services.context import Actor, Context
+from practice_action.ui.main_window import MainWindow
+from practice_action.ui.modal import run_modal
+from practice_action.ui.signin import SignInDialog, SignInScreen
+
+DEFAULT_IDLE_MINUTES = 5
+
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Fires ``idle`` once after ``interval_ms`` with no input anywhere in the app."""
+
+    idle = Signal()
+
+    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        # A coarse timer may fire up to 5% late (15 s of a 5-minute wait): a lock should not.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.idle)
+        self._installed = False
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._installed:
+            app.installEventFilter(self)
+            self._installed = True
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None and self._installed:
+            app.removeEventFilter(self)
+            self._installed = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and self.timer.isActive():
+            self.timer.start()  # restart the count from now
+        return False
+
+
+class Desk(QObject):
+    """Start-up, sign-in, lock and switch user for one desktop session.
+
+    ``idle_ms`` overrides the practice's idle period (tests use a short one).
+    """
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, ctx: Context, locations: Locations, *, idle_ms: int | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.locations = locations
+        self.window: MainWindow | None = None
+        self.actor: Actor | None = None
+        self.lock_screen: SignInScreen | None = None
+        self._content: QWidget | None = None
+        self._disabled_actions: list[QAction] = []
+        self.idle = IdleWatcher(idle_ms or self._practice_idle_ms(), self)
+        self.idle.idle.connect(self._lock_when_idle)
+
+    def _practice_idle_ms(self) -> int:
+        try:
+            minutes = practice.get_profile(self.ctx).idle_lock_minutes
+        except PracticeActionError:
+            minutes = DEFAULT_IDLE_MINUTES
+        return max(1, minutes) * 60_000
+
+    @property
+    def idle_minutes(self) -> float:
+        return self.idle.timer.interval() / 60_000
+
+    @property
+    def is_locked(self) -> bool:
+        return self.lock_screen is not None
+
+    # start-up
+    def start(self, first_run: bool) -> bool:
+        """Set up the practice or sign someone in, then show the main window.
+
+        False when the person closes the wizard or the sign-in window instead.
+        """
+        if first_run:
+            from practice_action.ui.setup_wizard import FirstRunWizard
+
+            wizard = FirstRunWizard(self.ctx)
+            if not run_modal(wizard) or getattr(wizard, "signed_in", None) is None:
+                return False
+            signed = wizard.signed_in
+            # the wizard may have set a different idle period from the default
+            self.idle.timer.setInterval(self._practice_idle_ms())
+        else:
+            dialog = SignInDialog(self.ctx)
+            if not run_modal(dialog) or dialog.signed_in is None:
+                return False
+            signed = dialog.signed_in
+        self._open_window(signed.actor)
+        self._daily_backup(signed.actor)
+        return True
+
+    def _open_window(self, actor: Actor) -> None:
+        self.actor = actor
+        window = MainWindow(self.ctx, self.locations, actor)
+        window.lock_requested.connect(self.lock)
+        window.switch_user_requested.connect(self.switch_user)
+        window.installEventFilter(self)
+        self.window = window
+        window.show()
+        self.idle.start()
+
+    def _daily_backup(self, actor: Actor) -> None:
+        module = "practice_action.services.backups"
+        try:
+            backups = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name == module:
+                return  # this build has no backups yet
+            raise
+        try:
+            backups.daily_backup_if_due(self.ctx, actor)
+        except PermissionDenied:
+            return  # someone allowed to back up will take it when they sign in
+        except (PracticeActionError, OSError) as error:
+            self.show_warning(
+                f"Warning: today's backup could not be taken ({error}). "
+                "Tell the practice manager or IT support."
+            )
+
+    def show_warning(self, text: str) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(text)
+
+    # lock, unlock, switch
+    def lock(self, reason: str = "locked the desk") -> None:
+        """Sign the person out and hide the window's content behind the sign-in screen."""
+        if self.window is None or self.is_locked:
+            return
+        self._hide_content(
+            heading="This desk is locked",
+            note=self._locked_note(),
+            preselect_id=self.actor.staff_id if self.actor else None,
+        )
+        self._sign_out(reason)
+
+    def switch_user(self) -> None:
+        """Sign the person out and show the sign-in screen with nobody chosen."""
+        if self.window is None or self.is_locked:
+            return
+        self._hide_content(
+            heading="Switch user",
+            note=f"{self.actor.name if self.actor else 'The last person'} has signed out. "
+            "Choose your name and type your PIN.",
+            preselect_id=None,
+        )
+        self._sign_out("signed out to switch user")
+
+    def _locked_note(self) -> str:
+        if self.actor is None:
+            return "Choose your name and type your PIN."
+        return (
+            f"{self.actor.name} was signed in. Type your PIN to carry on, or choose "
+            "another name to sign in as someone else."
+        )
+
+    def _lock_when_idle(self) -> None:
+        minutes = self.idle_minutes
+        shown = f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+        self.lock(f"was signed out: desk locked after {shown} with no input")
+
+    def _sign_out(self, reason: str) -> None:
+        if self.actor is None:
+            return
+        try:
+            staff.sign_out(self.ctx, self.actor, reason)
+        except PracticeActionError as error:
+            self.show_warning(f"Warning: the sign-out could not be recorded ({error}).")
+
+    def _hide_content(self, *, heading: str, note: str, preselect_id: int | None) -> None:
+        assert self.window is not None
+        self.idle.stop()
+        window = self.window
+        # A dialog left open (half an edit, a file chooser) would show over the lock: cancel it.
+        for dialog in window.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self._disabled_actions = [a for a in window.findChildren(QAction) if a.isEnabled()]
+        for action in self._disabled_actions:
+            action.setEnabled(False)
+        window.menuBar().setEnabled(False)
+        self._content = window.takeCentralWidget()
+        screen = SignInScreen(self.ctx, heading=heading, note=note, preselect_id=preselect_id)
+        screen.signed_in.connect(self._unlock)
+        window.setCentralWidget(screen)
+        self.lock_screen = screen
+        window.who.setText("Locked: nobody is signed in   ")
+        screen.reload(preselect_id)
+        self.locked_changed.emit(True)
+
+    def _unlock(self, signed: staff.SignedIn) -> None:
+        window = self.window
+        if window is None or self.lock_screen is None:
+            return
+        screen = window.takeCentralWidget()
+        if screen is not None:
+            screen.deleteLater()
+        self.lock_screen = None
+        if self._content is not None:
+            window.setCentralWidget(self._content)
+            self._content = None
+        for action in self._disabled_actions:
+            action.setEnabled(True)
+        self._disabled_actions = []
+        window.menuBar().setEnabled(True)
+        window.statusBar().clearMessage()
+        if self.actor is None or signed.actor != self.actor:
+            self._close_sections()
+            window.set_actor(signed.actor)  # someone else: rebuild the sections for them
+        else:
+            window.who.setText(f"Signed in: {signed.actor.label}   ")
+        self.actor = signed.actor
+        self.idle.start()
+        self.locked_changed.emit(False)
+
+    # closing
+    def _close_sections(self) -> None:
+        """Send each section a close event, so that it stops any thread or timer of its own.
+
+        Closing the main window does not close the widgets inside it, and a section rebuilt
+        for the next person is deleted: either way a running thread must be stopped first.
+        """
+        if self.window is None:
+            return
+        stack = self.window.stack
+        for index in range(stack.count()):
+            stack.widget(index).close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.idle.stop()
+            self._close_sections()
+            if not self.is_locked:
+                self._sign_out("signed out (closed the app)")
+                self.actor = None
+        return False
+
+    def close(self) -> None:
+        """Close the window (signing the person out) and stop watching for input."""
+        if self.window is not None:
+            self.window.close()
+        self.idle.stop()

@@ -1,0 +1,659 @@
+"""Staff accounts and the audit trail: who may use the app, and what each person did.
+
+Dialogs here open with ``open()`` and are returned to the caller, so nothing waits on a
+person: a test fills the dialog in and presses its buttons; the app lets the person do it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import replace
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain import records
+from practice_action.domain.calendar import local_today
+from practice_action.domain.enums import StaffRole
+from practice_action.domain.errors import PracticeActionError, ValidationError
+from practice_action.domain.records import StaffMember
+from practice_action.services import audit, staff
+from practice_action.services.audit import AuditView
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission
+from practice_action.ui.forms import FieldForm, set_problem
+from practice_action.ui.sections import Section
+from practice_action.ui.tables import RIGHT, Column, FilteredTable
+
+PIN_HINT = "At least 6 digits; not one digit repeated and not a run such as 123456."
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(f"<h2>{escape(text)}</h2>")
+    return label
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #444444;")
+    return label
+
+
+def _pin_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(12)
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+    return edit
+
+
+def _pins_problem(pin: str, again: str, member: StaffMember | None = None) -> dict[str, str]:
+    """Problems found before asking the service: the two PINs must match."""
+    if pin == again:
+        return {}
+    problems = {"pin_again": "The two PINs differ: type the same PIN in both boxes."}
+    try:
+        records.check_pin(pin)
+    except ValueError as error:
+        problems["pin"] = str(error)
+    if member is not None:
+        try:
+            records.validate_staff(member)
+        except ValidationError as error:
+            problems.update(error.problems)
+    return problems
+
+
+# Staff
+
+
+class StaffDialog(QDialog):
+    """Add a person (name, role, PIN twice) or change one (name, role, active)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        actor: Actor,
+        member: StaffMember | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.member = ctx, actor, member
+        self.saved: StaffMember | None = None
+        adding = member is None
+        self.setWindowTitle("Add a person" if adding else f"Change {member.name}")
+        self.setMinimumWidth(520)
+
+        self.form = FieldForm()
+        self.name = QLineEdit()
+        self.role = QComboBox()
+        for role in StaffRole:
+            self.role.addItem(role.label, role.value)  # Qt keeps a StrEnum as a plain str
+        self.form.add_row("name", "&Name", self.name, "As colleagues know them, e.g. Jo Brennan.")
+        self.form.add_row(
+            "role",
+            "&Role",
+            self.role,
+            "Receptionists use the counter; managers and partners also set up the practice, "
+            "staff and plan; only partners approve the plan and sign letters.",
+        )
+        self.active = QCheckBox("Can sign in (untick when someone leaves)")
+        self.pin = _pin_edit()
+        self.pin_again = _pin_edit()
+        if adding:
+            self.form.add_row("pin", "&PIN", self.pin, PIN_HINT)
+            self.form.add_row("pin_again", "PIN &again", self.pin_again)
+            self.role.setCurrentIndex(self.role.findData(StaffRole.RECEPTIONIST.value))
+        else:
+            self.name.setText(member.name)
+            self.role.setCurrentIndex(self.role.findData(member.role.value))
+            self.active.setChecked(member.active)
+            self.form.add_row("active", "&Active", self.active)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> bool:
+        role = StaffRole(self.role.currentData())
+        try:
+            if self.member is None:
+                member = StaffMember(self.name.text(), role)
+                problems = _pins_problem(self.pin.text(), self.pin_again.text(), member)
+                if problems:
+                    raise ValidationError(problems)
+                self.saved = staff.add_staff(self.ctx, self.actor, member, self.pin.text())
+            else:
+                changed = replace(
+                    self.member, name=self.name.text(), role=role, active=self.active.isChecked()
+                )
+                self.saved = staff.update_staff(self.ctx, self.actor, changed)
+        except ValidationError as error:
+            self.form.show_problems(error.problems)
+            self.adjustSize()  # make room for the messages under the fields
+            return False
+        except PracticeActionError as error:
+            self.form.show_problems({"": str(error)})
+            self.adjustSize()
+            return False
+        finally:
+            self.pin.clear()
+            self.pin_again.clear()
+        self.accept()
+        return True
+
+
+class ResetPinDialog(QDialog):
+    def __init__(
+        self, ctx: Context, actor: Actor, member: StaffMember, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.member = ctx, actor, member
+        self.setWindowTitle(f"New PIN for {member.name}")
+        self.setMinimumWidth(420)
+        self.form = FieldForm()
+        self.form.add_note(
+            f"Type a new PIN for {member.name} and tell them in person. It also lifts a "
+            "lock after wrong PINs."
+        )
+        self.pin = _pin_edit()
+        self.pin_again = _pin_edit()
+        self.form.add_row("pin", "New &PIN", self.pin, PIN_HINT)
+        self.form.add_row("pin_again", "PIN &again", self.pin_again)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> bool:
+        try:
+            problems = _pins_problem(self.pin.text(), self.pin_again.text())
+            if problems:
+                raise ValidationError(problems)
+            assert self.member.id is not None
+            staff.set_pin(self.ctx, self.actor, self.member.id, self.pin.text())
+        except ValidationError as error:
+            self.form.show_problems(error.problems)
+            self.adjustSize()  # make room for the messages under the fields
+            return False
+        except PracticeActionError as error:
+            self.form.show_problems({"": str(error)})
+            self.adjustSize()
+            return False
+        finally:
+            self.pin.clear()
+            self.pin_again.clear()
+        self.accept()
+        return True
+
+
+class StaffScreen(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.table = FilteredTable(
+            [
+                Column("Name", lambda m: m.name),
+                Column("Role", lambda m: m.role.label),
+                Column("Can sign in", lambda m: "Yes" if m.active else "No (left)"),
+            ],
+            muted=lambda m: not m.active,
+            placeholder="Find a person…",
+        )
+        self.table.activated.connect(lambda _member: self.edit_person())
+        self.table.selection_changed.connect(self._update_buttons)
+        self.add_button = QPushButton("&Add a person…")
+        self.edit_button = QPushButton("&Change…")
+        self.pin_button = QPushButton("New &PIN…")
+        self.add_button.clicked.connect(self.add_person)
+        self.edit_button.clicked.connect(self.edit_person)
+        self.pin_button.clicked.connect(self.reset_pin)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.pin_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("Staff"))
+        layout.addWidget(
+            _note(
+                "Everyone who uses Practice Action signs in with their own name and PIN, so "
+                "the audit trail shows who did what. When someone leaves, untick 'Can sign in' "
+                "rather than removing them: their entries in the trail keep their name."
+            )
+        )
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.table.set_rows(staff.list_staff(self.ctx, include_retired=True))
+        self._update_buttons()
+
+    def _update_buttons(self, *_: object) -> None:
+        chosen = self.table.current_record() is not None
+        self.edit_button.setEnabled(chosen)
+        self.pin_button.setEnabled(chosen)
+
+    def select(self, name: str) -> bool:
+        return self.table.select(lambda m: m.name == name)
+
+    def _after(self, dialog: QDialog, done: str) -> None:
+        def finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                self.refresh()
+                saved = getattr(dialog, "saved", None) or getattr(dialog, "member", None)
+                if saved is not None:
+                    self.select(saved.name)
+                    self.status.setText(done.format(name=saved.name))
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def add_person(self) -> StaffDialog:
+        dialog = StaffDialog(self.ctx, self.actor, None, self)
+        self._after(dialog, "Added {name}. They can sign in now with the PIN you chose.")
+        return dialog
+
+    def edit_person(self) -> StaffDialog | None:
+        member = self.table.current_record()
+        if member is None:
+            self.status.setText("Choose a person in the list first.")
+            return None
+        dialog = StaffDialog(self.ctx, self.actor, member, self)
+        self._after(dialog, "Saved the changes to {name}.")
+        return dialog
+
+    def reset_pin(self) -> ResetPinDialog | None:
+        member = self.table.current_record()
+        if member is None:
+            self.status.setText("Choose a person in the list first.")
+            return None
+        dialog = ResetPinDialog(self.ctx, self.actor, member, self)
+        self._after(dialog, "{name} has a new PIN; any lock after wrong PINs is lifted.")
+        return dialog
+
+
+# Audit trail
+
+KIND_GROUPS: dict[str, str] = {
+    "signin.": "Signing in, out and locks",
+    "staff.": "Staff accounts",
+    "practice.": "Practice set-up",
+    "register.": "Registers",
+    "plan.": "Action plan",
+    "counter.": "Counter",
+    "contact.": "Contacts",
+    "letter.": "Letters",
+    "backup.": "Backups and restores",
+}
+
+ANY_DATE = QDate(2000, 1, 1)
+
+
+def _kind_prefix(kind: str) -> str:
+    return kind.split(".", 1)[0] + "." if "." in kind else kind
+
+
+def _kind_label(prefix: str) -> str:
+    return KIND_GROUPS.get(prefix, prefix.rstrip(".").replace("_", " ").capitalize())
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setMinimumDate(ANY_DATE)
+    edit.setSpecialValueText("Any date")  # shown while the date is at its minimum
+    edit.setDate(ANY_DATE)
+    return edit
+
+
+def _to_date(edit: QDateEdit) -> date | None:
+    value = edit.date()
+    return None if value == ANY_DATE else date(value.year(), value.month(), value.day())
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def details_html(entry: AuditView) -> str:
+    when = entry.local_time.strftime("%A %d %B %Y, %H:%M:%S")
+    parts = [
+        f"<h3>Entry {entry.seq}: {escape(entry.summary)}</h3>",
+        "<table cellspacing='4'>",
+        f"<tr><td><b>When</b></td><td>{escape(when)} (UK time)</td></tr>",
+        f"<tr><td><b>Who</b></td><td>{escape(entry.actor)}</td></tr>",
+        f"<tr><td><b>Kind</b></td><td>{escape(entry.kind)}</td></tr>",
+        "</table>",
+    ]
+    before, after = _decode(entry.before), _decode(entry.after)
+    if isinstance(before, dict) or isinstance(after, dict):
+        before_map = before if isinstance(before, dict) else {}
+        after_map = after if isinstance(after, dict) else {}
+        keys = list(dict.fromkeys([*before_map, *after_map]))
+        parts.append(
+            "<table border='1' cellspacing='0' cellpadding='4'>"
+            "<tr><th align='left'>Field</th><th align='left'>Before</th>"
+            "<th align='left'>After</th></tr>"
+        )
+        for key in keys:
+            old, new = before_map.get(key, ""), after_map.get(key, "")
+            changed = entry.before and entry.after and old != new
+            style = " style='background:#fff3c4'" if changed else ""
+            parts.append(
+                f"<tr{style}><td>{escape(str(key))}</td><td>{_cell(old)}</td>"
+                f"<td>{_cell(new)}</td></tr>"
+            )
+        parts.append("</table>")
+        if entry.before and entry.after:
+            parts.append("<p>Fields that changed are highlighted.</p>")
+    else:
+        for title, value in (("Before", entry.before), ("After", entry.after)):
+            if value:
+                parts.append(f"<p><b>{title}</b></p><pre>{escape(_pretty(value))}</pre>")
+    if not entry.before and not entry.after:
+        parts.append("<p>This entry records an event; no values were changed.</p>")
+    return "".join(parts)
+
+
+def _decode(text: str) -> object:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _pretty(text: str) -> str:
+    value = _decode(text)
+    return text if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, dict | list):
+        return f"<pre>{escape(json.dumps(value, indent=1, ensure_ascii=False))}</pre>"
+    return escape("" if value is None else str(value))
+
+
+class AuditScreen(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+
+        self.date_from = _date_edit()
+        self.date_to = _date_edit()
+        self.person = QComboBox()
+        self.kind = QComboBox()
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self.refresh)
+        for combo in (self.person, self.kind):
+            combo.setMinimumContentsLength(18)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self.refresh)
+        self.today_button = QPushButton("Today")
+        self.today_button.clicked.connect(self.show_today)
+        self.clear_button = QPushButton("Show all")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        filters = QHBoxLayout()
+        for text, widget in (
+            ("&From", self.date_from),
+            ("&To", self.date_to),
+            ("&Person", self.person),
+            ("&Kind", self.kind),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addWidget(self.today_button)
+        filters.addWidget(self.clear_button)
+        filters.addStretch(1)
+
+        self.table = FilteredTable(
+            [
+                Column("No.", lambda e: e.seq, sort_key=lambda e: e.seq, align=RIGHT),
+                Column(
+                    "When (UK)",
+                    lambda e: e.local_time.strftime("%d/%m/%Y %H:%M:%S"),
+                    sort_key=lambda e: e.seq,
+                ),
+                Column("Who", lambda e: e.actor),
+                Column("Kind", lambda e: e.kind),
+                Column("What", lambda e: e.summary, tooltip=lambda e: e.summary),
+            ],
+            placeholder="Find in these entries…",
+        )
+        self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.table.selection_changed.connect(self._show_details)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.setPlaceholderText("Choose an entry to see what changed.")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        self.verify_button = QPushButton("&Verify chain")
+        self.verify_button.setToolTip(
+            "Check that no entry was changed, removed or moved since it was written"
+        )
+        self.verify_button.clicked.connect(self.verify)
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.clicked.connect(self.choose_csv_file)
+        self.count = QLabel()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count)
+        actions.addStretch(1)
+        actions.addWidget(self.verify_button)
+        actions.addWidget(self.export_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("Audit trail"))
+        layout.addWidget(
+            _note(
+                "Every change, sign-in and failed PIN, newest first. Entries are chained: "
+                "each carries a fingerprint of the one before, so 'Verify chain' finds any "
+                "entry changed, removed or moved outside the app."
+            )
+        )
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.result)
+        self._loading = False
+        self.reload_choices()
+        self.refresh()
+
+    # filters
+    def reload_choices(self) -> None:
+        """Fill the person and kind lists from what the trail holds."""
+        self._loading = True
+        try:
+            chosen_person, chosen_kind = self.person.currentData(), self.kind.currentData()
+            self.person.clear()
+            self.person.addItem("Everyone", None)
+            for name in audit.people(self.ctx, self.actor):
+                self.person.addItem(name, name)
+            prefixes = {_kind_prefix(e.kind) for e in audit.list_entries(self.ctx, self.actor)}
+            self.kind.clear()
+            self.kind.addItem("All kinds", None)
+            for prefix in sorted(prefixes, key=_kind_label):
+                self.kind.addItem(_kind_label(prefix), prefix)
+            self.person.setCurrentIndex(max(0, self.person.findData(chosen_person)))
+            self.kind.setCurrentIndex(max(0, self.kind.findData(chosen_kind)))
+        finally:
+            self._loading = False
+
+    def set_filters(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        person: str | None = None,
+        kind_prefix: str | None = None,
+    ) -> None:
+        self._loading = True
+        try:
+            self.date_from.setDate(ANY_DATE if start is None else _qdate(start))
+            self.date_to.setDate(ANY_DATE if end is None else _qdate(end))
+            self.person.setCurrentIndex(max(0, self.person.findData(person)))
+            self.kind.setCurrentIndex(max(0, self.kind.findData(kind_prefix)))
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def show_today(self) -> None:
+        today = local_today(self.ctx.clock)
+        self.set_filters(
+            start=today,
+            end=today,
+            person=self.person.currentData(),
+            kind_prefix=self.kind.currentData(),
+        )
+
+    def clear_filters(self) -> None:
+        self.reload_choices()
+        self.set_filters()
+
+    def refresh(self, *_: object) -> None:
+        if self._loading:
+            return
+        start, end = _to_date(self.date_from), _to_date(self.date_to)
+        if start is not None and end is not None and end < start:
+            self.table.set_rows([])
+            self.count.setText("The 'To' date is before the 'From' date: change one of them.")
+            return
+        entries = audit.list_entries(
+            self.ctx,
+            self.actor,
+            start=start,
+            end=end,
+            person=self.person.currentData(),
+            kind_prefix=self.kind.currentData(),
+        )
+        self.table.set_rows(entries)
+        self.count.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} shown")
+
+    def entries_shown(self) -> list[AuditView]:
+        """The entries left by the filters, newest first (what the CSV export writes)."""
+        return sorted(self.table.visible_records(), key=lambda e: e.seq, reverse=True)
+
+    def _show_details(self, entry: AuditView | None) -> None:
+        if entry is None:
+            self.details.clear()
+        else:
+            self.details.setHtml(details_html(entry))
+
+    # actions
+    def verify(self) -> audit.ChainReport:
+        report = audit.verify(self.ctx)
+        if report.intact:
+            text = (
+                f"✔ The audit trail is intact: all {report.entries} entries follow one from "
+                "another, and none was changed, removed or moved."
+            )
+            style = "color: #1b5e20; font-weight: 600;"
+        else:
+            text = (
+                f"✘ The audit trail is broken at entry {report.first_broken_seq}: "
+                f"{report.problem}. Someone changed the database outside Practice Action. "
+                "Keep a copy of the database file as it is, and tell the partners and your "
+                "IT support."
+            )
+            style = "color: #b3261e; font-weight: 600;"
+        self.result.setStyleSheet(style)
+        self.result.setText(text)
+        return report
+
+    def choose_csv_file(self) -> QFileDialog:
+        today = local_today(self.ctx.clock).isoformat()
+        dialog = QFileDialog(self, "Export the audit entries shown", f"audit-trail-{today}.csv")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("CSV files (*.csv)")
+        dialog.setDefaultSuffix("csv")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda name: self.export_csv(Path(name)))
+        dialog.open()
+        return dialog
+
+    def export_csv(self, path: Path) -> bool:
+        """Write the entries shown to ``path``; a spreadsheet opens it as it is."""
+        entries = self.entries_shown()
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
+                handle.write(audit.to_csv(entries))
+            os.replace(partial, path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            set_problem(self.result, f"The file could not be written ({error.strerror}): {path}")
+            self.result.setStyleSheet("color: #b3261e; font-weight: 600;")
+            return False
+        self.result.setStyleSheet("")
+        self.result.setText(f"Wrote {len(entries)} entries to {path}")
+        return True
+
+
+def sections() -> list[Section]:
+    return [
+        Section(
+            key="staff",
+            title="Staff",
+            permission=Permission.MANAGE_STAFF,
+            shortcut="Ctrl+6",
+            factory=lambda ctx, actor, parent: StaffScreen(ctx, actor, parent),
+            order=60,
+        ),
+        Section(
+            key="audit",
+            title="Audit trail",
+            permission=Permission.VIEW_AUDIT,
+            shortcut="Ctrl+7",
+            factory=lambda ctx, actor, parent: AuditScreen(ctx, actor, parent),
+            order=70,
+        ),
+    ]

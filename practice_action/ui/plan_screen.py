@@ -1,0 +1,240 @@
+"""The "Action plan" section: what the practice adopted, what is left to do, and the history.
+
+Shows the plan now in force (with its approval), the open checklist tasks (ticked off with
+the date and by whom), the coming notice end dates, and every earlier version beside the
+current one. Those who may change the plan run the wizard from here.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain.calendar import local_today
+from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.plan import Choice
+from practice_action.services import plan as plan_service
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, allowed
+from practice_action.ui.forms import problem_label, set_problem
+from practice_action.ui.modal import run_modal
+from practice_action.ui.plan_details import long_date
+from practice_action.ui.sections import Section
+from practice_action.ui.tables import Column, FilteredTable
+
+
+def _day(value: date | None) -> str:
+    return long_date(value) if value else ""
+
+
+class PlanScreen(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.wizard_button = QPushButton("&Run the wizard…")
+        self.wizard_button.setToolTip(
+            "Go through the BMA's menu and save a new version of the plan"
+        )
+        self.wizard_button.clicked.connect(self.run_wizard)
+        self.wizard_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.approve_button = QPushButton("A&pprove this version")
+        self.approve_button.clicked.connect(self.approve)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.approve_button)
+        top.addWidget(self.wizard_button)
+
+        self.adopted = FilteredTable(
+            [
+                Column("Action", lambda d: d.title),
+                Column("From", lambda d: _day(d.effective_date), lambda d: d.effective_date),
+                Column("Until", lambda d: _day(d.end_date), lambda d: d.end_date or date.max),
+            ],
+            placeholder="Filter the adopted actions…",
+        )
+        self.tasks = FilteredTable(
+            [
+                Column("Task", lambda t: t.text),
+                Column("For", lambda t: t.action_title),
+                Column("Done", lambda t: f"{_day(t.done_on)} {t.done_by}".strip() or "Not yet"),
+            ],
+            muted=lambda t: t.done,
+            placeholder="Filter the tasks…",
+        )
+        self.tick_button = QPushButton("&Mark done today")
+        self.tick_button.clicked.connect(self.tick_selected)
+        self.tick_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        tasks_box = QWidget()
+        tasks_layout = QVBoxLayout(tasks_box)
+        tasks_layout.setContentsMargins(0, 0, 0, 0)
+        tasks_layout.addWidget(self.tasks, 1)
+        tasks_layout.addWidget(self.tick_button)
+        self.notices = FilteredTable(
+            [
+                Column("Service", lambda n: n.service_name),
+                Column("Notice served", lambda n: _day(n.served_on)),
+                Column("Last day", lambda n: _day(n.last_day), lambda n: n.last_day),
+            ],
+            placeholder="Filter the notices…",
+        )
+        self.versions = FilteredTable(
+            [
+                Column("Version", lambda v: str(v.number), lambda v: v.number),
+                Column("Saved", lambda v: _day(v.created_day), lambda v: v.created_at),
+                Column("By", lambda v: v.created_by),
+                Column("Approved by", lambda v: v.approved_by or "Not yet approved"),
+                Column("Note", lambda v: v.note),
+            ],
+            placeholder="Filter the versions…",
+        )
+        self.comparison = QTextBrowser()
+        self.comparison.setObjectName("comparison")
+        self.versions.selection_changed.connect(self.compare)
+        history = QSplitter()
+        history.addWidget(self.versions)
+        history.addWidget(self.comparison)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.adopted, "&Adopted actions")
+        self.tabs.addTab(tasks_box, "Open &tasks")
+        self.tabs.addTab(self.notices, "&Notice end dates")
+        self.tabs.addTab(history, "&History")
+        self.problem = problem_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.tabs, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        view = plan_service.current_plan(self.ctx)
+        self.view = view
+        version = view.version
+        if version is None:
+            self.heading.setText(
+                "<b>No action plan yet.</b> "
+                + (
+                    "Run the wizard to go through the BMA's menu with the partners."
+                    if allowed(self.actor, Permission.EDIT_PLAN)
+                    else "A practice manager or partner makes it with the wizard."
+                )
+            )
+        else:
+            approval = (
+                f"approved by {html.escape(version.approved_by)}"
+                if version.approved_by
+                else "<span style='color:#b3261e'><b>not yet approved by a partner</b></span>"
+            )
+            self.heading.setText(
+                f"<b>Plan version {version.number}</b>, saved {_day(version.created_day)} by "
+                f"{html.escape(version.created_by)}; {approval}. "
+                f"{len(version.adopted)} actions adopted, {len(view.open_tasks)} tasks open."
+            )
+        self.approve_button.setVisible(
+            version is not None
+            and not version.approved
+            and allowed(self.actor, Permission.APPROVE_PLAN)
+        )
+        self.adopted.set_rows(list(view.adopted))
+        self.tasks.set_rows(list(view.open_tasks) + [t for t in view.tasks if t.done])
+        today = local_today(self.ctx.clock)
+        self.notices.set_rows([n for n in view.notice_ends if n.last_day >= today])
+        self.versions.set_rows(plan_service.history(self.ctx))
+        self.compare(self.versions.current_record())
+
+    def compare(self, version: object) -> None:
+        current = self.view.version
+        if current is None:
+            self.comparison.setHtml("<p>No versions yet.</p>")
+            return
+        if not isinstance(version, plan_service.VersionView) or version.number == current.number:
+            self.comparison.setHtml(
+                "<p>Choose an earlier version to see it beside the current one.</p>"
+            )
+            return
+        rows = []
+        for change in plan_service.diff(version, current):
+            before = _decision_text(change.before)
+            after = _decision_text(change.after)
+            rows.append(
+                f"<tr><td><b>{html.escape(change.title)}</b></td><td>{before}</td>"
+                f"<td>{after}</td><td>{html.escape('; '.join(change.changes))}</td></tr>"
+            )
+        table = (
+            "<table border='1' cellpadding='4' cellspacing='0'>"
+            f"<tr><th>Action</th><th>Version {version.number}</th>"
+            f"<th>Version {current.number} (current)</th><th>What changed</th></tr>"
+            + "".join(rows)
+            + "</table>"
+            if rows
+            else "<p>No decision differs.</p>"
+        )
+        self.comparison.setHtml(table)
+
+    def run_wizard(self) -> None:
+        from practice_action.ui.plan_wizard import PlanWizard
+
+        wizard = PlanWizard(self.ctx, self.actor, self)
+        run_modal(wizard)
+        self.refresh()
+
+    def approve(self) -> None:
+        version = self.view.version
+        if version is None:
+            return
+        try:
+            plan_service.approve_version(self.ctx, self.actor, version.number)
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            return
+        set_problem(self.problem, "")
+        self.refresh()
+
+    def tick_selected(self) -> None:
+        task = self.tasks.current_record()
+        if task is None:
+            set_problem(self.problem, "Choose a task in the list first, then mark it done.")
+            return
+        try:
+            plan_service.tick_task(self.ctx, self.actor, task.id, local_today(self.ctx.clock))
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            return
+        set_problem(self.problem, "")
+        self.refresh()
+
+
+def _decision_text(decision: plan_service.DecisionView | None) -> str:
+    if decision is None:
+        return "—"
+    if decision.choice is not Choice.ADOPT:
+        return decision.choice.label
+    text = f"Adopt from {_day(decision.effective_date)}"
+    return text + (f" until {_day(decision.end_date)}" if decision.end_date else "")
+
+
+def sections() -> list[Section]:
+    return [
+        Section(
+            key="plan",
+            title="Action plan",
+            permission=Permission.READ_PLAN,
+            shortcut="Ctrl+2",
+            factory=lambda ctx, actor, parent: PlanScreen(ctx, actor, parent),
+            order=20,
+        )
+    ]

@@ -1,0 +1,235 @@
+"""The sign-in screen: choose your name, type your PIN, press Enter.
+
+The same screen starts the app (inside ``SignInDialog``) and unlocks a locked desk (placed
+over the main window by the desk). The PIN never leaves the field except to be checked by
+``services.staff.sign_in``; it is cleared after every attempt and never logged.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action import APP_NAME
+from practice_action.domain.errors import PracticeActionError
+from practice_action.services import practice, staff
+from practice_action.services.context import Context
+
+_PIN_PATTERN = QRegularExpression(r"[0-9]{0,12}")
+
+
+class _NameList(QListWidget):
+    """Enter on a name goes on to the PIN box (and goes no further, to no default button)."""
+
+    chosen = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.chosen.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class SignInScreen(QWidget):
+    """Emits ``signed_in`` with a ``services.staff.SignedIn`` when a PIN is accepted."""
+
+    signed_in = Signal(object)
+
+    def __init__(
+        self,
+        ctx: Context,
+        parent: QWidget | None = None,
+        *,
+        heading: str = "Sign in",
+        note: str = "",
+        preselect_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("signin-screen")
+
+        card = QFrame()
+        card.setObjectName("signin-card")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMaximumWidth(460)
+        card.setStyleSheet(
+            "#signin-card { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 8px; }"
+        )
+
+        try:
+            practice_name = practice.get_profile(ctx).name
+        except PracticeActionError:
+            practice_name = ""
+        title = QLabel(heading)
+        title_font = QFont(title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setBold(True)
+        title.setFont(title_font)
+        subtitle = QLabel(f"{practice_name} · {APP_NAME}" if practice_name else APP_NAME)
+        subtitle.setStyleSheet("color: palette(dark);")
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+
+        name_label = QLabel("1. Choose your name (or type its first letters)")
+        self.names = _NameList()
+        self.names.setObjectName("signin-names")
+        self.names.setMinimumHeight(160)
+        self.names.setAlternatingRowColors(True)
+        self.names.setSpacing(2)
+        list_font = QFont(self.names.font())
+        list_font.setPointSizeF(list_font.pointSizeF() * 1.2)
+        self.names.setFont(list_font)
+        self.names.chosen.connect(lambda: self.pin.setFocus())
+        self.names.itemDoubleClicked.connect(lambda _item: self.pin.setFocus())
+        self.names.currentItemChanged.connect(lambda *_: self.message.clear())
+
+        pin_label = QLabel("2. Type your PIN and press Enter")
+        self.pin = QLineEdit()
+        self.pin.setObjectName("signin-pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setValidator(QRegularExpressionValidator(_PIN_PATTERN, self.pin))
+        self.pin.setPlaceholderText("PIN: 6 or more digits")
+        self.pin.setMaxLength(12)
+        self.pin.returnPressed.connect(self.submit)
+        pin_font = QFont(self.pin.font())
+        pin_font.setPointSizeF(pin_font.pointSizeF() * 1.4)
+        self.pin.setFont(pin_font)
+
+        self.sign_in_button = QPushButton("Sign in")
+        self.sign_in_button.setObjectName("signin-button")
+        # Enter in the PIN box signs in; no default button, so Enter never submits twice.
+        self.sign_in_button.setAutoDefault(False)
+        self.sign_in_button.setMinimumHeight(34)
+        self.sign_in_button.clicked.connect(self.submit)
+
+        self.message = QLabel()
+        self.message.setObjectName("signin-message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.sign_in_button)
+
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(8)
+        inner.addWidget(title)
+        inner.addWidget(subtitle)
+        inner.addWidget(self.note)
+        inner.addSpacing(8)
+        inner.addWidget(name_label)
+        inner.addWidget(self.names, 1)
+        inner.addSpacing(6)
+        inner.addWidget(pin_label)
+        inner.addWidget(self.pin)
+        inner.addWidget(self.message)
+        inner.addLayout(self.buttons)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row, 6)
+        outer.addStretch(1)
+
+        self.reload(preselect_id)
+
+    def reload(self, preselect_id: int | None = None) -> None:
+        """Read the active staff again (a manager may have added someone)."""
+        self.names.clear()
+        for member in staff.list_staff(self.ctx):
+            item = QListWidgetItem(f"{member.name}    ({member.role.label})")
+            item.setData(Qt.ItemDataRole.UserRole, member.id)
+            self.names.addItem(item)
+        if self.names.count() == 0:
+            self.message.setText(
+                "There are no active staff accounts in this database, so nobody can sign in. "
+                "Contact your IT support."
+            )
+            self.sign_in_button.setEnabled(False)
+            return
+        self.sign_in_button.setEnabled(True)
+        if preselect_id is not None and self.select_staff(preselect_id):
+            self.pin.setFocus()
+        else:
+            self.names.setCurrentRow(0)
+            self.names.setFocus()
+
+    def select_staff(self, staff_id: int) -> bool:
+        for row in range(self.names.count()):
+            if self.names.item(row).data(Qt.ItemDataRole.UserRole) == staff_id:
+                self.names.setCurrentRow(row)
+                return True
+        return False
+
+    def chosen_id(self) -> int | None:
+        item = self.names.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def submit(self) -> None:
+        staff_id = self.chosen_id()
+        pin = self.pin.text()
+        self.pin.clear()
+        if staff_id is None:
+            self.message.setText("Choose your name in the list first.")
+            self.names.setFocus()
+            return
+        if not pin:
+            self.message.setText("Type your PIN, then press Enter.")
+            self.pin.setFocus()
+            return
+        try:
+            result = staff.sign_in(self.ctx, staff_id, pin)
+        except PracticeActionError as error:
+            self.message.setText(str(error))
+            self.pin.setFocus()
+            return
+        self.message.clear()
+        self.signed_in.emit(result)
+
+
+class SignInDialog(QDialog):
+    """The sign-in screen in its own window, used when the app starts."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Sign in - {APP_NAME}")
+        self.resize(560, 620)
+        self.signed_in: staff.SignedIn | None = None
+        self.screen = SignInScreen(
+            ctx,
+            self,
+            heading="Sign in",
+            note="Welcome. Choose your name, type your PIN, then press Enter.",
+        )
+        quit_button = QPushButton("Quit")
+        quit_button.setAutoDefault(False)
+        quit_button.clicked.connect(self.reject)
+        self.screen.buttons.insertWidget(0, quit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.screen)
+        self.screen.signed_in.connect(self._accept)
+
+    def _accept(self, result: staff.SignedIn) -> None:
+        self.signed_in = result
+        self.accept()

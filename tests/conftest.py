@@ -1,0 +1,134 @@
+"""Shared test set-up: offscreen Qt, a private data folder per test, real databases, real staff.
+
+Every test gets its own data folder under ``tmp_path`` and its own database, so no test can
+reach the user's real data. PostgreSQL tests need ``PRACTICE_ACTION_TEST_POSTGRES_URL`` (a
+role allowed to create databases); without it they are skipped here and fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from practice_action import paths
+from practice_action.domain.enums import StaffRole
+from practice_action.domain.records import PostalAddress, PracticeProfile, StaffMember
+from practice_action.services import practice, staff
+from practice_action.services.context import Actor, Context
+from practice_action.services.health import open_context
+
+# Qt reads this when the first QGuiApplication starts, and nothing above imports Qt.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+POSTGRES_URL_ENV = "PRACTICE_ACTION_TEST_POSTGRES_URL"
+MANAGER_PIN = "482913"
+PARTNER_PIN = "573028"
+RECEPTIONIST_PIN = "640375"
+
+
+@pytest.fixture(autouse=True)
+def _no_real_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Whatever a test forgets to pass, the app's defaults point inside tmp_path."""
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "default-data"))
+    monkeypatch.delenv(paths.DATABASE_URL_ENV, raising=False)
+
+
+@pytest.fixture
+def locations(tmp_path: Path) -> paths.Locations:
+    """A data folder of its own under tmp_path, with the SQLite file inside it."""
+    return paths.resolve(tmp_path / "data")
+
+
+@pytest.fixture
+def ctx(locations: paths.Locations) -> Iterator[Context]:
+    """A migrated SQLite database in the test's own data folder."""
+    context = open_context(locations)
+    yield context
+    context.store.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    server = os.environ.get(POSTGRES_URL_ENV)
+    if not server:
+        message = f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server to test against"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI must run the PostgreSQL tests)")
+        pytest.skip(message)
+    import psycopg
+
+    admin = make_url(server).set(drivername="postgresql")
+    name = f"pa_test_{uuid.uuid4().hex[:16]}"
+    conninfo = admin.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_locations(request: pytest.FixtureRequest, tmp_path: Path) -> paths.Locations:
+    """Locations for each database kind: a store test using this runs on both."""
+    if request.param == "postgres":
+        return paths.resolve(tmp_path / "data", request.getfixturevalue("pg_url"))
+    return paths.resolve(tmp_path / "data")
+
+
+@pytest.fixture
+def db_ctx(db_locations: paths.Locations) -> Iterator[Context]:
+    """A migrated database of each kind in turn (SQLite, then PostgreSQL)."""
+    context = open_context(db_locations)
+    yield context
+    context.store.dispose()
+
+
+def valid_profile() -> PracticeProfile:
+    """A practice profile that passes every check."""
+    return PracticeProfile(
+        name="Riverside Medical Practice",
+        ods_code="C82040",
+        address="1 Mill Lane\nLeicester",
+        postcode="LE1 6TP",
+        phone="0116 123 4567",
+        email="reception.c82040@nhs.net",
+        website="www.riverside-surgery.nhs.uk",
+        list_size=9800,
+        icb=PostalAddress("LLR ICB", "Room 100, County Hall\nGlenfield", "LE3 8TB"),
+        lmc=PostalAddress("Leicester LMC", "10 Friar Lane\nLeicester", "LE1 5RA"),
+    )
+
+
+@pytest.fixture
+def profile() -> PracticeProfile:
+    return valid_profile()
+
+
+@pytest.fixture
+def manager(ctx: Context) -> Actor:
+    """The first practice manager, made by a real first-run set-up of ``ctx``."""
+    return practice.first_run_setup(ctx, valid_profile(), "Maria Okafor", MANAGER_PIN).actor
+
+
+def _add(ctx: Context, by: Actor, name: str, role: StaffRole, pin: str) -> Actor:
+    member = staff.add_staff(ctx, by, StaffMember(name, role), pin)
+    assert member.id is not None
+    return Actor(member.name, member.role, member.id)
+
+
+@pytest.fixture
+def partner(ctx: Context, manager: Actor) -> Actor:
+    return _add(ctx, manager, "Dr Sam Patel", StaffRole.PARTNER, PARTNER_PIN)
+
+
+@pytest.fixture
+def receptionist(ctx: Context, manager: Actor) -> Actor:
+    return _add(ctx, manager, "Jo Brennan", StaffRole.RECEPTIONIST, RECEPTIONIST_PIN)

@@ -1,0 +1,222 @@
+"""The store: SQLite settings that keep a contact safe, private files, plain errors, and the
+``check`` command's exit codes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from practice_action import cli, paths
+from practice_action.domain.errors import StoreError
+from practice_action.services import audit
+from practice_action.services.context import Actor, Context
+from practice_action.services.health import open_context
+from practice_action.store import migrate
+from practice_action.store.models import Practice
+
+
+def test_every_sqlite_connection_has_the_safe_settings(ctx: Context) -> None:
+    with ctx.store.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+        assert pragma("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(ctx: Context, manager: Actor) -> None:
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), ctx.store.write() as session:
+        session.connection().exec_driver_sql("UPDATE audit_entry SET staff_id = 999 WHERE seq = 1")
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_start(
+    ctx: Context, manager: Actor, locations: paths.Locations
+) -> None:
+    """BEGIN IMMEDIATE: a desk that has only read so far already keeps other writers out."""
+    other = sqlite3.connect(locations.sqlite_path, timeout=0, isolation_level=None)
+    try:
+        with ctx.store.write() as session:
+            session.execute(select(Practice.list_size)).scalar_one()  # a read, nothing more
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once the transaction ends
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_a_read_transaction_does_not_block_writers(
+    ctx: Context, manager: Actor, locations: paths.Locations
+) -> None:
+    other = sqlite3.connect(locations.sqlite_path, timeout=0, isolation_level=None)
+    try:
+        with ctx.store.read() as session:
+            session.execute(select(Practice.list_size)).scalar_one()
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_two_desks_writing_at_once_wait_for_each_other_and_lose_nothing(
+    ctx: Context, manager: Actor, locations: paths.Locations
+) -> None:
+    """Read-then-write from two connections at once: each waits its turn, no update is lost."""
+    second = open_context(locations)
+    rounds = 25
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def desk(context: Context) -> None:
+        try:
+            start.wait()
+            for _ in range(rounds):
+                with context.store.write() as session:
+                    row = session.get(Practice, 1)
+                    assert row is not None
+                    row.list_size = row.list_size + 1
+                    audit.append(session, context, manager, "test.bump", "list size + 1")
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    with ctx.store.read() as session:
+        size_before = session.execute(select(Practice.list_size)).scalar_one()
+    threads = [threading.Thread(target=desk, args=(c,)) for c in (ctx, second)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        second.store.dispose()
+
+    assert errors == []
+    with ctx.store.read() as session:
+        assert session.execute(select(Practice.list_size)).scalar_one() == size_before + 2 * rounds
+    chain = audit.verify(ctx)
+    assert chain.intact, chain.problem
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are a POSIX idea")
+def test_the_database_and_data_folder_are_private(ctx: Context, locations: paths.Locations) -> None:
+    database = locations.sqlite_path
+    assert database is not None
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(locations.data_dir.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are a POSIX idea")
+def test_an_existing_database_file_is_made_private_when_opened(
+    locations: paths.Locations,
+) -> None:
+    open_context(locations).store.dispose()
+    database = locations.sqlite_path
+    assert database is not None
+    database.chmod(0o644)
+    locations.data_dir.chmod(0o755)
+    open_context(locations).store.dispose()
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(locations.data_dir.stat().st_mode) == 0o700
+
+
+def test_an_unreachable_server_gives_a_plain_message(tmp_path: Path) -> None:
+    url = "postgresql://practice:secret-word@127.0.0.1:1/practice_action"
+    with pytest.raises(StoreError) as refused:
+        open_context(paths.resolve(tmp_path / "data", url))
+    message = str(refused.value)
+    assert message.startswith("The database server cannot be reached")
+    assert "Check that the server is running" in message
+    assert "secret-word" not in message
+    assert "Traceback" not in message
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(
+    locations: paths.Locations,
+) -> None:
+    database = locations.sqlite_path
+    assert database is not None
+    paths.make_private_dir(locations.data_dir)
+    junk = b"These are the minutes of the practice meeting, not a database.\n" * 200
+    database.write_bytes(junk)
+
+    with pytest.raises(StoreError) as refused:
+        open_context(locations)
+
+    assert "cannot be opened" in str(refused.value)
+    assert "practice-action restore" in str(refused.value)
+    assert database.read_bytes() == junk
+
+
+def test_a_database_made_by_something_else_is_refused(locations: paths.Locations) -> None:
+    database = locations.sqlite_path
+    assert database is not None
+    paths.make_private_dir(locations.data_dir)
+    other = sqlite3.connect(database)
+    other.execute("CREATE TABLE recipes (name TEXT)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError, match="tables that Practice Action did not create"):
+        open_context(locations)
+
+
+def test_an_in_memory_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot be shared"):
+        open_context(paths.resolve(tmp_path / "data", "sqlite://"))
+
+
+def test_check_reports_a_healthy_database_with_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert cli.main(["--data-dir", str(data), "check"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert f"Schema revision: {migrate.head_revision()}" in out
+    assert f"Data folder: {data}" in out
+    assert "Integrity check: ok" in out
+    assert (data / paths.DATABASE_FILE).is_file()
+
+
+def test_check_refuses_a_damaged_file_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    paths.make_private_dir(data)
+    (data / paths.DATABASE_FILE).write_bytes(b"not a database at all" * 100)
+    assert cli.main(["--data-dir", str(data), "check"]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Database problem: The database file cannot be opened")
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_check_refuses_a_newer_database_with_exit_1(
+    locations: paths.Locations, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = open_context(locations)
+    with ctx.store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'zz99'")
+    ctx.store.dispose()
+    code = cli.main(["--data-dir", str(locations.data_dir), "check"])
+    assert code == cli.EXIT_PROBLEM
+    assert "newer version of Practice Action" in capsys.readouterr().err
+
+
+def test_check_finds_a_broken_reference_and_exits_1(
+    locations: paths.Locations, manager: Actor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = locations.sqlite_path
+    assert database is not None
+    raw = sqlite3.connect(database)  # foreign keys are off on a bare connection
+    raw.execute("UPDATE audit_entry SET staff_id = 999 WHERE seq = 1")
+    raw.commit()
+    raw.close()
+    code = cli.main(["--data-dir", str(locations.data_dir), "check"])
+    assert code == cli.EXIT_PROBLEM
+    assert "broken reference in audit_entry" in capsys.readouterr().out
