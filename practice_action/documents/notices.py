@@ -1,0 +1,589 @@
+"""Patient notices: A4 poster, A5 leaflet, large-print A4, website text and a text message.
+
+Every format says the same things, in this order: what changes and from when; that the
+practice is open and appointments go ahead; how to get help (NHS 111, 999 for
+life-threatening emergencies only, Pharmacy First and its seven conditions, the practice's
+local services with address and hours). The wording is ours, in plain English.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass
+from datetime import time
+from functools import partial
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from practice_action.documents import completeness
+from practice_action.documents.model import PatientChange, PatientNotice
+from practice_action.documents.pages import NumberedCanvas, ScaledImage
+from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
+from practice_action.documents.style import (
+    NHS_BLUE,
+    PALE,
+    WARM,
+    esc,
+    fonts,
+    style,
+    uk_date,
+)
+from practice_action.domain.enums import ServiceKind
+from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.records import DayHours, LocalService, PracticeProfile
+
+PHARMACY_FIRST_CONDITIONS = (
+    ("Earache", "children and young people aged 1 to 17"),
+    ("Impetigo", "aged 1 and over"),
+    ("Infected insect bites", "aged 1 and over"),
+    ("Shingles", "aged 18 and over"),
+    ("Sinusitis", "aged 12 and over"),
+    ("Sore throat", "aged 5 and over"),
+    ("Urinary tract infection (uncomplicated)", "women aged 16 to 64"),
+)
+
+NHS_111_TEXT = (
+    "For urgent help when you cannot wait for an appointment: go to 111.nhs.uk or call 111, "
+    "day or night. It is free."
+)
+EMERGENCY_TEXT = (
+    "Call 999 only in a life-threatening emergency, such as chest pain, severe bleeding, "
+    "difficulty breathing or signs of a stroke."
+)
+PHARMACY_TEXT = (
+    "Without an appointment, a pharmacist can check and, if needed, treat seven common conditions:"
+)
+WHY_TEXT = (
+    "Our GPs are taking part in action agreed by GPs across England to keep the number of "
+    "patients each clinician sees each day at a safe level."
+)
+
+
+class SmsTooLong(PracticeActionError):
+    """The text message cannot be made short enough, or has characters a phone cannot show."""
+
+
+# ---------------------------------------------------------------- words shared by every format
+
+
+def _clock(value: time) -> str:
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def opening_hours_text(hours: tuple[DayHours, ...]) -> str:
+    """'Monday to Friday, 8am to 6:30pm', or each day's hours where they differ."""
+    if not hours:
+        return "Monday to Friday, 8am to 6:30pm"
+    ordered = sorted(hours, key=lambda h: h.day.index)
+    spans = {(h.opens, h.closes) for h in ordered}
+    indices = [h.day.index for h in ordered]
+    if len(spans) == 1 and indices == list(range(indices[0], indices[0] + len(indices))):
+        opens, closes = spans.pop()
+        days = (
+            ordered[0].day.label
+            if len(ordered) == 1
+            else f"{ordered[0].day.label} to {ordered[-1].day.label}"
+        )
+        return f"{days}, {_clock(opens)} to {_clock(closes)}"
+    return "; ".join(f"{h.day.label} {_clock(h.opens)} to {_clock(h.closes)}" for h in ordered)
+
+
+def open_text(practice: PracticeProfile) -> str:
+    return (
+        f"We are open as usual: {opening_hours_text(practice.opening_hours)}. "
+        "Please keep your appointments: they will go ahead."
+    )
+
+
+def ordered_changes(notice: PatientNotice) -> list[PatientChange]:
+    return sorted(notice.changes, key=lambda c: c.starts)
+
+
+def local_services(notice: PatientNotice) -> list[LocalService]:
+    """The practice's own local services, urgent care first, crisis line last."""
+    rank = {
+        ServiceKind.UTC: 0,
+        ServiceKind.WALK_IN: 1,
+        ServiceKind.MIU: 2,
+        ServiceKind.OTHER: 3,
+        ServiceKind.CRISIS_LINE: 4,
+    }
+    chosen = [
+        s
+        for s in notice.local_services
+        if s.active and s.kind not in (ServiceKind.NHS_111, ServiceKind.PHARMACY_FIRST)
+    ]
+    return sorted(chosen, key=lambda s: rank.get(s.kind, 3))
+
+
+def service_details(service: LocalService) -> list[str]:
+    """Address, phone and hours of a local service, each a line; only what is known."""
+    lines = []
+    place = ", ".join(part for part in (service.address.strip(), service.postcode.strip()) if part)
+    if place:
+        lines.append(place)
+    if service.phone.strip():
+        lines.append(f"Phone {service.phone.strip()}")
+    if service.hours.strip():
+        lines.append(f"Open: {service.hours.strip()}")
+    return lines
+
+
+def contact_line(practice: PracticeProfile) -> str:
+    parts = [practice.name, f"Phone {practice.phone}"]
+    if practice.website:
+        parts.append(practice.website)
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- PDF formats
+
+
+@dataclass(frozen=True)
+class Sizes:
+    headline: float
+    heading: float
+    body: float
+    small: float
+    gap: float  # space between sections, in points
+
+    def scaled(self, factor: float) -> Sizes:
+        return Sizes(
+            *(
+                value * factor
+                for value in (self.headline, self.heading, self.body, self.small, self.gap)
+            )
+        )
+
+
+POSTER = Sizes(headline=30, heading=18, body=13, small=11, gap=14)
+LEAFLET = Sizes(headline=18, heading=12.5, body=9.5, small=8.5, gap=8)
+LARGE_PRINT = Sizes(headline=32, heading=24, body=18, small=18, gap=16)
+
+
+def _band(notice: PatientNotice, sizes: Sizes, width: float) -> Table:
+    """The blue band at the top: headline and practice name, logo on the left if given."""
+    title = Paragraph(
+        esc(notice.headline),
+        style(
+            "n-head", sizes.headline, bold=True, color=colors.white, leading=sizes.headline * 1.15
+        ),
+    )
+    name = Paragraph(
+        esc(notice.practice.name),
+        style("n-name", max(sizes.body, sizes.heading * 0.8), color=colors.white, before=4),
+    )
+    text = [title, name]
+    if notice.logo:
+        logo_size = sizes.headline * 2.2
+        cells = [[ScaledImage(notice.logo, logo_size, logo_size), text]]
+        widths = [logo_size + 10, width - logo_size - 10]
+    else:
+        cells = [[text]]
+        widths = [width]
+    band = Table(cells, colWidths=widths)
+    band.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), sizes.body),
+                ("BACKGROUND", (0, 0), (-1, -1), NHS_BLUE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 0.8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), sizes.gap * 0.8),
+                ("TOPPADDING", (0, 0), (-1, -1), sizes.gap * 0.8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), sizes.gap),
+            ]
+        )
+    )
+    return band
+
+
+def _boxed(
+    flowables: list[Flowable], width: float, background: colors.Color, pad: float, size: float
+) -> Table:
+    box = Table([[flowables]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.9),
+            ]
+        )
+    )
+    return box
+
+
+def notice_story(notice: PatientNotice, sizes: Sizes, width: float) -> list[Flowable]:
+    """The notice as flowables, at the given sizes, for a column ``width`` points wide."""
+    heading = style(
+        "n-h2",
+        sizes.heading,
+        bold=True,
+        color=NHS_BLUE,
+        before=sizes.gap,
+        after=sizes.gap * 0.35,
+        keep_with_next=True,
+    )
+    body = style("n-body", sizes.body, leading=sizes.body * 1.3, after=sizes.body * 0.35)
+    strong = style(
+        "n-strong", sizes.body, bold=True, leading=sizes.body * 1.3, after=sizes.body * 0.2
+    )
+    small = style("n-small", sizes.small, leading=sizes.small * 1.3)
+    pad = sizes.gap * 0.8
+
+    story: list[Flowable] = [_band(notice, sizes, width), Spacer(1, sizes.gap)]
+    story.append(
+        _boxed(
+            [
+                Paragraph(
+                    esc(open_text(notice.practice)),
+                    style("n-open", sizes.body * 1.1, bold=True, leading=sizes.body * 1.45),
+                )
+            ],
+            width,
+            WARM,
+            pad,
+            sizes.body,
+        )
+    )
+    story.append(Paragraph("What is changing", heading))
+    for change in ordered_changes(notice):
+        story.append(Paragraph(f"<b>From {uk_date(change.starts)}:</b> {esc(change.what)}", body))
+    story.append(Paragraph(esc(WHY_TEXT), body))
+
+    story.append(Paragraph("How to get help", heading))
+    story.append(Paragraph(f"<b>NHS 111.</b> {esc(NHS_111_TEXT)}", body))
+    story.append(Paragraph(f"<b>999 for emergencies only.</b> {esc(EMERGENCY_TEXT)}", body))
+    conditions = [
+        [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(esc(ages), small)]
+        for name, ages in PHARMACY_FIRST_CONDITIONS
+    ]
+    table = Table(conditions, colWidths=[width * 0.45 - pad, width * 0.55 - pad], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), sizes.small),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story.append(
+        KeepTogether(
+            _boxed(
+                [Paragraph(f"<b>Pharmacy First.</b> {esc(PHARMACY_TEXT)}", body), table],
+                width,
+                PALE,
+                pad,
+                sizes.body,
+            )
+        )
+    )
+    services = local_services(notice)
+    if services:
+        story.append(Paragraph("Local services", heading))
+        for service in services:
+            lines = [f"<b>{esc(service.name)}</b>"] + [
+                esc(line) for line in service_details(service)
+            ]
+            story.append(KeepTogether([Paragraph("<br/>".join(lines), body)]))
+    story.append(Spacer(1, sizes.gap * 0.5))
+    story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+    return story
+
+
+def _flowing_pdf(
+    notice: PatientNotice, sizes: Sizes, pagesize: tuple[float, float], margin: float, title: str
+) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin + sizes.small * 1.4,
+        title=title,
+        author=notice.practice.name,
+        creator="Practice Action",
+        initialFontName=fonts()[0],
+        initialFontSize=sizes.small,
+    )
+    story = notice_story(notice, sizes, pagesize[0] - 2 * margin)
+    maker = partial(
+        NumberedCanvas,
+        footer_left=notice.practice.name,
+        footer_size=max(8, sizes.small * 0.85) if sizes.small < 18 else sizes.small,
+        margin=margin,
+    )
+    doc.build(story, canvasmaker=maker)
+    return buffer.getvalue()
+
+
+def leaflet(notice: PatientNotice) -> bytes:
+    """A5, to hand out or leave at reception."""
+    completeness.require(completeness.check_notice(notice))
+    return _flowing_pdf(notice, LEAFLET, A5, 12 * mm, f"{notice.headline} (leaflet)")
+
+
+def large_print(notice: PatientNotice) -> bytes:
+    """A4, every word at 18 pt or larger."""
+    completeness.require(completeness.check_notice(notice))
+    return _flowing_pdf(notice, LARGE_PRINT, A4, 18 * mm, f"{notice.headline} (large print)")
+
+
+@dataclass(frozen=True)
+class _Placed:
+    flowable: Flowable
+    x: float
+    y: float
+
+
+def _flatten(story: list[Flowable]) -> list[Flowable]:
+    """Keep-together groups only matter across pages; one page draws their contents."""
+    flat: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            flat.extend(_flatten(list(flowable._content)))
+        else:
+            flat.append(flowable)
+    return flat
+
+
+def _layout_one_page(
+    notice: PatientNotice, pagesize: tuple[float, float], margin: float
+) -> list[_Placed] | None:
+    """Wrap the poster once, shrinking until it fits one page; None if it never does."""
+    width = pagesize[0] - 2 * margin
+    height = pagesize[1] - 2 * margin
+    for factor in (1.0, 0.92, 0.85, 0.78, 0.72):
+        sizes = POSTER.scaled(factor)
+        placed: list[_Placed] = []
+        y = pagesize[1] - margin
+        used = 0.0
+        previous_after = 0.0
+        for flowable in _flatten(notice_story(notice, sizes, width)):
+            _, h = flowable.wrap(width, height)
+            before = max(flowable.getSpaceBefore(), previous_after) if placed else 0
+            used += before + h
+            if used > height:
+                break
+            y -= before + h
+            placed.append(_Placed(flowable, margin, y))
+            previous_after = flowable.getSpaceAfter()
+        else:
+            return placed
+    return None
+
+
+def _draw_placed(canvas: Canvas, placed: list[_Placed]) -> None:
+    for item in placed:
+        item.flowable.drawOn(canvas, item.x, item.y)
+
+
+def poster(notice: PatientNotice, copies: int = 1) -> bytes:
+    """A4 poster for the door and the waiting room: one page, shrunk a little if it must be.
+
+    The layout is worked out and drawn once, then placed on each of ``copies`` pages.
+    """
+    completeness.require(completeness.check_notice(notice))
+    margin = 14 * mm
+    placed = _layout_one_page(notice, A4, margin)
+    if placed is None:  # too much to read from a door: let it run on, but keep it readable
+        return _flowing_pdf(notice, POSTER.scaled(0.85), A4, margin, notice.headline)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle(notice.headline)
+    canvas.setAuthor(notice.practice.name)
+    canvas.setCreator("Practice Action")
+    # Drawn once as a form and placed on every page: a print run of many copies costs
+    # little more than one, and the file stays small.
+    canvas.beginForm("poster")
+    _draw_placed(canvas, placed)
+    canvas.endForm()
+    for _ in range(copies):
+        canvas.doForm("poster")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- website
+
+
+def website_html(notice: PatientNotice) -> str:
+    """A fragment to paste into the practice website; every piece of user text escaped."""
+    completeness.require(completeness.check_notice(notice))
+
+    def e(text: str) -> str:
+        return html.escape(text, quote=True)
+
+    link = '<a href="https://111.nhs.uk">111.nhs.uk</a>'
+    nhs_111 = e(NHS_111_TEXT).replace("111.nhs.uk", link, 1)
+    out = [
+        '<section class="practice-notice">',
+        f"<h2>{e(notice.headline)}</h2>",
+        f"<p><strong>{e(open_text(notice.practice))}</strong></p>",
+        "<h3>What is changing</h3>",
+        "<ul>",
+    ]
+    out += [
+        f"<li><strong>From {uk_date(c.starts)}:</strong> {e(c.what)}</li>"
+        for c in ordered_changes(notice)
+    ]
+    out += [
+        "</ul>",
+        f"<p>{e(WHY_TEXT)}</p>",
+        "<h3>How to get help</h3>",
+        f"<p><strong>NHS 111.</strong> {nhs_111}</p>",
+        f"<p><strong>999 for emergencies only.</strong> {e(EMERGENCY_TEXT)}</p>",
+        f"<p><strong>Pharmacy First.</strong> {e(PHARMACY_TEXT)}</p>",
+        "<ul>",
+    ]
+    out += [f"<li>{e(name)}: {e(ages)}</li>" for name, ages in PHARMACY_FIRST_CONDITIONS]
+    out.append("</ul>")
+    services = local_services(notice)
+    if services:
+        out.append("<h3>Local services</h3>")
+        for service in services:
+            lines = "<br>".join(e(line) for line in service_details(service))
+            out.append(f"<p><strong>{e(service.name)}</strong><br>{lines}</p>")
+    out += [f"<p>{e(contact_line(notice.practice))}</p>", "</section>"]
+    return "\n".join(out) + "\n"
+
+
+def website_text(notice: PatientNotice) -> str:
+    """The same notice as plain text, for a website or newsletter that takes no HTML."""
+    completeness.require(completeness.check_notice(notice))
+    out = [notice.headline, "", open_text(notice.practice), "", "What is changing"]
+    out += [f"- From {uk_date(c.starts)}: {c.what}" for c in ordered_changes(notice)]
+    out += [
+        "",
+        WHY_TEXT,
+        "",
+        "How to get help",
+        f"NHS 111: {NHS_111_TEXT}",
+        f"999 for emergencies only: {EMERGENCY_TEXT}",
+    ]
+    out.append(f"Pharmacy First: {PHARMACY_TEXT}")
+    out += [f"- {name}: {ages}" for name, ages in PHARMACY_FIRST_CONDITIONS]
+    services = local_services(notice)
+    if services:
+        out += ["", "Local services"]
+        for service in services:
+            out.append(service.name)
+            out += [f"  {line}" for line in service_details(service)]
+    out += ["", contact_line(notice.practice)]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- text message
+
+
+def _short_change(change: PatientChange) -> str:
+    text = change.sms.strip() or change.what.strip()
+    if not change.sms.strip():
+        end = text.find(". ")
+        text = text[: end + 1] if end > 0 else text
+    return text.rstrip(".")
+
+
+def _short_date(change: PatientChange, brief: bool) -> str:
+    day = change.starts
+    return f"{day.day} {day:%b}" if brief else uk_date(day)
+
+
+def _sms_candidates(notice: PatientNotice) -> list[str]:
+    """From the fullest message to the barest; the first that fits is sent."""
+    practice = notice.practice
+    changes = ordered_changes(notice)
+    services = [s for s in local_services(notice) if s.kind is not ServiceKind.CRISIS_LINE]
+    first = services[0] if services else None
+
+    def changes_text(count: int, brief: bool) -> str:
+        parts = [f"from {_short_date(c, brief)}: {_short_change(c)}" for c in changes[:count]]
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+    def message(count: int, brief: bool, pharmacy: bool, service: str, web: bool) -> str:
+        parts = [
+            f"{practice.name}: {changes_text(count, brief)}",
+            "We are open and appointments go ahead.",
+            "Urgent help: 111.nhs.uk or call 111. 999 for life-threatening emergencies only.",
+        ]
+        if pharmacy:
+            parts.append("Pharmacies treat 7 common conditions without a GP appointment.")
+        if service:
+            parts.append(service)
+        if web and practice.website:
+            parts.append(f"More: {practice.website}")
+        return " ".join(parts)
+
+    service_full = service_short = ""
+    if first is not None:
+        hours = f" ({first.hours.strip()})" if first.hours.strip() else ""
+        place = f", {first.address.strip()}" if first.address.strip() else ""
+        service_full = f"Or visit {first.name}{place}{hours}."
+        service_short = f"Or visit {first.name}."
+    candidates = []
+    for count in range(len(changes), 0, -1):
+        for brief in (False, True):
+            candidates += [
+                message(count, brief, True, service_full, True),
+                message(count, brief, True, service_full, False),
+                message(count, brief, True, service_short, True),
+                message(count, brief, True, service_short, False),
+                message(count, brief, True, "", False),
+                message(count, brief, False, service_short, False),
+                message(count, brief, False, "", False),
+            ]
+    return candidates
+
+
+def text_message(notice: PatientNotice) -> str:
+    """A text message of at most two SMS in the GSM alphabet, shortened if it must be.
+
+    Refuses, saying what to change, when even the barest form will not fit or when the
+    practice's text has characters no stand-in exists for.
+    """
+    completeness.require(completeness.check_notice(notice))
+    shortest = ""
+    for candidate in _sms_candidates(notice):
+        converted, problems = to_gsm(candidate)
+        if problems:
+            raise SmsTooLong(
+                "The text message cannot be sent as typed: "
+                + " ".join(problems)
+                + " Change the practice name at Set-up > Practice profile, or the change's "
+                "text-message wording at Plan > Patient notice."
+            )
+        if sms_length(converted) <= MAX_LENGTH:
+            return converted
+        shortest = converted
+    raise SmsTooLong(
+        f"The text message would be {sms_length(shortest)} characters even at its shortest; "
+        f"two messages hold {MAX_LENGTH}. Shorten the practice name at Set-up > Practice "
+        "profile, or give the first change a shorter text-message wording at Plan > Patient "
+        "notice."
+    )

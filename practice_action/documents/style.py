@@ -1,0 +1,108 @@
+"""Fonts, text styles and the small helpers every document uses.
+
+User text is escaped here, once, before it reaches a Paragraph: a practice called
+"Smith & Jones <Partners>" must print exactly that. The bundled DejaVu Sans shows every
+accent a patient's or partner's name is likely to carry; without it we fall back to the
+standard Helvetica, which covers Western European (Latin-1) letters only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from practice_action.paths import resource
+
+NHS_BLUE = colors.HexColor("#005EB8")
+DARK = colors.HexColor("#212B32")
+GREY = colors.HexColor("#4C6272")
+PALE = colors.HexColor("#E8EDEE")
+WARM = colors.HexColor("#FFEB3B")
+
+REGULAR = "PracticeSans"
+BOLD = "PracticeSans-Bold"
+
+
+@lru_cache(maxsize=1)
+def fonts() -> tuple[str, str]:
+    """Register the bundled font once; the (regular, bold) names to use."""
+    try:
+        regular = resource("fonts", "DejaVuSans.ttf")
+        bold = resource("fonts", "DejaVuSans-Bold.ttf")
+        pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
+        pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+        # No italic is bundled; the names exist so <i> in a Paragraph cannot fail.
+        pdfmetrics.registerFont(TTFont(f"{REGULAR}-Italic", str(regular)))
+        pdfmetrics.registerFont(TTFont(f"{REGULAR}-BoldItalic", str(bold)))
+    except (FileNotFoundError, OSError):
+        return "Helvetica", "Helvetica-Bold"
+    pdfmetrics.registerFontFamily(
+        REGULAR,
+        normal=REGULAR,
+        bold=BOLD,
+        italic=f"{REGULAR}-Italic",
+        boldItalic=f"{REGULAR}-BoldItalic",
+    )
+    return REGULAR, BOLD
+
+
+def esc(text: object) -> str:
+    """User text made safe for a Paragraph; line breaks kept."""
+    value = "" if text is None else str(text)
+    escaped = _xml_escape(value, {'"': "&quot;", "'": "&#39;"})
+    return "<br/>".join(line.rstrip() for line in escaped.replace("\r\n", "\n").split("\n"))
+
+
+def uk_date(day: date) -> str:
+    """1 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def uk_day_date(day: date) -> str:
+    """Tuesday 1 December 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; single line breaks stay inside one."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+def style(
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    leading: float | None = None,
+    color: colors.Color = DARK,
+    align: int = TA_LEFT,
+    before: float = 0,
+    after: float = 0,
+    keep_with_next: bool = False,
+) -> ParagraphStyle:
+    regular, heavy = fonts()
+    return ParagraphStyle(
+        name,
+        fontName=heavy if bold else regular,
+        fontSize=size,
+        leading=leading if leading is not None else size * 1.3,
+        textColor=color,
+        alignment=align,
+        spaceBefore=before,
+        spaceAfter=after,
+        keepWithNext=int(keep_with_next),
+        allowWidows=0,  # never one line of a paragraph alone at the top of a page
+        allowOrphans=0,
+    )
