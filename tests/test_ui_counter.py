@@ -207,3 +207,22 @@ def test_a_contact_from_another_desk_shows_within_a_second(
     finally:
         screen.stop()
     assert not screen.feed.running
+
+
+def test_a_safety_concern_can_be_recorded_from_the_desk(qtbot, screen: CounterScreen, ctx, manager):
+    from practice_action.services import safety
+    from practice_action.ui.safety_dialog import SafetyDialog
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, SafetyDialog)
+        dialog.what.setPlainText("Patient waited 40 minutes for the duty doctor call back.")
+        dialog.accept()
+        return dialog.result()
+
+    with answered_by(answer):
+        qtbot.mouseClick(screen.safety, Qt.MouseButton.LeftButton)
+    assert "Safety concern recorded" in screen.message.text()
+    entries = safety.list_period(ctx, manager, screen.today, screen.today)
+    assert [e.what_happened for e in entries] == [
+        "Patient waited 40 minutes for the duty doctor call back."
+    ]

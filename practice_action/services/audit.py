@@ -24,6 +24,7 @@ from practice_action.domain.calendar import LONDON, day_bounds_utc
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import AuditEntry, AuditHead
+from practice_action.store.raw import Raw
 
 GENESIS = "0" * 64
 
@@ -71,18 +72,23 @@ def append(
     *,
     before: Any = None,
     after: Any = None,
-) -> AuditEntry:
-    """Add an entry in the caller's transaction, so it commits or rolls back with the change."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
+) -> int:
+    """Add an entry in the caller's transaction, so it commits or rolls back with the change.
+
+    Returns the entry's sequence number. This runs for every contact the desks record, so it
+    is three short statements on the transaction's own connection (store.raw).
+    """
+    session.flush()  # ORM rows the caller added go first, so the entry can refer to them
+    raw = Raw(session)
+    head = raw.one(f"SELECT seq, hash FROM audit_head WHERE id = 1{raw.for_update}")
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        raw.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,))
+        seq, prev_hash = 0, GENESIS
+    else:
+        seq, prev_hash = head
     at = ctx.clock().astimezone(UTC)
     fields = dict(
-        seq=head.seq + 1,
+        seq=seq + 1,
         at=at,
         actor=actor.label,
         actor_kind=actor.kind,
@@ -91,14 +97,28 @@ def append(
         summary=summary,
         before="" if before is None else _canonical(before),
         after="" if after is None else _canonical(after),
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
     )
-    entry = AuditEntry(**fields, hash=entry_hash(**fields))
-    session.add(entry)
-    head.seq = entry.seq
-    head.hash = entry.hash
-    session.flush()
-    return entry
+    digest = entry_hash(**fields)
+    raw.run(
+        "INSERT INTO audit_entry (seq, at, actor, actor_kind, staff_id, kind, summary, before,"
+        " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq + 1,
+            raw.time(at),
+            actor.label,
+            actor.kind,
+            actor.staff_id,
+            kind,
+            summary,
+            fields["before"],
+            fields["after"],
+            prev_hash,
+            digest,
+        ),
+    )
+    raw.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq + 1, digest))
+    return seq + 1
 
 
 @dataclass(frozen=True)

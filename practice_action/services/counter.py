@@ -38,6 +38,7 @@ from practice_action.store.counter_models import (
     ExtraDuty,
 )
 from practice_action.store.models import ClinicianRow, LocalServiceRow
+from practice_action.store.raw import Raw
 
 NEARLY_FULL_LEFT = 3
 DEFAULT_UNDO_MINUTES = 10
@@ -179,7 +180,10 @@ def settings(ctx: Context) -> tuple[ContactType, int]:
 
 def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_minutes: int) -> None:
     require(actor, Permission.EDIT_SETUP)
-    minutes = validators.check_int_range(undo_minutes, "Undo period (minutes)", 1, 60)
+    try:
+        minutes = validators.check_int_range(undo_minutes, "Undo period (minutes)", 1, 60)
+    except ValueError as error:
+        raise ValidationError({"undo_minutes": str(error)}) from None
     with ctx.store.write() as session:
         row = session.get(CounterSettings, 1)
         before = None if row is None else [row.default_contact_type, row.undo_minutes]
@@ -321,12 +325,12 @@ def board(ctx: Context, day: date | None = None) -> Board:
 
 
 def _ensure_day_row(session: Session, clinician_id: int, day: date) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(
-        insert(ClinicianDay)
+    """The day's counter row, created once; a second desk racing to create it does nothing."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.connection().execute(
+        dialect.insert(ClinicianDay.__table__)
         .values(clinician_id=clinician_id, day=day, counted=0)
         .on_conflict_do_nothing(index_elements=["clinician_id", "day"])
     )
@@ -356,13 +360,10 @@ def record_contact(
     today = local_today(ctx.clock)
     urgent = urgent_reason is not None
     reason = _check_reason(urgent_reason or "", "Urgent override") if urgent else ""
-    rule = _cap_rule(ctx, today)
-    if contact_type is None:
-        contact_type = settings(ctx)[0]
     try:
         with ctx.store.write() as session:
             return _record_in(
-                session, ctx, actor, clinician_id, today, rule, contact_type, urgent, reason
+                session, ctx, actor, clinician_id, today, contact_type, urgent, reason
             )
     except _Refused:
         pass
@@ -473,27 +474,37 @@ def record_diversion(
 def add_to_today(ctx: Context, actor: Actor, clinician_id: int, sessions: int = 2) -> None:
     """Put a clinician on today's counter outside their usual pattern (a locum, a swap)."""
     require(actor, Permission.USE_COUNTER)
-    if sessions not in (1, 2):
-        raise ValidationError({"sessions": "Sessions today must be 1 (half day) or 2 (full day)."})
+    _check_sessions(sessions)
     today = local_today(ctx.clock)
     with ctx.store.write() as session:
         row = session.get(ClinicianRow, clinician_id)
         if row is None or not row.active:
             raise NotFound("That clinician is not in the practice's active list.")
-        existing = session.execute(
-            select(ExtraDuty).where(ExtraDuty.clinician_id == clinician_id, ExtraDuty.day == today)
-        ).scalar_one_or_none()
-        if existing is not None:
-            existing.sessions = sessions
-        else:
-            session.add(ExtraDuty(clinician_id=clinician_id, day=today, sessions=sessions))
-        audit.append(
-            session,
-            ctx,
-            actor,
-            "counter.duty",
-            f"{row.name} added to today's counter ({sessions} session{'s' if sessions > 1 else ''})",
-        )
+        _put_on_today(session, ctx, actor, row, today, sessions)
+
+
+def _check_sessions(sessions: int) -> None:
+    if sessions not in (1, 2):
+        raise ValidationError({"sessions": "Sessions today must be 1 (half day) or 2 (full day)."})
+
+
+def _put_on_today(
+    session: Session, ctx: Context, actor: Actor, row: ClinicianRow, today: date, sessions: int
+) -> None:
+    existing = session.execute(
+        select(ExtraDuty).where(ExtraDuty.clinician_id == row.id, ExtraDuty.day == today)
+    ).scalar_one_or_none()
+    if existing is not None:
+        existing.sessions = sessions
+    else:
+        session.add(ExtraDuty(clinician_id=row.id, day=today, sessions=sessions))
+    audit.append(
+        session,
+        ctx,
+        actor,
+        "counter.duty",
+        f"{row.name} added to today's counter ({sessions} session{'s' if sessions > 1 else ''})",
+    )
 
 
 def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) -> int:
@@ -503,6 +514,8 @@ def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) ->
         clean = validators.check_name(name, "Locum's name")
     except ValueError as error:
         raise ValidationError({"name": str(error)}) from None
+    _check_sessions(sessions)
+    # One transaction: a locum is never left in the register but off today's counter.
     with ctx.store.write() as session:
         row = ClinicianRow(name=clean, role=ClinicianRole.LOCUM_GP.value, sessions=[], active=True)
         session.add(row)
@@ -515,9 +528,8 @@ def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) ->
             f"Added locum {clean} at the desk",
             after=convert.plain(convert.clinician_from_row(row)),
         )
-        new_id = row.id
-    add_to_today(ctx, actor, new_id, sessions)
-    return new_id
+        _put_on_today(session, ctx, actor, row, local_today(ctx.clock), sessions)
+        return row.id
 
 
 def find_clinician(ctx: Context, text: str) -> Clinician:
@@ -552,66 +564,98 @@ class _Refused(Exception):
     """Raised inside the transaction so that it rolls back; turned into AtCap outside it."""
 
 
+def _on_duty_today(raw: Raw, clinician_id: int, day: date) -> tuple[str, int] | None:
+    """(name, sessions today) for a clinician on duty on the day, in one query."""
+    row = raw.one(
+        "SELECT c.name, c.sessions, c.active, e.sessions FROM clinician c"
+        " LEFT OUTER JOIN extra_duty e ON e.clinician_id = c.id AND e.day = ?"
+        " WHERE c.id = ?",
+        (raw.day(day), clinician_id),
+    )
+    if row is None or not row[2]:
+        return None
+    weekday = list(Weekday)[day.weekday()].value
+    usual = sum(1 for key in raw.json_value(row[1]) if key.startswith(f"{weekday}-"))
+    sessions = max(usual, row[3] or 0)
+    return (row[0], sessions) if sessions else None
+
+
 def _record_in(
     session: Session,
     ctx: Context,
     actor: Actor,
     clinician_id: int,
     today: date,
-    rule: CapRule | None,
-    contact_type: ContactType,
+    contact_type: ContactType | None,
     urgent: bool,
     reason: str,
 ) -> Recorded:
-    on_duty = {c.id: (c, n) for c, n, _ in _duty(session, today)}
-    if clinician_id not in on_duty:
+    """The hot path: a handful of short statements in one IMMEDIATE transaction."""
+    from practice_action.services.plan import contacts_cap_in
+
+    raw = Raw(session)
+    duty = _on_duty_today(raw, clinician_id, today)
+    if duty is None:
         raise NotFound(
             "That clinician is not on duty today. Add them for today on the counter first."
         )
-    clinician, sessions = on_duty[clinician_id]
+    name, sessions = duty
+    if contact_type is None:
+        stored = raw.one("SELECT default_contact_type FROM counter_settings WHERE id = 1")
+        contact_type = ContactType(stored[0]) if stored else ContactType.FACE_TO_FACE
+    newest = raw.one("SELECT max(number) FROM plan_version")
+    rule = contacts_cap_in(session, today, newest=(newest[0] if newest else None) or 0)
     cap = _cap_for(rule, sessions)
     counts = not urgent and (rule is None or contact_type in rule.counted_types)
-    _ensure_day_row(session, clinician_id, today)
-    if counts:
-        where = [ClinicianDay.clinician_id == clinician_id, ClinicianDay.day == today]
-        if cap is not None:
-            where.append(ClinicianDay.counted < cap)
-        changed = session.execute(
-            update(ClinicianDay)
-            .where(*where)
-            .values(counted=ClinicianDay.counted + 1, cap=cap)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed != 1:
-            raise _Refused
-    counted_now = session.execute(
-        select(ClinicianDay.counted).where(
-            ClinicianDay.clinician_id == clinician_id, ClinicianDay.day == today
-        )
-    ).scalar_one()
-    contact = Contact(
-        clinician_id=clinician_id,
-        day=today,
-        at=ctx.clock().astimezone(UTC),
-        contact_type=contact_type.value,
-        counted=counts,
-        urgent=urgent,
-        urgent_reason=reason,
-        recorded_by=actor.label,
+    day = raw.day(today)
+    raw.run(
+        "INSERT INTO clinician_day (clinician_id, day, counted) VALUES (?, ?, 0)"
+        " ON CONFLICT (clinician_id, day) DO NOTHING",
+        (clinician_id, day),
     )
-    session.add(contact)
-    session.flush()
+    if counts:
+        # The guard: the row changes only while it is under the cap, whatever other desks do.
+        guard = "" if cap is None else " AND counted < ?"
+        params = (cap, clinician_id, day) + (() if cap is None else (cap,))
+        row = raw.one(
+            "UPDATE clinician_day SET counted = counted + 1, cap = ?"
+            f" WHERE clinician_id = ? AND day = ?{guard} RETURNING counted",
+            params,
+        )
+        if row is None:
+            raise _Refused
+    else:
+        row = raw.one(
+            "SELECT counted FROM clinician_day WHERE clinician_id = ? AND day = ?",
+            (clinician_id, day),
+        )
+    assert row is not None
+    counted_now = int(row[0])
+    inserted = raw.one(
+        "INSERT INTO contact (clinician_id, day, at, contact_type, counted, urgent,"
+        " urgent_reason, recorded_by, voided_by, void_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '') RETURNING id",
+        (
+            clinician_id,
+            day,
+            raw.time(ctx.clock()),
+            contact_type.value,
+            raw.flag(counts),
+            raw.flag(urgent),
+            reason,
+            actor.label,
+        ),
+    )
+    assert inserted is not None
+    contact_id = int(inserted[0])
     tally = f"{counted_now} of {cap}" if cap is not None else f"{counted_now}"
     if urgent:
         kind, summary = (
             "contact.urgent",
-            (f"Urgent override for {clinician.name} ({contact_type.label}): {reason}"),
+            f"Urgent override for {name} ({contact_type.label}): {reason}",
         )
     else:
-        kind, summary = (
-            "contact.record",
-            (f"Contact for {clinician.name} ({contact_type.label}): {tally}"),
-        )
+        kind, summary = "contact.record", f"Contact for {name} ({contact_type.label}): {tally}"
     audit.append(
         session,
         ctx,
@@ -619,10 +663,10 @@ def _record_in(
         kind,
         summary,
         after={
-            "contact": contact.id,
+            "contact": contact_id,
             "clinician": clinician_id,
             "type": contact_type.value,
             "counted": counts,
         },
     )
-    return Recorded(contact.id, clinician_id, clinician.name, counted_now, cap, urgent, counts)
+    return Recorded(contact_id, clinician_id, name, counted_now, cap, urgent, counts)

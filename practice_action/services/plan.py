@@ -354,12 +354,34 @@ def active_contacts_cap(ctx: Context, day: date) -> CapRule | None:
     means no cap from the day that version was saved.
     """
     with ctx.store.read() as session:
-        rows = (
-            session.execute(_versions_query().order_by(PlanVersionRow.number.desc()))
-            .scalars()
-            .all()
-        )
-        versions = [_version_view(r) for r in rows]
+        return contacts_cap_in(session, day)
+
+
+# The rule for a day changes only when a new plan version is written, so the counter's hot
+# path asks for the newest version number (one indexed query) and reuses the rule it worked
+# out before. Keyed by database URL so that separate databases never share an entry.
+_RULE_CACHE: dict[tuple[str, date, int], CapRule | None] = {}
+
+
+def contacts_cap_in(session: Session, day: date, *, newest: int | None = None) -> CapRule | None:
+    """``active_contacts_cap`` inside the caller's transaction, cached per plan version.
+
+    ``newest`` is the newest plan version number, when the caller has already read it.
+    """
+    if newest is None:
+        newest = session.execute(select(func.max(PlanVersionRow.number))).scalar_one_or_none() or 0
+    key = (str(session.get_bind().engine.url), day, newest)
+    if key in _RULE_CACHE:
+        return _RULE_CACHE[key]
+    rows = session.execute(_versions_query().order_by(PlanVersionRow.number.desc())).scalars().all()
+    rule = _rule_for_day([_version_view(r) for r in rows], day)
+    if len(_RULE_CACHE) > 256:
+        _RULE_CACHE.clear()
+    _RULE_CACHE[key] = rule
+    return rule
+
+
+def _rule_for_day(versions: list[VersionView], day: date) -> CapRule | None:
     for version in versions:
         cap = next((d for d in version.decisions if d.detail_kind is DetailKind.CONTACTS_CAP), None)
         if cap is None or cap.choice is not Choice.ADOPT:

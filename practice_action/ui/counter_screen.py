@@ -196,6 +196,10 @@ class CounterScreen(QWidget):
         self.add_today = QPushButton("&Add clinician for today…")
         self.add_today.clicked.connect(self.add_for_today)
         footer.addWidget(self.add_today)
+        self.safety = QPushButton("Record a &safety concern…")
+        self.safety.setToolTip("A patient-safety concern or near miss (no patient details)")
+        self.safety.clicked.connect(self.record_safety_concern)
+        footer.addWidget(self.safety)
         outer.addLayout(footer)
         self.message.setWordWrap(True)
         self.message.setObjectName("counter-message")
@@ -589,6 +593,12 @@ class CounterScreen(QWidget):
             return
         self.say("Added to today's counter.")
         self.refresh()
+
+    def record_safety_concern(self) -> None:
+        from practice_action.ui.safety_dialog import open_safety_dialog
+
+        if open_safety_dialog(self.ctx, self.actor, self):
+            self.say("Safety concern recorded. Thank you.")
 
     # ----- days -------------------------------------------------------------------------
     def show_day(self, day: date) -> None:

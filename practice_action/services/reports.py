@@ -1,0 +1,308 @@
+"""Report figures for a period of local days, and the CSV export.
+
+A handful of grouped queries do the counting in the database (a year of a ten-clinician
+practice is about 60,000 contacts, so nothing here loops over contacts one by one); Python
+only folds the grouped rows into the dataclasses of ``domain.reports``. What each figure
+means is written there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta
+
+from sqlalchemy import case, func, select
+
+from practice_action.domain.calendar import is_working_day
+from practice_action.domain.enums import ContactType, DivertDestination
+from practice_action.domain.errors import NotFound, ValidationError
+from practice_action.domain.reports import (
+    NO_CLINICIAN,
+    RATE_BASIS,
+    ClinicianDayFigures,
+    ClinicianFigures,
+    DayFigures,
+    Figures,
+    Report,
+)
+from practice_action.services import safety
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, require
+from practice_action.store.counter_models import ClinicianDay, Contact, Diversion
+from practice_action.store.models import ClinicianRow, Practice
+
+MAX_DAYS = 3 * 366
+
+
+@dataclass
+class _Tally:
+    """Mutable counts while folding the grouped rows; frozen into Figures at the end."""
+
+    by_type: dict[ContactType, int] = field(default_factory=dict)
+    counted: int = 0
+    not_counted: int = 0
+    urgent: int = 0
+    voided: int = 0
+    days_at_cap: int = 0
+    diverted: dict[DivertDestination, int] = field(default_factory=dict)
+
+    def add(self, other: _Tally) -> None:
+        for key, n in other.by_type.items():
+            self.by_type[key] = self.by_type.get(key, 0) + n
+        for dest, n in other.diverted.items():
+            self.diverted[dest] = self.diverted.get(dest, 0) + n
+        self.counted += other.counted
+        self.not_counted += other.not_counted
+        self.urgent += other.urgent
+        self.voided += other.voided
+        self.days_at_cap += other.days_at_cap
+
+    @property
+    def contacts(self) -> int:
+        return self.counted + self.not_counted + self.urgent
+
+    def frozen(self) -> dict[str, object]:
+        return {
+            "by_type": dict(self.by_type),
+            "counted": self.counted,
+            "not_counted": self.not_counted,
+            "urgent": self.urgent,
+            "voided": self.voided,
+            "days_at_cap": self.days_at_cap,
+            "diverted": dict(self.diverted),
+        }
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise ValidationError(
+            {"period": f"The period ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y})."}
+        )
+    if (end - start).days >= MAX_DAYS:
+        raise ValidationError({"period": "Choose a period of three years or less."})
+
+
+def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
+    """Every figure for the local days ``start`` to ``end``, both included."""
+    require(actor, Permission.VIEW_REPORTS)
+    check_period(start, end)
+    cells: dict[tuple[date, int | None], _Tally] = defaultdict(_Tally)
+    caps: dict[tuple[date, int], int | None] = {}
+    with ctx.store.read() as session:
+        practice = session.get(Practice, 1)
+        if practice is None:
+            raise NotFound("The practice has not been set up yet: set it up first.")
+        names = dict(session.execute(select(ClinicianRow.id, ClinicianRow.name)).all())
+
+        live = Contact.voided_at.is_(None)
+        one = 1
+        contacts = session.execute(
+            select(
+                Contact.day,
+                Contact.clinician_id,
+                Contact.contact_type,
+                func.sum(case((live, one), else_=0)),
+                func.sum(case((live & Contact.urgent, one), else_=0)),
+                func.sum(case((live & ~Contact.urgent & Contact.counted, one), else_=0)),
+                func.sum(case((live, 0), else_=one)),
+            )
+            .where(Contact.day >= start, Contact.day <= end)
+            .group_by(Contact.day, Contact.clinician_id, Contact.contact_type)
+        )
+        for day, cid, ctype, n_live, n_urgent, n_counted, n_void in contacts:
+            tally = cells[(day, cid)]
+            n_live, n_urgent, n_counted = int(n_live or 0), int(n_urgent or 0), int(n_counted or 0)
+            if n_live:
+                contact_type = ContactType(ctype)
+                tally.by_type[contact_type] = tally.by_type.get(contact_type, 0) + n_live
+            tally.urgent += n_urgent
+            tally.counted += n_counted
+            tally.not_counted += n_live - n_urgent - n_counted
+            tally.voided += int(n_void or 0)
+
+        for day, cid, counted, cap in session.execute(
+            select(
+                ClinicianDay.day, ClinicianDay.clinician_id, ClinicianDay.counted, ClinicianDay.cap
+            ).where(ClinicianDay.day >= start, ClinicianDay.day <= end)
+        ):
+            caps[(day, cid)] = cap
+            if cap is not None and counted >= cap:
+                cells[(day, cid)].days_at_cap = 1
+
+        for day, cid, destination, n in session.execute(
+            select(Diversion.day, Diversion.clinician_id, Diversion.destination, func.count())
+            .where(Diversion.day >= start, Diversion.day <= end)
+            .group_by(Diversion.day, Diversion.clinician_id, Diversion.destination)
+        ):
+            dest = DivertDestination(destination)
+            tally = cells[(day, cid)]
+            tally.diverted[dest] = tally.diverted.get(dest, 0) + int(n)
+
+        entries = safety.entries_between(session, start, end)
+        practice_name, ods_code, list_size = practice.name, practice.ods_code, practice.list_size
+
+    def name_of(cid: int | None) -> str:
+        return NO_CLINICIAN if cid is None else names.get(cid, f"Clinician {cid}")
+
+    rows = tuple(
+        ClinicianDayFigures(
+            day=day,
+            clinician_id=cid,
+            clinician=name_of(cid),
+            cap=caps.get((day, cid)) if cid is not None else None,
+            **tally.frozen(),  # type: ignore[arg-type]
+        )
+        for (day, cid), tally in sorted(
+            cells.items(), key=lambda item: (item[0][0], name_of(item[0][1]).casefold())
+        )
+        if tally.contacts or tally.voided or tally.diverted or tally.days_at_cap
+    )
+
+    per_clinician: dict[int | None, _Tally] = defaultdict(_Tally)
+    worked: dict[int | None, int] = defaultdict(int)
+    per_day: dict[date, _Tally] = defaultdict(_Tally)
+    working: dict[date, int] = defaultdict(int)
+    busiest: dict[date, int] = defaultdict(int)
+    day_cap: dict[date, int] = {}
+    totals = _Tally()
+    for row in rows:
+        tally = _Tally(**row_counts(row))
+        per_clinician[row.clinician_id].add(tally)
+        per_day[row.day].add(tally)
+        totals.add(tally)
+        if row.contacts:
+            worked[row.clinician_id] += 1
+            working[row.day] += 1
+        busiest[row.day] = max(busiest[row.day], row.counted)
+        if row.cap is not None:
+            day_cap[row.day] = max(day_cap.get(row.day, 0), row.cap)
+
+    clinicians = tuple(
+        sorted(
+            (
+                ClinicianFigures(
+                    clinician_id=cid,
+                    clinician=name_of(cid),
+                    days_worked=worked[cid],
+                    **tally.frozen(),  # type: ignore[arg-type]
+                )
+                for cid, tally in per_clinician.items()
+            ),
+            key=lambda c: (c.clinician_id is None, c.clinician.casefold()),
+        )
+    )
+    days = []
+    working_days = rate_days = rate_contacts = 0
+    day = start
+    while day <= end:
+        tally = per_day.get(day, _Tally())
+        days.append(
+            DayFigures(
+                day=day,
+                clinicians_working=working[day],
+                busiest=busiest[day],
+                cap=day_cap.get(day),
+                **tally.frozen(),  # type: ignore[arg-type]
+            )
+        )
+        if is_working_day(day):
+            working_days += 1
+            if tally.contacts:
+                rate_days += 1
+                rate_contacts += tally.contacts
+        day += timedelta(days=1)
+
+    return Report(
+        start=start,
+        end=end,
+        practice_name=practice_name,
+        ods_code=ods_code,
+        list_size=list_size,
+        generated_at=ctx.clock().astimezone(UTC),
+        rows=rows,
+        clinicians=clinicians,
+        days=tuple(days),
+        totals=Figures(**totals.frozen()),  # type: ignore[arg-type]
+        working_days=working_days,
+        rate_days=rate_days,
+        rate_contacts=rate_contacts,
+        safety=entries,
+    )
+
+
+def row_counts(figures: Figures) -> dict[str, object]:
+    return {
+        "by_type": dict(figures.by_type),
+        "counted": figures.counted,
+        "not_counted": figures.not_counted,
+        "urgent": figures.urgent,
+        "voided": figures.voided,
+        "days_at_cap": figures.days_at_cap,
+        "diverted": dict(figures.diverted),
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("day", "the local day, YYYY-MM-DD"),
+    ("clinician", f"the clinician's name ('{NO_CLINICIAN}' for diversions not linked to one)"),
+    ("cap", "the cap in force for the clinician that day; empty when none"),
+    ("contacts", "contacts recorded and not undone (counted + not_counted + urgent)"),
+    ("counted", "contacts that counted against the cap"),
+    ("not_counted", "contacts of a type the practice does not count against the cap"),
+    ("urgent_overrides", "urgent overrides (over the cap, not counted against it)"),
+    *(
+        (f"type_{t.value}", f"contacts of type '{t.label}' (counted or not, urgent included)")
+        for t in ContactType
+    ),
+    (
+        "at_cap",
+        "1 when the clinician's capped count reached the cap that day, else 0 "
+        "(in the TOTAL row: the number of clinician-days at the cap)",
+    ),
+    ("diverted", "patients diverted (all destinations)"),
+    *((f"diverted_{d.value}", f"patients diverted to '{d.label}'") for d in DivertDestination),
+    ("voided", "contacts undone; not included in any other column"),
+)
+"""The CSV's columns in order, with what each holds: one row per clinician per day with any
+activity, then a last row whose day is 'TOTAL' for the whole period."""
+
+
+def to_csv(report: Report) -> str:
+    """One row per clinician per day, then a TOTAL row; the columns are ``CSV_COLUMNS``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+
+    def line(day: str, clinician: str, cap: int | None, f: Figures, at_cap: int) -> list[object]:
+        return [
+            day,
+            _safe_cell(clinician),
+            "" if cap is None else cap,
+            f.contacts,
+            f.counted,
+            f.not_counted,
+            f.urgent,
+            *(f.of_type(t) for t in ContactType),
+            at_cap,
+            f.total_diverted,
+            *(f.diverted_to(d) for d in DivertDestination),
+            f.voided,
+        ]
+
+    for row in report.rows:
+        writer.writerow(line(row.day.isoformat(), row.clinician, row.cap, row, int(row.at_cap)))
+    writer.writerow(line("TOTAL", "All clinicians", None, report.totals, report.totals.days_at_cap))
+    return buffer.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """A name that a spreadsheet would read as a formula is prefixed with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+__all__ = ["CSV_COLUMNS", "RATE_BASIS", "build", "check_period", "to_csv"]

@@ -1,0 +1,485 @@
+"""Reports: what the action did, for a period the partner picks.
+
+Choosing a period from the list shows the summary at once ("how many patients did we divert
+last month, and where to?" is: Reports, then Last month). Charts show contacts per day against
+the cap and where patients were sent; tables below give every figure, sortable. QtCharts is
+imported only when this screen is built, so the app starts as fast without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import date, datetime, time
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.enums import ContactType, DivertDestination
+from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.reports import RATE_BASIS, ClinicianFigures, Period, Report
+from practice_action.services import reports
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission
+from practice_action.ui.safety_dialog import open_safety_dialog
+from practice_action.ui.sections import Section
+from practice_action.ui.tables import RIGHT, Column, FilteredTable
+
+BAR_BLUE = "#005EB8"
+CAP_RED = "#B3261E"
+BUSIEST_ORANGE = "#ED8B00"
+
+
+def _n(attr: str, header: str, tip: str = "") -> Column:
+    return Column(
+        header,
+        lambda r, a=attr: getattr(r, a),
+        sort_key=lambda r, a=attr: getattr(r, a),
+        align=RIGHT,
+        tooltip=(lambda _r, t=tip: t) if tip else None,
+    )
+
+
+CLINICIAN_COLUMNS = [
+    Column("Clinician", lambda r: r.clinician),
+    _n("days_worked", "Days worked"),
+    _n("contacts", "Contacts", "Recorded and not undone"),
+    _n("counted", "Counted", "Counted against the cap"),
+    _n("not_counted", "Not counted", "Of a type the practice does not count"),
+    _n("urgent", "Urgent overrides"),
+    _n("days_at_cap", "Days at cap"),
+    _n("total_diverted", "Diverted"),
+    _n("voided", "Undone"),
+]
+DAY_COLUMNS = [
+    Column("Day", lambda r: f"{r.day:%a %d %b %Y}", sort_key=lambda r: (r.day, r.clinician)),
+    Column("Clinician", lambda r: r.clinician),
+    Column("Cap", lambda r: r.cap, sort_key=lambda r: r.cap or 0, align=RIGHT),
+    _n("contacts", "Contacts"),
+    *(
+        Column(
+            t.label, lambda r, t=t: r.of_type(t), sort_key=lambda r, t=t: r.of_type(t), align=RIGHT
+        )
+        for t in ContactType
+    ),
+    _n("urgent", "Urgent"),
+    Column("At cap", lambda r: "Yes" if r.at_cap else "", sort_key=lambda r: r.at_cap),
+    *(
+        Column(
+            f"→ {d.label}",
+            lambda r, d=d: r.diverted_to(d) or "",
+            sort_key=lambda r, d=d: r.diverted_to(d),
+            align=RIGHT,
+        )
+        for d in DivertDestination
+    ),
+]
+SAFETY_COLUMNS = [
+    Column("Date", lambda e: f"{e.day:%a %d %b %Y}", sort_key=lambda e: (e.day, e.id or 0)),
+    Column("Kind", lambda e: e.kind.label),
+    Column(
+        "What happened",
+        lambda e: " ".join(e.what_happened.split()),
+        tooltip=lambda e: e.what_happened,
+    ),
+    Column("Action taken", lambda e: " ".join(e.action_taken.split())),
+    Column("Linked to", lambda e: "; ".join(x for x in (e.clinician_name, e.diversion_text) if x)),
+    Column("Recorded by", lambda e: e.recorded_by),
+]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class ReportsScreen(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.report: Report | None = None
+        self._building = True
+        self._build()
+        self._building = False
+        self.choose_period(Period.LAST_MONTH)
+
+    # ----- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        title = QLabel("Reports")
+        title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        top.addWidget(title)
+        top.addSpacing(16)
+        period_label = QLabel("&Period:")
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        for p in Period:
+            self.period.addItem(p.label, p)
+        period_label.setBuddy(self.period)
+        top.addWidget(period_label)
+        top.addWidget(self.period)
+        today = local_today(self.ctx.clock)
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit, name in ((self.start, "From"), (self.end, "To")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setAccessibleName(name)
+            edit.setDate(_qdate(today))
+            top.addWidget(QLabel(name))
+            top.addWidget(edit)
+        self.show_button = QPushButton("&Show")
+        self.show_button.setToolTip("Show the report for the dates chosen")
+        self.show_button.clicked.connect(self.refresh)
+        top.addWidget(self.show_button)
+        top.addStretch(1)
+        self.safety_button = QPushButton("Record a safety &concern…")
+        self.safety_button.clicked.connect(self.record_concern)
+        self.csv_button = QPushButton("Export &CSV…")
+        self.csv_button.clicked.connect(self.choose_csv_file)
+        self.pdf_button = QPushButton("Save P&DF summary…")
+        self.pdf_button.clicked.connect(self.choose_pdf_file)
+        for b in (self.safety_button, self.csv_button, self.pdf_button):
+            top.addWidget(b)
+        outer.addLayout(top)
+        self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
+        self.start.dateChanged.connect(lambda _d: self._dates_edited())
+        self.end.dateChanged.connect(lambda _d: self._dates_edited())
+
+        self.summary = QLabel()
+        self.summary.setObjectName("report-summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setStyleSheet(
+            "background: #E8EDEE; padding: 10px; border-radius: 4px; font-size: 14px;"
+        )
+        outer.addWidget(self.summary)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        outer.addWidget(self.message)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.charts = _Charts()
+        splitter.addWidget(self.charts.widget)
+        self.tabs = QTabWidget()
+        self.by_clinician = FilteredTable(CLINICIAN_COLUMNS, placeholder="Filter clinicians…")
+        self.by_day = FilteredTable(DAY_COLUMNS, placeholder="Filter by day or clinician…")
+        self.safety_table = FilteredTable(SAFETY_COLUMNS, placeholder="Filter the safety log…")
+        self.tabs.addTab(self.by_clinician, "By &clinician")
+        self.tabs.addTab(self.by_day, "By day and clinician")
+        self.tabs.addTab(self.safety_table, "Safety &log")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        outer.addWidget(splitter, 1)
+        note = QLabel(RATE_BASIS)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555555;")
+        outer.addWidget(note)
+
+    # ----- period -----------------------------------------------------------------------
+    def choose_period(self, period: Period) -> None:
+        index = list(Period).index(period)
+        if self.period.currentIndex() == index:
+            self._period_changed()
+        else:
+            self.period.setCurrentIndex(index)  # its signal shows the period
+
+    def set_custom(self, start: date, end: date) -> None:
+        self.choose_period(Period.CUSTOM)
+        self._building = True
+        self.start.setDate(_qdate(start))
+        self.end.setDate(_qdate(end))
+        self._building = False
+        self.refresh()
+
+    def current_period(self) -> Period:
+        return Period(self.period.currentData())
+
+    def chosen(self) -> tuple[date, date]:
+        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
+
+    def _period_changed(self) -> None:
+        period = self.current_period()
+        days = period.days(local_today(self.ctx.clock))
+        custom = days is None
+        for w in (self.start, self.end, self.show_button):
+            w.setEnabled(custom)
+        if days is not None:
+            self._building = True
+            self.start.setDate(_qdate(days[0]))
+            self.end.setDate(_qdate(days[1]))
+            self._building = False
+            self.refresh()
+
+    def _dates_edited(self) -> None:
+        if not self._building and self.current_period() is Period.CUSTOM:
+            self.refresh()
+
+    # ----- data -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        start, end = self.chosen()
+        try:
+            report = reports.build(self.ctx, self.actor, start, end)
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        self.report = report
+        self.say("")
+        self._show(report)
+
+    def _show(self, report: Report) -> None:
+        t = report.totals
+        rate = report.contacts_per_1000_per_day
+        rate_text = "no working day with contacts" if rate is None else f"{rate:.1f}"
+        self.summary.setText(
+            f"<b>{_esc(report.period_text)}</b><br>"
+            f"<span style='font-size:17px'><b>{_esc(report.diversion_summary())}</b></span><br>"
+            f"{t.contacts:,} contacts · {rate_text} per 1,000 patients per working day · "
+            f"{t.days_at_cap:,} clinician-days at the cap · {t.urgent:,} urgent overrides · "
+            f"{len(report.safety)} safety log entries"
+        )
+        self.by_clinician.set_rows(list(report.clinicians))
+        self.by_day.set_rows(list(report.rows))
+        self.safety_table.set_rows(list(report.safety))
+        self.tabs.setTabText(2, f"Safety &log ({len(report.safety)})")
+        self.charts.show(report)
+
+    def clinician_rows(self) -> list[ClinicianFigures]:
+        return self.by_clinician.visible_records()
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #b3261e; font-weight: 600;" if problem else "")
+        self.message.setVisible(bool(text))
+
+    # ----- actions ----------------------------------------------------------------------
+    def record_concern(self) -> None:
+        saved = open_safety_dialog(self.ctx, self.actor, self)
+        if saved is not None:
+            self.refresh()
+            self.say(f"Recorded in the safety log for {saved.day:%d %B %Y}.")
+
+    def _file_dialog(self, title: str, name: str, filter_: str, suffix: str) -> QFileDialog:
+        dialog = QFileDialog(self, title, name)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(filter_)
+        dialog.setDefaultSuffix(suffix)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        return dialog
+
+    def _stem(self) -> str:
+        start, end = self.chosen()
+        return f"collective-action-report-{start.isoformat()}-to-{end.isoformat()}"
+
+    def choose_csv_file(self) -> QFileDialog:
+        dialog = self._file_dialog(
+            "Export the report as CSV", f"{self._stem()}.csv", "CSV files (*.csv)", "csv"
+        )
+        dialog.fileSelected.connect(lambda name: self.export_csv(Path(name)))
+        dialog.open()
+        return dialog
+
+    def choose_pdf_file(self) -> QFileDialog:
+        dialog = self._file_dialog(
+            "Save the PDF summary", f"{self._stem()}.pdf", "PDF files (*.pdf)", "pdf"
+        )
+        dialog.fileSelected.connect(lambda name: self.save_pdf(Path(name)))
+        dialog.open()
+        return dialog
+
+    def export_csv(self, path: Path) -> bool:
+        if self.report is None:
+            return False
+        data = reports.to_csv(self.report).encode("utf-8-sig")  # a spreadsheet reads it as is
+        return self._write(path, data, f"Wrote the report ({len(self.report.rows)} rows) to")
+
+    def save_pdf(self, path: Path) -> bool:
+        if self.report is None:
+            return False
+        from practice_action.documents.report_pdf import report_summary
+
+        return self._write(path, report_summary(self.report), "Saved the PDF summary to")
+
+    def _write(self, path: Path, data: bytes, done: str) -> bool:
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            self.say(
+                f"The file could not be written ({error.strerror}): {path}. "
+                "Choose another folder and try again.",
+                problem=True,
+            )
+            return False
+        self.say(f"{done} {path}")
+        return True
+
+
+class _Charts:
+    """Contacts per day against the cap, and diversions by destination (QtCharts, lazily)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCharts import QChart, QChartView
+        from PySide6.QtGui import QPainter
+
+        self.widget = QWidget()
+        layout = QHBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.views: list[QChartView] = []
+        for stretch in (3, 2):
+            view = QChartView(QChart())
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(240)
+            layout.addWidget(view, stretch)
+            self.views.append(view)
+
+    def _fresh(self, index: int):  # -> QChart
+        """A new chart in view ``index``: axes removed from a used chart linger on screen."""
+        from PySide6.QtCharts import QChart
+
+        chart = QChart()
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        old = self.views[index].chart()
+        self.views[index].setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        return chart
+
+    @property
+    def per_day(self):  # -> QChart
+        return self.views[0].chart()
+
+    @property
+    def destinations(self):  # -> QChart
+        return self.views[1].chart()
+
+    def show(self, report: Report) -> None:
+        self._per_day(report)
+        self._destinations(report)
+
+    def _per_day(self, report: Report) -> None:
+        from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QValueAxis
+        from PySide6.QtGui import QColor, QPen
+
+        chart = self._fresh(0)
+        average = QLineSeries()
+        average.setName("Average per clinician working (counted)")
+        busiest = QLineSeries()
+        busiest.setName("Busiest clinician (counted)")
+        cap = QLineSeries()
+        cap.setName("Cap")
+        top = 5
+        days = [d for d in report.days if d.clinicians_working]
+        for d in days:
+            x = datetime.combine(d.day, time(12), LONDON).timestamp() * 1000
+            average.append(x, round(d.average_counted, 1))
+            busiest.append(x, d.busiest)
+            if d.cap is not None:
+                cap.append(x, d.cap)
+            top = max(top, d.busiest, d.cap or 0)
+        average.setPen(QPen(QColor(BAR_BLUE), 2.5))
+        busiest.setPen(QPen(QColor(BUSIEST_ORANGE), 1.5))
+        cap_pen = QPen(QColor(CAP_RED), 2)
+        cap_pen.setStyle(Qt.PenStyle.DashLine)
+        cap.setPen(cap_pen)
+        if len(days) <= 31:
+            average.setPointsVisible(True)
+            busiest.setPointsVisible(True)
+        series = ([cap] if cap.count() else []) + [busiest, average]  # the cap underneath
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("d MMM")
+        start = datetime.combine(report.start, time(0), LONDON)
+        end = datetime.combine(report.end, time(23, 59), LONDON)
+        x_axis.setRange(start, end)
+        x_axis.setTickCount(min(8, max(2, (report.end - report.start).days + 1)))
+        y_axis = QValueAxis()
+        y_axis.setRange(0, top + 3)
+        y_axis.setLabelFormat("%d")
+        y_axis.applyNiceNumbers()
+        y_axis.setTitleText("Contacts")
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for s in series:
+            chart.addSeries(s)
+            s.attachAxis(x_axis)
+            s.attachAxis(y_axis)
+        if not days:
+            chart.setTitle("Contacts per clinician per day: none recorded in this period")
+        else:
+            chart.setTitle("Contacts per clinician per day, against the cap")
+
+    def _destinations(self, report: Report) -> None:
+        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
+        from PySide6.QtGui import QColor
+
+        chart = self._fresh(1)
+        t = report.totals
+        chosen = sorted(
+            (d for d in DivertDestination if t.diverted_to(d)), key=lambda d: t.diverted_to(d)
+        )
+        bars = QBarSet("Patients diverted")
+        bars.setColor(QColor(BAR_BLUE))
+        for d in chosen:
+            bars.append(t.diverted_to(d))
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([d.label for d in chosen] or ["None"])
+        values = QValueAxis()
+        values.setRange(0, max([t.diverted_to(d) for d in chosen] or [1]) * 1.2)
+        values.setLabelFormat("%d")
+        values.applyNiceNumbers()
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().setVisible(False)
+        total = t.total_diverted
+        chart.setTitle(
+            f"Where patients were diverted ({total:,})"
+            if total
+            else "No patients diverted in this period"
+        )
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sections() -> list[Section]:
+    return [
+        Section(
+            key="reports",
+            title="Reports",
+            permission=Permission.VIEW_REPORTS,
+            shortcut="Ctrl+4",
+            factory=lambda ctx, actor, parent: ReportsScreen(ctx, actor, parent),
+            order=40,
+        )
+    ]
