@@ -25,6 +25,7 @@ from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import AuditEntry, AuditHead
 from practice_action.store.raw import Raw
+from practice_action.store.watch import ChangeWatcher
 
 GENESIS = "0" * 64
 
@@ -173,13 +174,29 @@ def verify(ctx: Context) -> ChainReport:
             expected_seq += 1
         head_seq = head.seq if head else 0
         head_hash = head.hash if head else GENESIS
-        if head_seq != expected_seq - 1 or head_hash != prev:
+        last = expected_seq - 1
+        if head_seq > last:
             return ChainReport(
                 count,
                 False,
-                expected_seq,
-                f"the trail ends at entry {expected_seq - 1} but {head_seq} were written: "
+                last + 1,
+                f"the trail ends at entry {last} but {head_seq} were written: "
                 "entries were removed from the end",
+            )
+        if head_seq < last:
+            return ChainReport(
+                count,
+                False,
+                head_seq + 1,
+                f"entry {head_seq + 1} follows the last entry written ({head_seq}): "
+                "entries were added at the end",
+            )
+        if head_hash != prev:
+            return ChainReport(
+                count,
+                False,
+                last,
+                f"entry {last} is not the last entry written: it was replaced",
             )
     return ChainReport(count, True)
 
@@ -197,6 +214,11 @@ class AuditView:
     @property
     def local_time(self) -> datetime:
         return self.at.astimezone(LONDON)
+
+
+def watcher(ctx: Context) -> ChangeWatcher:
+    """A cheap poller for live screens: ``stamp()`` moves whenever any desk changes anything."""
+    return ChangeWatcher(ctx.store)
 
 
 def change_stamp(ctx: Context) -> int:

@@ -1,9 +1,8 @@
 """Live updates for the counter: notice, cheaply, when any desk has changed something.
 
-Every change any desk makes appends to the audit trail, whose head row carries a growing
-sequence number. A worker thread reads that one number a few times a second (one indexed
-single-row query, no reload) and signals only when it moves; the screen then reloads its
-board. A database that stops answering never freezes the desk: the query runs off the UI
+A worker thread asks a change watcher (store/watch.py: SQLite's data_version, or the audit
+trail's head sequence on PostgreSQL) for one number a few times a second and signals only
+when it moves; the screen then reloads its board. A database that stops answering never freezes the desk: the query runs off the UI
 thread.
 """
 
@@ -28,6 +27,7 @@ class _Poller(QObject):
         self.interval_ms = interval_ms
         self.last: int | None = None
         self.timer: QTimer | None = None
+        self.watcher = audit.watcher(ctx)
 
     @Slot()
     def start(self) -> None:
@@ -41,12 +41,13 @@ class _Poller(QObject):
     def stop(self) -> None:
         if self.timer is not None:
             self.timer.stop()
+        self.watcher.close()
 
     @Slot()
     def poll(self) -> None:
         self.tick.emit()
         try:
-            stamp = audit.change_stamp(self.ctx)
+            stamp = self.watcher.stamp()
         except Exception as error:
             self.failed.emit(str(error).splitlines()[0] if str(error) else type(error).__name__)
             return
