@@ -112,10 +112,11 @@ def test_the_counter_warns_when_the_database_stops_answering(
         assert screen.feed is not None
         with qtbot.waitSignal(screen.feed.changed, timeout=2000):
             pass  # the first poll answered
-        # Take away the table the feed reads, as a damaged or vanished database would.
+        # Take away a table the counter reads, as a damaged database would; the change itself
+        # wakes the feed, and the reload that follows fails.
         raw = sqlite3.connect(locations.sqlite_path, timeout=30)
         try:
-            raw.execute("ALTER TABLE audit_head RENAME TO audit_head_gone")
+            raw.execute("ALTER TABLE clinician_day RENAME TO clinician_day_gone")
             raw.commit()
         finally:
             raw.close()

@@ -21,7 +21,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from practice_action.domain.errors import StoreError
@@ -103,6 +109,24 @@ def make_engine(url: str) -> Engine:
         ) from error
 
 
+@contextmanager
+def _plain_errors(url: str) -> Iterator[None]:
+    """A database that stops answering mid-session becomes a StoreError that says so."""
+    try:
+        yield
+    except IntegrityError:
+        raise  # a rule of ours was broken: a bug to see, not a connection problem
+    except (OperationalError, DatabaseError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        reason = detail[0] if detail else type(error).__name__
+        where = "the database file" if url.startswith("sqlite") else "the database server"
+        raise StoreError(
+            f"Cannot use {where} just now ({reason}). Nothing was saved by this step. "
+            "Try again in a moment; if it goes on, check the network or the server, or ask "
+            "your IT support."
+        ) from error
+
+
 @dataclass
 class Store:
     """Owns the engine; hands out one short transaction at a time."""
@@ -122,12 +146,12 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error."""
-        with self._writer() as session, session.begin():
+        with _plain_errors(self.url), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session, session.begin():
+        with _plain_errors(self.url), self._reader() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.calendar import LONDON, local_today
 from practice_action.domain.enums import ContactType, CounterState, DivertDestination
-from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.errors import PracticeActionError, StoreError
 from practice_action.services import counter, registers
 from practice_action.services.context import Actor, Context
 from practice_action.services.counter import Board, ClinicianCount
@@ -272,6 +272,9 @@ class CounterScreen(QWidget):
     def refresh(self) -> None:
         try:
             self.board = counter.board(self.ctx, self.day)
+        except StoreError as error:
+            self.say(f"Cannot reach the database; counts may be out of date. {error}", problem=True)
+            return
         except PracticeActionError as error:
             self.say(str(error), problem=True)
             return
