@@ -12,11 +12,12 @@ and adds a ``DemoStep`` to ``STEPS`` below; the string it returns is one line of
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.calendar import LONDON, is_working_day, local_today
 from practice_action.domain.enums import (
     ClinicianRole,
     ContactType,
@@ -241,10 +242,75 @@ def _saver(
     return run
 
 
+HISTORY_WORKING_DAYS = 15  # three weeks of the action already behind the demo practice
+
+
+def _history_start(ctx: Context) -> date:
+    day = local_today(ctx.clock)
+    for _ in range(HISTORY_WORKING_DAYS):
+        day -= timedelta(days=1)
+        while not is_working_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
 def _plan(ctx: Context, manager: Actor) -> str:
     from practice_action.services import plan
 
-    return plan.demo_plan(ctx, manager)
+    return plan.demo_plan(ctx, manager, cap_from=_history_start(ctx))
+
+
+_DIVERT_SHARES = (
+    (DivertDestination.NHS_111, 0.45),
+    (DivertDestination.PHARMACY_FIRST, 0.25),
+    (DivertDestination.NEXT_ROUTINE, 0.2),
+    (DivertDestination.UTC, 0.1),
+)
+
+
+def _history(ctx: Context, manager: Actor) -> str:
+    """Three weeks of desk work under the cap, so that Reports has something to show."""
+    rng = random.Random(42)
+    desk = Actor("Liam Foster", StaffRole.RECEPTIONIST)
+    day = _history_start(ctx)
+    today = local_today(ctx.clock)
+    contacts = diverted = urgent = 0
+    while day < today:
+        if not is_working_day(day):
+            day += timedelta(days=1)
+            continue
+        opens = datetime.combine(day, time(8, 0), LONDON).astimezone(UTC)
+        clock = _SteppingClock(opens, timedelta(seconds=50))
+        past = Context(ctx.store, clock, ctx.data_dir, ctx.backups_dir)
+        for count in counter.board(past).clinicians:
+            demand = rng.randint(11, 15) * count.sessions_today
+            left = count.cap if count.cap is not None else demand
+            for _ in range(demand):
+                kind = rng.choice(_TYPES)
+                if left > 0:
+                    left = counter.record_contact(past, desk, count.clinician_id, kind).left or 0
+                    contacts += 1
+                    continue
+                if rng.random() < 0.05:
+                    counter.record_contact(
+                        past,
+                        desk,
+                        count.clinician_id,
+                        kind,
+                        urgent_reason="Deteriorating patient: duty doctor",
+                    )
+                    urgent += 1
+                    continue
+                destination = rng.choices(
+                    [d for d, _ in _DIVERT_SHARES], weights=[w for _, w in _DIVERT_SHARES]
+                )[0]
+                counter.record_diversion(past, desk, destination, clinician_id=count.clinician_id)
+                diverted += 1
+        day += timedelta(days=1)
+    return (
+        f"three weeks of history ({contacts} contacts, {diverted} patients diverted, "
+        f"{urgent} urgent overrides)"
+    )
 
 
 class _SteppingClock:
@@ -331,6 +397,7 @@ STEPS: list[DemoStep] = [
         _saver(registers.AGREEMENTS, AGREEMENTS, "data sharing agreements"),
     ),
     DemoStep("action plan", _plan),
+    DemoStep("three weeks of history", _history),
     DemoStep("a morning of contacts", _morning),
 ]
 

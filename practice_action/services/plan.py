@@ -812,8 +812,8 @@ def _day(day: date | None) -> str:
 _DEMO_DIVERT_KINDS = {ServiceKind.NHS_111, ServiceKind.PHARMACY_FIRST, ServiceKind.UTC}
 
 
-def demo_plan(ctx: Context, actor: Actor) -> str:
-    """Give the demo practice a plan, live from today so the counter has a cap to apply."""
+def demo_plan(ctx: Context, actor: Actor, cap_from: date | None = None) -> str:
+    """Give the demo practice a plan, the cap live from ``cap_from`` (default today)."""
     if current_plan(ctx).version is not None:
         return "the action plan already in place"
     today = local_today(ctx.clock)
@@ -828,8 +828,10 @@ def demo_plan(ctx: Context, actor: Actor) -> str:
     for action in menu.actions:
         details: Details | None = None
         choice = Choice.ADOPT
+        effective = today
         if action.detail is DetailKind.CONTACTS_CAP:
             details = rules.ContactsCapDetails(divert_to=divert)
+            effective = cap_from or today
         elif action.detail is DetailKind.VOLUNTARY_NOTICE:
             details = rules.notice_on(today, voluntary)
             choice = Choice.ADOPT if voluntary else Choice.UNDECIDED
@@ -838,12 +840,15 @@ def demo_plan(ctx: Context, actor: Actor) -> str:
             choice = Choice.ADOPT if withdrawals else Choice.UNDECIDED
         elif menus.conflicts(action, today):
             choice = Choice.NOT_NOW
-        decisions.append(Decision(action.id, choice, today, None, details))
+        decisions.append(
+            Decision(action.id, choice, effective, None, details, confirm_past=effective < today)
+        )
     approver = actor if allowed(actor, Permission.APPROVE_PLAN) else _a_partner(ctx)
     saved = save_plan_version(ctx, actor, decisions, "Demo plan", approver, menu_id=menu.id)
+    since = "today" if (cap_from or today) == today else f"{(cap_from or today):%-d %B %Y}"
     return (
         f"an action plan ({len(saved.adopted)} actions adopted, a cap of "
-        f"{rules.DEFAULT_CAP} from today)"
+        f"{rules.DEFAULT_CAP} from {since})"
     )
 
 

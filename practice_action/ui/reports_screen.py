@@ -114,7 +114,7 @@ class ReportsScreen(QWidget):
         self._building = True
         self._build()
         self._building = False
-        self.choose_period(Period.LAST_MONTH)
+        self.choose_period(Period.THIS_MONTH)  # an action in progress; Last month is one pick away
 
     # ----- layout -----------------------------------------------------------------------
     def _build(self) -> None:
