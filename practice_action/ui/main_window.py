@@ -39,6 +39,12 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setMaximumWidth(220)
+        self.sidebar.setMinimumWidth(170)
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { font-size: 15px; background: #f4f6f8; border: none; }"
+            "QListWidget#sidebar::item { padding: 9px 12px; }"
+            "QListWidget#sidebar::item:selected { background: #1f5f99; color: white; }"
+        )
         self.sidebar.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         splitter = QSplitter()
