@@ -41,7 +41,7 @@ def test_service_changes_letter_refuses_and_lists_every_missing_item() -> None:
         MissingItem("ICB address", "Set-up > Practice profile > ICB address"),
         MissingItem("ICB postcode", "Set-up > Practice profile > ICB postcode"),
         MissingItem("LMC address", "Set-up > Practice profile > LMC address"),
-        MissingItem("At least one adopted action", "Plan > Adopt an action"),
+        MissingItem("At least one adopted action", "Action plan > Adopt an action"),
     }
     assert wanted <= set(items)
     assert any(item.what == "A partner to sign the letter" for item in items)

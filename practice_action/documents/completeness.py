@@ -27,8 +27,8 @@ PROFILE = "Set-up > Practice profile"
 VOLUNTARY = "Set-up > Voluntary services"
 AGREEMENTS = "Set-up > Data sharing agreements"
 LOCAL_SERVICES = "Set-up > Local services"
-PLAN = "Plan"
-SIGNER = "People > Staff (add a partner), then Letters > Signed by"
+PLAN = "Action plan"
+SIGNER = "Staff (add a partner, or bring a retired one back)"
 
 
 @dataclass(frozen=True)

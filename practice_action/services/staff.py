@@ -111,9 +111,9 @@ def update_staff(ctx: Context, actor: Actor, member: StaffMember) -> StaffMember
         if row is None:
             raise NotFound(f"No staff account with id {clean.id}.")
         before = convert.staff_from_row(row)
-        if before.role is StaffRole.PRACTICE_MANAGER and (
-            clean.role is not StaffRole.PRACTICE_MANAGER or not clean.active
-        ):
+        # Partners can manage staff too, so the last of either kind must stay.
+        runs_staff = (StaffRole.PRACTICE_MANAGER, StaffRole.PARTNER)
+        if before.role in runs_staff and (clean.role not in runs_staff or not clean.active):
             _keep_a_manager(session, row.id)
         row.name, row.role, row.active = clean.name, clean.role.value, clean.active
         session.flush()
@@ -178,7 +178,8 @@ def sign_in(ctx: Context, staff_id: int, pin: str) -> SignedIn:
             raise SignInRefused("That account is not active. Ask a practice manager.")
         who = Actor(row.name, StaffRole(row.role), row.id)
         if row.locked_until is not None and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            seconds = (row.locked_until - now).total_seconds()
+            minutes = max(1, -int(-seconds // 60))  # rounded up: 5 right after the lock
             audit.append(
                 session, ctx, who, "signin.locked", f"Sign-in refused: {row.name} is locked"
             )

@@ -4,8 +4,14 @@ Each feature keeps its models in a module of its own; importing them here regist
 tables on the shared ``Base``.
 """
 
-from practice_action.store import counter_models, models, plan_models, safety_models
+from practice_action.store import (
+    counter_models,
+    letters_models,
+    models,
+    plan_models,
+    safety_models,
+)
 
 metadata = models.Base.metadata
 
-__all__ = ["counter_models", "metadata", "models", "plan_models", "safety_models"]
+__all__ = ["counter_models", "letters_models", "metadata", "models", "plan_models", "safety_models"]

@@ -1,0 +1,838 @@
+"""The documents the plan calls for, made from the practice's own data, and their register.
+
+``documents_for_plan`` maps the current plan, the profile, the registers and the partners
+onto the documents' input dataclasses: one notice letter per commissioner, one withdrawal
+letter per other party (copied to the ICB), the notification of service changes to the ICB
+(copied to the LMC), the referral letter template and the patient notices. Anything missing
+is listed, every item with where to fill it in, and nothing is generated until it is all
+there.
+
+A partner generates: each document is given a reference and the day's date, drawn, and
+recorded in the correspondence register with its SHA-256 and its bytes, so that a letter
+sent can be produced again exactly. A practice manager may preview drafts, stamped DRAFT
+and never registered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from practice_action.documents import completeness, sms
+from practice_action.documents.completeness import MissingData, MissingItem
+from practice_action.documents.files import write_atomically
+from practice_action.documents.model import (
+    BMA_ATTRIBUTION,
+    AdoptedActionItem,
+    DataSharingWithdrawal,
+    Letterhead,
+    PatientChange,
+    PatientNotice,
+    ReferralLetterTemplate,
+    ServiceChangesNotification,
+    ServiceNoticeItem,
+    Signer,
+    VoluntaryServicesNotice,
+)
+from practice_action.documents.style import uk_date
+from practice_action.domain import plan as rules
+from practice_action.domain.calendar import local_today
+from practice_action.domain.enums import DsaPurpose, StaffRole
+from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction
+from practice_action.domain.records import PostalAddress, PracticeProfile
+from practice_action.services import audit, convert
+from practice_action.services import plan as plan_service
+from practice_action.services.context import Actor, Context
+from practice_action.services.permissions import Permission, require
+from practice_action.store.letters_models import CorrespondenceRow
+from practice_action.store.models import Practice, StaffRow
+
+PDF = "application/pdf"
+HTML = "text/html"
+TEXT = "text/plain"
+
+LETTER_KINDS = (
+    "voluntary_services_notice",
+    "data_sharing_withdrawal",
+    "service_changes_notification",
+    "referral_letter_template",
+)
+NOTICE_KINDS = ("poster", "leaflet", "large_print", "website_html", "website_text", "sms")
+KINDS = LETTER_KINDS + NOTICE_KINDS
+SMS_MAX = sms.MAX_LENGTH
+
+# kind -> (reference code, title, file name stem, media type)
+_NOTICE_FORMATS: dict[str, tuple[str, str, str]] = {
+    "poster": ("Patient notice: poster (A4)", "patient-notice-poster-a4.pdf", PDF),
+    "leaflet": ("Patient notice: leaflet (A5)", "patient-notice-leaflet-a5.pdf", PDF),
+    "large_print": (
+        "Patient notice: large print (A4)",
+        "patient-notice-large-print-a4.pdf",
+        PDF,
+    ),
+    "website_html": ("Patient notice: website (HTML)", "patient-notice-website.html", HTML),
+    "website_text": ("Patient notice: website (plain text)", "patient-notice-website.txt", TEXT),
+    "sms": ("Patient notice: text message", "patient-notice-text-message.txt", TEXT),
+}
+_REFERENCE_CODES = {
+    "voluntary_services_notice": "VS",
+    "data_sharing_withdrawal": "DSA",
+    "service_changes_notification": "SC",
+    "referral_letter_template": "REF",
+}
+
+
+Inputs = (
+    VoluntaryServicesNotice
+    | DataSharingWithdrawal
+    | ServiceChangesNotification
+    | ReferralLetterTemplate
+    | PatientNotice
+)
+
+
+# --- what the screens and commands are handed ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    """One document the plan calls for, with what it is made from and what it lacks."""
+
+    key: str  # stable across generations: the kind and its other party
+    kind: str
+    title: str
+    recipient: str
+    file_name: str
+    media_type: str
+    inputs: Inputs
+    gaps: tuple[MissingItem, ...] = ()
+
+    @property
+    def is_letter(self) -> bool:
+        return self.kind in LETTER_KINDS
+
+    @property
+    def is_signed(self) -> bool:
+        return self.kind in LETTER_KINDS and self.kind != "referral_letter_template"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == PDF
+
+    @property
+    def inputs_digest(self) -> str:
+        """What the document says, apart from its date and reference."""
+        inputs: Any = self.inputs
+        if hasattr(inputs, "reference"):
+            inputs = replace(inputs, reference="", dated=date.min)
+        return hashlib.sha256(f"{self.kind}|{inputs!r}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CorrespondenceEntry:
+    """One generation in the register (the bytes stay in the store: see ``reproduce``)."""
+
+    id: int
+    key: str
+    kind: str
+    title: str
+    recipient: str
+    reference: str
+    dated: date
+    file_name: str
+    media_type: str
+    sha256: str
+    size: int
+    inputs_digest: str
+    signed_by: str
+    generated_by: str
+    generated_at: datetime
+    printed_at: datetime | None
+    printed_by: str
+    sent_on: date | None
+    sent_by: str
+
+    @property
+    def state(self) -> str:
+        if self.sent_on is not None:
+            return f"Sent {uk_date(self.sent_on)}"
+        if self.printed_at is not None:
+            return "Printed"
+        return "Generated"
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    document: PlannedDocument
+    latest: CorrespondenceEntry | None
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.latest is not None and self.latest.inputs_digest != self.document.inputs_digest
+
+    @property
+    def state(self) -> str:
+        if self.latest is None:
+            return "Not yet generated"
+        if self.out_of_date:
+            return f"{self.latest.state}; the plan has changed since: generate again"
+        return self.latest.state
+
+
+@dataclass(frozen=True)
+class LettersOverview:
+    has_plan: bool
+    documents: tuple[DocumentStatus, ...]
+    missing: tuple[MissingItem, ...]
+    signer: str  # the partner who would sign now, or ""
+
+
+@dataclass(frozen=True)
+class Preview:
+    document: PlannedDocument
+    content: bytes
+    draft: bool
+
+
+@dataclass(frozen=True)
+class Generated:
+    entry: CorrespondenceEntry
+    content: bytes
+
+
+# --- from the plan to the documents' inputs ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    profile: PracticeProfile | None
+    plan: plan_service.VersionView | None
+    registers: rules.Registers
+    partners: tuple[str, ...]
+    actions: dict[str, MenuAction]
+
+
+def _gather(session: Session) -> _Facts:
+    row = session.get(Practice, 1)
+    profile = convert.profile_from_row(row) if row is not None else None
+    version_row = plan_service._current_row(session)
+    version = plan_service._version_view(version_row) if version_row is not None else None
+    partners = tuple(
+        session.execute(
+            select(StaffRow.name)
+            .where(StaffRow.role == StaffRole.PARTNER.value, StaffRow.active.is_(True))
+            .order_by(StaffRow.name)
+        ).scalars()
+    )
+    actions: dict[str, MenuAction] = {}
+    if version is not None:
+        catalogue = plan_service.Catalogue(
+            plan_service.shipped_menus(), plan_service._custom_actions(session)
+        )
+        actions = catalogue.lookup(version.menu_id)
+    return _Facts(profile, version, plan_service._registers(session), partners, actions)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "document"
+
+
+def _address_key(address: PostalAddress) -> tuple[str, str, str]:
+    return (
+        address.name.strip().casefold(),
+        " ".join(address.address.split()).casefold(),
+        address.postcode.replace(" ", "").upper(),
+    )
+
+
+def _one_line(address: PostalAddress) -> str:
+    return ", ".join(line for line in address.lines() if line.strip())
+
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\]")
+
+
+def _template_wording(wording: str) -> str:
+    """The plan's wording as a printed template: [placeholders] become lines to write on.
+
+    The template prints its own close and signature lines, so the wording's are left off.
+    """
+    text = _PLACEHOLDER.sub("....................", wording.strip())
+    lines = text.splitlines()
+    while lines and lines[-1].strip().rstrip(",").casefold() in (
+        "yours sincerely",
+        "yours faithfully",
+        "",
+    ):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _purpose_text(purpose: DsaPurpose) -> str:
+    if purpose is DsaPurpose.MIXED:
+        return "planning, analysis or research, beside some sharing for direct care"
+    return "planning, analysis or research"
+
+
+def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChange:
+    return PatientChange(
+        f"Each doctor, nurse and other clinician will see at most {details.cap} patients a "
+        "day, the safe limit doctors recommend. When a clinician has reached that limit, "
+        "reception will help you find the right care elsewhere or book you the next available "
+        "appointment. If you are very unwell or getting worse, tell reception: the duty "
+        "doctor will still help you.",
+        starts,
+        sms=f"each clinician will see at most {details.cap} patients a day",
+    )
+
+
+def _adopted_item(
+    decision: plan_service.DecisionView, action: MenuAction | None
+) -> AdoptedActionItem:
+    """The action as its author worded it, quoted with attribution; the practice's own
+    actions in its own words."""
+    assert decision.effective_date is not None
+    notes = []
+    if isinstance(decision.details, rules.ContactsCapDetails):
+        notes.append(f"Our limit: {decision.details.cap} contacts per clinician a day.")
+    if decision.end_date:
+        notes.append(f"Until {uk_date(decision.end_date)}.")
+    wording = " ".join(action.wording.split()) if action is not None else ""
+    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID:
+        return AdoptedActionItem(decision.title, decision.effective_date, "", " ".join(notes))
+    attribution = action.attribution.strip() or BMA_ATTRIBUTION
+    return AdoptedActionItem(wording, decision.effective_date, attribution, " ".join(notes))
+
+
+def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[PlannedDocument]:
+    version, profile = facts.plan, facts.profile
+    if version is None or profile is None:
+        return []
+    head = Letterhead(profile)
+    signer = Signer(signer_name, "GP partner")
+    gaps_all: list[MissingItem] = []
+    ods = profile.ods_code.strip() or "PRACTICE"
+    icb, lmc = profile.icb, profile.lmc
+    out: list[PlannedDocument] = []
+    changes: list[PatientChange] = []
+    adopted_items: list[AdoptedActionItem] = []
+
+    for decision in version.adopted:
+        details = decision.details
+        assert decision.effective_date is not None
+        adopted_items.append(_adopted_item(decision, facts.actions.get(decision.action_id)))
+        if isinstance(details, rules.ContactsCapDetails):
+            changes.append(_cap_change(details, decision.effective_date))
+        elif isinstance(details, rules.VoluntaryNoticeDetails):
+            served = details.served_on or decision.effective_date
+            groups: dict[tuple[str, str, str], list[tuple[PostalAddress, ServiceNoticeItem]]] = {}
+            unknown: list[MissingItem] = []
+            for service in details.services:
+                record = facts.registers.voluntary_services.get(service.service_id)
+                if record is None:
+                    unknown.append(
+                        MissingItem(
+                            f"{service.name}: its commissioner (the service is no longer in "
+                            "the register)",
+                            f"{completeness.VOLUNTARY} > Add {service.name} again",
+                        )
+                    )
+                    continue
+                item = ServiceNoticeItem(
+                    service.name, served, service.notice_days, service.last_day
+                )
+                groups.setdefault(_address_key(record.commissioner), []).append(
+                    (record.commissioner, item)
+                )
+                changes.append(
+                    PatientChange(
+                        f"{service.name} will no longer be provided at the practice after "
+                        f"{uk_date(service.last_day)}. Reception can tell you where to go "
+                        "instead.",
+                        service.last_day + timedelta(days=1),
+                        sms=f"{service.name} no longer at the practice",
+                    )
+                )
+            for members in groups.values():
+                commissioner = members[0][0]
+                cc = () if _address_key(commissioner) == _address_key(icb) else (icb,)
+                letter = VoluntaryServicesNotice(
+                    head,
+                    commissioner,
+                    f"{ods}/VS",
+                    today,
+                    signer,
+                    tuple(item for _, item in members),
+                    cc=cc,
+                )
+                out.append(
+                    PlannedDocument(
+                        key=f"voluntary_services_notice:{_slug(commissioner.name)}",
+                        kind="voluntary_services_notice",
+                        title=f"Notice on voluntary services: {commissioner.name}",
+                        recipient=_one_line(commissioner),
+                        file_name=f"notice-voluntary-services-{_slug(commissioner.name)}.pdf",
+                        media_type=PDF,
+                        inputs=letter,
+                        gaps=tuple(completeness.check_letter(letter)),
+                    )
+                )
+            if unknown:
+                gaps_all += unknown
+        elif isinstance(details, rules.DsaWithdrawalDetails):
+            ends = details.permission_ends or decision.effective_date
+            for agreement_id in details.agreement_ids:
+                agreement = facts.registers.agreements.get(agreement_id)
+                if agreement is None:
+                    gaps_all.append(
+                        MissingItem(
+                            f"Data sharing agreement {agreement_id} (no longer in the register)",
+                            f"{completeness.AGREEMENTS}, then {completeness.PLAN} > Run the wizard",
+                        )
+                    )
+                    continue
+                letter_w = DataSharingWithdrawal(
+                    head,
+                    agreement.party,
+                    f"{ods}/DSA",
+                    today,
+                    signer,
+                    agreement=agreement.name,
+                    purpose=_purpose_text(agreement.purpose),
+                    permission_ends=ends,
+                    copy_to=icb,
+                    signed_on=agreement.signed_on,
+                )
+                out.append(
+                    PlannedDocument(
+                        key=f"data_sharing_withdrawal:{agreement_id}",
+                        kind="data_sharing_withdrawal",
+                        title=f"Withdrawal of data-sharing permission: {agreement.name}",
+                        recipient=_one_line(agreement.party),
+                        file_name=f"withdrawal-data-sharing-{_slug(agreement.name)}.pdf",
+                        media_type=PDF,
+                        inputs=letter_w,
+                        gaps=tuple(completeness.check_letter(letter_w)),
+                    )
+                )
+        elif isinstance(details, rules.ReferralDetails):
+            template = ReferralLetterTemplate(head, _template_wording(details.letter_wording))
+            out.append(
+                PlannedDocument(
+                    key="referral_letter_template",
+                    kind="referral_letter_template",
+                    title="Professional referral letter (template)",
+                    recipient="Any service the practice refers to",
+                    file_name="referral-letter-template.pdf",
+                    media_type=PDF,
+                    inputs=template,
+                    gaps=tuple(completeness.check_referral_template(template)),
+                )
+            )
+
+    if adopted_items:
+        changes_letter = ServiceChangesNotification(
+            head, icb, f"{ods}/SC", today, signer, tuple(adopted_items), lmc
+        )
+        out.insert(
+            0,
+            PlannedDocument(
+                key="service_changes_notification",
+                kind="service_changes_notification",
+                title="Notification of service changes (to the ICB, copy to the LMC)",
+                recipient=_one_line(icb) or "The ICB (no address yet)",
+                file_name="notification-service-changes.pdf",
+                media_type=PDF,
+                inputs=changes_letter,
+                gaps=tuple(completeness.check_letter(changes_letter)),
+            ),
+        )
+    if changes:
+        notice = PatientNotice(
+            profile,
+            tuple(changes),
+            tuple(s for s in facts.registers.local_services.values() if s.active),
+        )
+        notice_gaps = tuple(completeness.check_notice(notice))
+        for kind, (title, file_name, media_type) in _NOTICE_FORMATS.items():
+            out.append(
+                PlannedDocument(
+                    key=f"patient_notice:{kind}",
+                    kind=kind,
+                    title=title,
+                    recipient="Patients",
+                    file_name=file_name,
+                    media_type=media_type,
+                    inputs=notice,
+                    gaps=notice_gaps,
+                )
+            )
+    # A register entry gone missing stops every signed letter, not only its own.
+    return [
+        replace(d, gaps=tuple(dict.fromkeys((*d.gaps, *gaps_all)))) if d.is_signed else d
+        for d in out
+    ]
+
+
+def _signer_for(actor: Actor | None, facts: _Facts) -> str:
+    if actor is not None and actor.role is StaffRole.PARTNER and actor.name in facts.partners:
+        return actor.name
+    return facts.partners[0] if facts.partners else ""
+
+
+def documents_for_plan(ctx: Context, actor: Actor | None = None) -> list[PlannedDocument]:
+    """Every document the current plan calls for; each lists what it still lacks."""
+    with ctx.store.read() as session:
+        facts = _gather(session)
+    return _plan_documents(facts, _signer_for(actor, facts), local_today(ctx.clock))
+
+
+def missing_data(documents: Iterable[PlannedDocument]) -> list[MissingItem]:
+    return list(dict.fromkeys(item for d in documents for item in d.gaps))
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def render(document: PlannedDocument) -> bytes:
+    """The document's bytes. Refuses with every gap when anything is missing."""
+    from practice_action.documents import letters, notices  # reportlab: only when drawing
+
+    completeness.require(list(document.gaps))
+    inputs = document.inputs
+    if isinstance(inputs, PatientNotice):
+        if document.kind == "poster":
+            return notices.poster(inputs)
+        if document.kind == "leaflet":
+            return notices.leaflet(inputs)
+        if document.kind == "large_print":
+            return notices.large_print(inputs)
+        if document.kind == "website_html":
+            return notices.website_html(inputs).encode("utf-8")
+        if document.kind == "website_text":
+            return notices.website_text(inputs).encode("utf-8")
+        return (notices.text_message(inputs) + "\n").encode("utf-8")
+    return letters.render_letter(inputs)
+
+
+def sms_counts(text: str) -> tuple[int, int]:
+    """Characters as the network counts them, and how many messages that makes."""
+    body = text.rstrip("\n")
+    return sms.sms_length(body), sms.sms_parts(body)
+
+
+def _find(documents: Sequence[PlannedDocument], key: str) -> PlannedDocument:
+    found = next((d for d in documents if d.key == key), None)
+    if found is None:
+        raise NotFound(
+            "The plan no longer calls for that document (it may have changed): look at the "
+            "Letters list again."
+        )
+    return found
+
+
+def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
+    """A draft to read: stamped DRAFT, not registered, for a practice manager or partner."""
+    require(actor, Permission.DRAFT_LETTERS)
+    from practice_action.documents import draft  # pypdf and reportlab: only when drawing
+
+    document = _find(documents_for_plan(ctx, actor), key)
+    content = render(document)
+    if document.media_type == PDF:
+        content = draft.mark_pdf(content)
+    else:
+        text = content.decode("utf-8")
+        content = draft.mark_text(text, html=document.media_type == HTML).encode("utf-8")
+    return Preview(document, content, draft=True)
+
+
+# --- the register -------------------------------------------------------------------------
+
+
+def _entry(row: CorrespondenceRow) -> CorrespondenceEntry:
+    return CorrespondenceEntry(
+        id=row.id,
+        key=row.document_key,
+        kind=row.kind,
+        title=row.title,
+        recipient=row.recipient,
+        reference=row.reference,
+        dated=row.dated,
+        file_name=row.file_name,
+        media_type=row.media_type,
+        sha256=row.sha256,
+        size=len(row.content),
+        inputs_digest=row.inputs_digest,
+        signed_by=row.signed_by,
+        generated_by=row.generated_by,
+        generated_at=row.generated_at,
+        printed_at=row.printed_at,
+        printed_by=row.printed_by,
+        sent_on=row.sent_on,
+        sent_by=row.sent_by,
+    )
+
+
+def _reference(session: Session, ods: str, document: PlannedDocument, today: date) -> str:
+    code = _REFERENCE_CODES.get(document.kind, "PN")
+    prefix = f"{ods}/{code}/{today.year}/"
+    count = session.execute(
+        select(func.count(CorrespondenceRow.id)).where(
+            CorrespondenceRow.reference.like(f"{prefix}%")
+        )
+    ).scalar_one()
+    return f"{prefix}{count + 1:03d}"
+
+
+def _plain(entry: CorrespondenceEntry) -> dict[str, object]:
+    return {
+        "reference": entry.reference,
+        "title": entry.title,
+        "recipient": entry.recipient,
+        "sha256": entry.sha256,
+        "signed_by": entry.signed_by,
+        "printed_at": entry.printed_at.isoformat() if entry.printed_at else None,
+        "sent_on": entry.sent_on.isoformat() if entry.sent_on else None,
+    }
+
+
+def generate(
+    ctx: Context, actor: Actor, keys: Iterable[str] | None = None, *, kinds: Iterable[str] = ()
+) -> list[Generated]:
+    """Generate documents of the plan (all, or those keys or kinds) and register each.
+
+    Refuses with one ``MissingData`` that lists every gap of the documents asked for.
+    """
+    require(actor, Permission.SIGN_LETTERS)
+    wanted_keys = set(keys) if keys is not None else None
+    wanted_kinds = set(kinds)
+    unknown = wanted_kinds - set(KINDS)
+    if unknown:
+        raise ValidationError(
+            {
+                "only": f"No document kind '{sorted(unknown)[0]}'. Kinds: " + ", ".join(KINDS),
+            }
+        )
+    today = local_today(ctx.clock)
+    now = ctx.clock().astimezone(UTC)
+    with ctx.store.write() as session:
+        facts = _gather(session)
+        if facts.plan is None:
+            raise NotFound(
+                "There is no action plan yet, so no letters to make: run the wizard at "
+                "Action plan first."
+            )
+        signer = _signer_for(actor, facts)
+        planned = _plan_documents(facts, signer, today)
+        chosen = [
+            d
+            for d in planned
+            if (wanted_keys is None or d.key in wanted_keys)
+            and (not wanted_kinds or d.kind in wanted_kinds)
+        ]
+        if wanted_keys is not None and len(chosen) < len(wanted_keys):
+            _find(planned, next(k for k in wanted_keys if k not in {d.key for d in chosen}))
+        completeness.require(missing_data(chosen))
+        assert facts.profile is not None
+        out: list[Generated] = []
+        for document in chosen:
+            reference = _reference(session, facts.profile.ods_code, document, today)
+            inputs: Any = document.inputs
+            if hasattr(inputs, "reference"):
+                document = replace(document, inputs=replace(inputs, reference=reference))
+            content = render(document)
+            row = CorrespondenceRow(
+                document_key=document.key,
+                kind=document.kind,
+                title=document.title,
+                recipient=document.recipient,
+                reference=reference,
+                dated=today,
+                file_name=document.file_name,
+                media_type=document.media_type,
+                inputs_digest=document.inputs_digest,
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                signed_by=signer if document.is_signed else "",
+                generated_by=actor.label,
+                generated_by_staff_id=actor.staff_id,
+                generated_at=now,
+                printed_by="",
+                sent_by="",
+            )
+            session.add(row)
+            session.flush()
+            entry = _entry(row)
+            audit.append(
+                session,
+                ctx,
+                actor,
+                "letter.generated",
+                f"Generated {document.title} ({reference})",
+                after=_plain(entry),
+            )
+            out.append(Generated(entry, content))
+        return out
+
+
+def register(ctx: Context, actor: Actor) -> list[CorrespondenceEntry]:
+    """Every generation, the newest first."""
+    require(actor, Permission.DRAFT_LETTERS)
+    with ctx.store.read() as session:
+        rows = session.execute(
+            select(CorrespondenceRow).order_by(CorrespondenceRow.id.desc())
+        ).scalars()
+        return [_entry(r) for r in rows]
+
+
+def overview(ctx: Context, actor: Actor) -> LettersOverview:
+    """What the Letters screen shows: each planned document with its latest generation."""
+    require(actor, Permission.DRAFT_LETTERS)
+    with ctx.store.read() as session:
+        facts = _gather(session)
+        latest: dict[str, CorrespondenceEntry] = {}
+        for row in session.execute(
+            select(CorrespondenceRow).order_by(CorrespondenceRow.id)
+        ).scalars():
+            latest[row.document_key] = _entry(row)
+    signer = _signer_for(actor, facts)
+    planned = _plan_documents(facts, signer, local_today(ctx.clock))
+    return LettersOverview(
+        has_plan=facts.plan is not None,
+        documents=tuple(DocumentStatus(d, latest.get(d.key)) for d in planned),
+        missing=tuple(missing_data(planned)),
+        signer=signer,
+    )
+
+
+class TamperedDocument(PracticeActionError):
+    """The stored bytes no longer match the hash taken when the document was generated."""
+
+
+def reproduce(ctx: Context, actor: Actor, entry_id: int) -> bytes:
+    """The document exactly as generated, checked against the hash in the register."""
+    require(actor, Permission.DRAFT_LETTERS)
+    with ctx.store.read() as session:
+        row = session.get(CorrespondenceRow, entry_id)
+        if row is None:
+            raise NotFound(f"No document number {entry_id} in the correspondence register.")
+        content, expected, reference = bytes(row.content), row.sha256, row.reference
+    if hashlib.sha256(content).hexdigest() != expected:
+        raise TamperedDocument(
+            f"The stored copy of {reference} does not match the hash taken when it was made: "
+            "the database has been changed outside the app. Restore a backup, or generate "
+            "the document again."
+        )
+    return content
+
+
+def mark_printed(ctx: Context, actor: Actor, entry_id: int) -> CorrespondenceEntry:
+    require(actor, Permission.SIGN_LETTERS)
+    with ctx.store.write() as session:
+        row = session.get(CorrespondenceRow, entry_id)
+        if row is None:
+            raise NotFound(f"No document number {entry_id} in the correspondence register.")
+        before = _plain(_entry(row))
+        row.printed_at = ctx.clock().astimezone(UTC)
+        row.printed_by = actor.label
+        session.flush()
+        entry = _entry(row)
+        audit.append(
+            session,
+            ctx,
+            actor,
+            "letter.printed",
+            f"Printed {row.title} ({row.reference})",
+            before=before,
+            after=_plain(entry),
+        )
+        return entry
+
+
+def mark_sent(ctx: Context, actor: Actor, entry_id: int, sent_on: date) -> CorrespondenceEntry:
+    """Record the day a generated document was sent (posted, emailed, put up)."""
+    require(actor, Permission.SIGN_LETTERS)
+    today = local_today(ctx.clock)
+    with ctx.store.write() as session:
+        row = session.get(CorrespondenceRow, entry_id)
+        if row is None:
+            raise NotFound(f"No document number {entry_id} in the correspondence register.")
+        if sent_on > today:
+            raise ValidationError(
+                {"sent_on": "The day sent cannot be in the future: give today or an earlier day."}
+            )
+        if sent_on < row.dated:
+            raise ValidationError(
+                {
+                    "sent_on": f"{row.reference} is dated {uk_date(row.dated)}; it cannot have "
+                    "been sent before that. Give that day or a later one."
+                }
+            )
+        before = _plain(_entry(row))
+        row.sent_on = sent_on
+        row.sent_by = actor.label
+        session.flush()
+        entry = _entry(row)
+        audit.append(
+            session,
+            ctx,
+            actor,
+            "letter.sent",
+            f"Sent {row.title} ({row.reference}) on {uk_date(sent_on)}",
+            before=before,
+            after=_plain(entry),
+        )
+        return entry
+
+
+def save_file(path: Path, content: bytes) -> Path:
+    """A copy of a document saved where the person chose, written atomically."""
+    return write_atomically(path, content)
+
+
+def write_files(folder: Path, generated: Iterable[Generated]) -> list[Path]:
+    """Each generated document to its own file in ``folder``, written atomically."""
+    written: list[Path] = []
+    taken: set[str] = set()
+    for item in generated:
+        name = item.entry.file_name
+        stem, dot, ext = name.rpartition(".")
+        number = 2
+        while name in taken:
+            name, number = f"{stem}-{number}{dot}{ext}", number + 1
+        taken.add(name)
+        written.append(write_atomically(folder / name, item.content))
+    return written
+
+
+__all__ = [
+    "KINDS",
+    "CorrespondenceEntry",
+    "DocumentStatus",
+    "Generated",
+    "LettersOverview",
+    "MissingData",
+    "MissingItem",
+    "PlannedDocument",
+    "Preview",
+    "documents_for_plan",
+    "generate",
+    "mark_printed",
+    "mark_sent",
+    "missing_data",
+    "overview",
+    "preview_draft",
+    "register",
+    "render",
+    "reproduce",
+    "write_files",
+]

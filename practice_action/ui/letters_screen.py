@@ -1,0 +1,497 @@
+"""The "Letters" section: the documents the plan calls for, their state, and their preview.
+
+Each letter and patient notice of the current plan is listed with its state (not yet
+generated, generated, printed, sent). Choosing one shows it on the right: the registered
+copy once a partner has generated it, otherwise a draft stamped DRAFT. A partner generates,
+prints and marks as sent; a practice manager reads drafts. Anything missing is listed in
+words, each with where to fill it in.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain.calendar import local_today
+from practice_action.domain.errors import PracticeActionError
+from practice_action.services import documents as letters_service
+from practice_action.services.context import Actor, Context
+from practice_action.services.documents import DocumentStatus, LettersOverview
+from practice_action.services.permissions import Permission, allowed
+from practice_action.ui.forms import problem_label, set_problem
+from practice_action.ui.modal import run_modal
+from practice_action.ui.sections import Section
+from practice_action.ui.tables import Column, FilteredTable
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+
+
+def _reference(status: DocumentStatus) -> str:
+    return status.latest.reference if status.latest else ""
+
+
+class SentDialog(QDialog):
+    """Asks for the day a document was sent."""
+
+    def __init__(self, today: date, earliest: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark as sent")
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
+        self.date_edit.setAccessibleName("Day sent")
+        form = QFormLayout(self)
+        form.addRow(QLabel("On which day was it posted, emailed or put up?"))
+        form.addRow("Sent on", self.date_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def day(self) -> date:
+        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+
+
+class LettersScreen(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.can_sign = allowed(actor, Permission.SIGN_LETTERS)
+        self.content: bytes = b""  # what the preview shows now
+        self.content_is_draft = False
+        self._pdf_document: QPdfDocument | None = None
+        self._pdf_view: QPdfView | None = None
+        self._pdf_buffer: QBuffer | None = None
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.missing = QLabel()
+        self.missing.setObjectName("missing")
+        self.missing.setWordWrap(True)
+        self.missing.setTextFormat(Qt.TextFormat.RichText)
+        self.missing.setStyleSheet(
+            "QLabel#missing { background: #fff4e5; border: 1px solid #b3261e; padding: 6px; }"
+        )
+        self.problem = problem_label()
+
+        self.table = FilteredTable(
+            [
+                Column("Document", lambda s: s.document.title),
+                Column("State", lambda s: s.state),
+                Column("Our ref", _reference),
+                Column("To", lambda s: s.document.recipient),
+            ],
+            placeholder="Filter the documents…",
+        )
+        self.table.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the plan's order
+        self.table.selection_changed.connect(lambda _record: self.show_preview())
+
+        self.generate_button = QPushButton("&Generate")
+        self.generate_button.setToolTip("Make the final, signed document and record it")
+        self.generate_button.clicked.connect(self.generate_selected)
+        self.generate_all_button = QPushButton("Generate &all")
+        self.generate_all_button.clicked.connect(self.generate_all)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self.print_selected)
+        self.save_button = QPushButton("&Save as…")
+        self.save_button.setToolTip("Save the document shown as a file (a PDF for letters)")
+        self.save_button.clicked.connect(self.save_selected)
+        self.sent_button = QPushButton("Mark as s&ent…")
+        self.sent_button.clicked.connect(self.mark_sent_selected)
+        for button in (
+            self.generate_button,
+            self.generate_all_button,
+            self.print_button,
+            self.sent_button,
+        ):
+            button.setVisible(self.can_sign)
+        buttons = QHBoxLayout()
+        for button in (
+            self.generate_button,
+            self.generate_all_button,
+            self.print_button,
+            self.save_button,
+            self.sent_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(buttons)
+
+        self.preview_title = QLabel()
+        self.preview_title.setWordWrap(True)
+        self.preview_title.setTextFormat(Qt.TextFormat.RichText)
+        self.sms_count = QLabel()
+        self.sms_count.setObjectName("sms-count")
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setAccessibleName("Document text")
+        self.nothing = QLabel("Choose a document in the list to see it here.")
+        self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.nothing.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.nothing)
+        self.stack.addWidget(self.text_view)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.preview_title)
+        right_layout.addWidget(self.sms_count)
+        right_layout.addWidget(self.stack, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.problem)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    # --- the list ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        try:
+            overview = letters_service.overview(self.ctx, self.actor)
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            return
+        self.overview = overview
+        self.heading.setText(self._heading_text(overview))
+        if overview.missing:
+            items = "".join(
+                f"<li><b>{html.escape(item.what)}</b>: fill it in at "
+                f"<i>{html.escape(item.where)}</i></li>"
+                for item in overview.missing
+            )
+            self.missing.setText(
+                f"<b>{len(overview.missing)} detail"
+                f"{' is' if len(overview.missing) == 1 else 's are'} missing</b>, so the "
+                f"documents that need them cannot be made yet:<ul>{items}</ul>"
+            )
+        self.missing.setVisible(bool(overview.missing))
+        self.table.set_rows(list(overview.documents))
+        self.table.view.setColumnWidth(0, min(self.table.view.columnWidth(0), 300))
+        if self.table.current_record() is None and overview.documents:
+            self.table.view.selectRow(0)
+        self.show_preview()
+        self._update_buttons()
+
+    def _heading_text(self, overview: LettersOverview) -> str:
+        if not overview.has_plan:
+            return (
+                "<b>No action plan yet.</b> The letters and notices come from the plan: "
+                "make it at <i>Action plan</i> first."
+            )
+        if not overview.documents:
+            return "<b>The plan needs no letters or notices yet.</b>"
+        done = sum(1 for s in overview.documents if s.latest and not s.out_of_date)
+        signer = (
+            f"Letters are signed by <b>{html.escape(overview.signer)}</b>."
+            if overview.signer
+            else "<b>No partner to sign the letters.</b>"
+        )
+        who = (
+            "Generate makes the final version and records it in the correspondence register."
+            if self.can_sign
+            else "You may read drafts; a partner generates, prints and signs the letters."
+        )
+        return (
+            f"<b>{len(overview.documents)} documents</b> for the plan, {done} generated. "
+            f"{signer} {who}"
+        )
+
+    def statuses(self) -> list[DocumentStatus]:
+        return list(self.overview.documents)
+
+    def select_key(self, key: str) -> bool:
+        return self.table.select(lambda s: s.document.key == key)
+
+    def current(self) -> DocumentStatus | None:
+        record = self.table.current_record()
+        return record if isinstance(record, DocumentStatus) else None
+
+    def _update_buttons(self) -> None:
+        status = self.current()
+        registered = status is not None and status.latest is not None
+        self.print_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
+        self.sent_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
+        self.generate_button.setEnabled(status is not None and not status.document.gaps)
+        self.generate_all_button.setEnabled(bool(self.overview.documents))
+        self.save_button.setEnabled(bool(self.content))
+
+    # --- the preview ---------------------------------------------------------------------
+
+    def show_preview(self) -> None:
+        status = self.current()
+        self.content, self.content_is_draft = b"", False
+        self.sms_count.setVisible(False)
+        if status is None:
+            self.preview_title.setText("")
+            self.stack.setCurrentWidget(self.nothing)
+            self._update_buttons_safely()
+            return
+        document = status.document
+        try:
+            if status.latest is not None and not status.out_of_date:
+                self.content = letters_service.reproduce(self.ctx, self.actor, status.latest.id)
+                label = f"{html.escape(status.latest.reference)}, {html.escape(status.state)}"
+            elif document.gaps:
+                self.preview_title.setText(f"<b>{html.escape(document.title)}</b>")
+                self.nothing.setText(
+                    "This document cannot be made yet: "
+                    + "; ".join(str(item) for item in document.gaps)
+                    + "."
+                )
+                self.stack.setCurrentWidget(self.nothing)
+                self._update_buttons_safely()
+                return
+            else:
+                self.content = letters_service.preview_draft(
+                    self.ctx, self.actor, document.key
+                ).content
+                self.content_is_draft = True
+                label = "DRAFT: not yet generated"
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            self.stack.setCurrentWidget(self.nothing)
+            self._update_buttons_safely()
+            return
+        self.preview_title.setText(f"<b>{html.escape(document.title)}</b> · {label}")
+        if document.is_pdf:
+            self._show_pdf(self.content)
+        else:
+            text = self.content.decode("utf-8")
+            self.text_view.setPlainText(text)
+            self.stack.setCurrentWidget(self.text_view)
+            if document.kind == "sms":
+                body = text.split("\n\n", 1)[1] if self.content_is_draft else text
+                length, parts = letters_service.sms_counts(body)
+                self.sms_count.setText(
+                    f"Text message: {length} characters, {parts} SMS "
+                    f"(two SMS hold {letters_service.SMS_MAX})."
+                )
+                self.sms_count.setVisible(True)
+        self._update_buttons_safely()
+
+    def _update_buttons_safely(self) -> None:
+        if hasattr(self, "overview"):
+            self._update_buttons()
+
+    def _show_pdf(self, content: bytes) -> None:
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        if self._pdf_view is None:
+            self._pdf_document = QPdfDocument(self)
+            self._pdf_view = QPdfView(self)
+            self._pdf_view.setDocument(self._pdf_document)
+            self._pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+            self._pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self._pdf_view.setAccessibleName("Document preview")
+            self.stack.addWidget(self._pdf_view)
+        assert self._pdf_document is not None
+        self._pdf_document.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(content))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._pdf_document.load(buffer)
+        if self._pdf_buffer is not None:
+            self._pdf_buffer.deleteLater()
+        self._pdf_buffer = buffer
+        self.stack.setCurrentWidget(self._pdf_view)
+
+    def preview_pages(self) -> int:
+        return self._pdf_document.pageCount() if self._pdf_document is not None else 0
+
+    # --- what a partner does -------------------------------------------------------------
+
+    def _run(self, work: object) -> bool:
+        try:
+            work()  # type: ignore[operator]
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            return False
+        set_problem(self.problem, "")
+        return True
+
+    def generate_selected(self) -> None:
+        status = self.current()
+        if status is None:
+            set_problem(self.problem, "Choose a document in the list first, then Generate.")
+            return
+        key = status.document.key
+        if self._run(lambda: letters_service.generate(self.ctx, self.actor, [key])):
+            self.refresh()
+            self.select_key(key)
+
+    def generate_all(self) -> None:
+        if self._run(lambda: letters_service.generate(self.ctx, self.actor)):
+            self.refresh()
+
+    def _registered(self) -> DocumentStatus | None:
+        status = self.current()
+        if status is None or status.latest is None or status.out_of_date:
+            set_problem(
+                self.problem,
+                "Generate this document first: only the final version is printed or sent.",
+            )
+            return None
+        return status
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print the document shown on ``printer`` and record it; True when printed."""
+        status = self._registered()
+        if status is None or status.latest is None:
+            return False
+        entry_id, key = status.latest.id, status.document.key
+        if status.document.is_pdf:
+            if not self._print_pdf(printer):
+                set_problem(
+                    self.problem, "The printer could not be started: check it and try again."
+                )
+                return False
+        else:
+            from PySide6.QtGui import QTextDocument
+
+            text = QTextDocument()
+            if status.document.media_type == letters_service.HTML:
+                text.setHtml(self.content.decode("utf-8"))
+            else:
+                text.setPlainText(self.content.decode("utf-8"))
+            text.print_(printer)
+        if self._run(lambda: letters_service.mark_printed(self.ctx, self.actor, entry_id)):
+            self.refresh()
+            self.select_key(key)
+            return True
+        return False
+
+    def _print_pdf(self, printer: QPrinter) -> bool:
+        document = self._pdf_document
+        if document is None or document.pageCount() == 0:
+            return False
+        painter = QPainter()
+        if not painter.begin(printer):
+            return False
+        try:
+            dpi = printer.resolution()
+            for page in range(document.pageCount()):
+                if page:
+                    printer.newPage()
+                points = document.pagePointSize(page)
+                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                image = document.render(page, size)
+                target = painter.viewport()
+                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(
+                    target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio)
+                )
+        finally:
+            painter.end()
+        return True
+
+    def print_selected(self) -> None:
+        if self._registered() is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print")
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def save_to(self, path: Path) -> Path:
+        """Save what the preview shows (a draft is saved stamped DRAFT)."""
+        return letters_service.save_file(path, self.content)
+
+    def save_selected(self) -> None:
+        status = self.current()
+        if status is None or not self.content:
+            set_problem(self.problem, "Choose a document that can be made, then save it.")
+            return
+        dialog = QFileDialog(self, "Save the document")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        name = status.document.file_name
+        if self.content_is_draft:
+            name = f"DRAFT-{name}"
+        dialog.selectFile(name)
+        if run_modal(dialog) != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return
+        path = Path(dialog.selectedFiles()[0])
+        try:
+            self.save_to(path)
+        except OSError as error:
+            set_problem(
+                self.problem, f"The file could not be saved ({error}): choose another folder."
+            )
+            return
+        set_problem(self.problem, "")
+
+    def mark_sent_on(self, day: date) -> bool:
+        status = self._registered()
+        if status is None or status.latest is None:
+            return False
+        entry_id, key = status.latest.id, status.document.key
+        if self._run(lambda: letters_service.mark_sent(self.ctx, self.actor, entry_id, day)):
+            self.refresh()
+            self.select_key(key)
+            return True
+        return False
+
+    def mark_sent_selected(self) -> None:
+        status = self._registered()
+        if status is None or status.latest is None:
+            return
+        dialog = SentDialog(local_today(self.ctx.clock), status.latest.dated, self)
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
+            self.mark_sent_on(dialog.day())
+
+
+def sections() -> list[Section]:
+    return [
+        Section(
+            key="letters",
+            title="Letters",
+            permission=Permission.DRAFT_LETTERS,
+            shortcut="Ctrl+3",
+            factory=lambda ctx, actor, parent: LettersScreen(ctx, actor, parent),
+            order=30,
+        )
+    ]

@@ -1,0 +1,28 @@
+"""Shared by the letters tests: the demo practice, its people, and text out of a PDF."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from practice_action.services import demo, staff
+from practice_action.services.context import Actor, Context
+
+
+def make_demo(ctx: Context) -> dict[str, Actor]:
+    """The demo practice in ``ctx``; its staff by name, as actors."""
+    demo.create_demo(ctx)
+    return {
+        m.name: Actor(m.name, m.role, m.id) for m in staff.list_staff(ctx, include_retired=True)
+    }
+
+
+def pdf_text(content: bytes) -> str:
+    """Every page's text, whitespace run together, so wrapped lines read as one."""
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)

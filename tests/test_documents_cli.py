@@ -1,0 +1,64 @@
+"""``practice-action documents --out DIR [--only KIND]``: every document of the plan, registered."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from letters_helpers import make_demo, pdf_text
+from sqlalchemy import update
+
+from practice_action import paths
+from practice_action.cli import main
+from practice_action.services import documents as letters
+from practice_action.services.context import Context, system_user
+from practice_action.store.models import Practice
+
+
+def test_documents_writes_every_file_and_registers_it(
+    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_demo(ctx)
+    out = tmp_path / "letters"
+    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 12 and not [n for n in files if n.endswith(".part")]
+    assert "notification-service-changes.pdf" in files
+    assert "Wrote 12 documents" in capsys.readouterr().out
+    entries = letters.register(ctx, system_user())
+    assert {e.file_name for e in entries} == set(files)
+    for entry in entries:
+        assert hashlib.sha256((out / entry.file_name).read_bytes()).hexdigest() == entry.sha256
+    letter = pdf_text((out / "notification-service-changes.pdf").read_bytes())
+    assert "Soar Valley Integrated Care Board" in letter and "Dr Asha Mistry" in letter
+
+
+def test_documents_only_one_kind(
+    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_demo(ctx)
+    out = tmp_path / "sms"
+    argv = ["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]
+    assert main([*argv, "--only", "sms"]) == 0
+    (only,) = out.iterdir()
+    assert only.name == "patient-notice-text-message.txt"
+    assert "Wrote 1 document to" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as usage:
+        main([*argv, "--only", "letters-please"])
+    assert usage.value.code == 2
+
+
+def test_documents_refuses_with_the_list_of_missing_data(
+    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_demo(ctx)
+    with ctx.store.write() as session:
+        session.execute(update(Practice).values(lmc_name="", lmc_address=""))
+    out = tmp_path / "none"
+    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "LMC name: fill it in at Set-up > Practice profile > LMC name" in err
+    assert "LMC address: fill it in at Set-up > Practice profile > LMC address" in err
+    assert not out.exists()
+    assert letters.register(ctx, system_user()) == []
