@@ -78,7 +78,36 @@ def redrawn_pages(notice: PatientNotice, pages: int) -> bytes:
     return buffer.getvalue()
 
 
+def demo_pack() -> tuple[int, float, float]:
+    """The demo practice's own pack, from its plan through the services: (documents, time to
+    draw them all, time to generate and register them all as a partner)."""
+    import tempfile
+
+    from practice_action import paths
+    from practice_action.services import demo, documents, staff
+    from practice_action.services.health import open_context
+
+    with tempfile.TemporaryDirectory() as scratch:
+        ctx = open_context(paths.resolve(scratch))
+        try:
+            demo.create_demo(ctx)
+            planned = documents.documents_for_plan(ctx)
+            drawn = timed(lambda: [documents.render(d) for d in planned])
+            partner_id = next(m.id for m in staff.list_staff(ctx) if m.name == "Dr Asha Mistry")
+            assert partner_id is not None
+            partner = staff.sign_in(ctx, partner_id, demo.DEMO_PINS["Dr Asha Mistry"]).actor
+            generated = timed(lambda: documents.generate(ctx, partner))
+        finally:
+            ctx.store.dispose()
+    return len(planned), drawn, generated
+
+
 def main() -> None:
+    count, drawn, generated = demo_pack()
+    print(
+        f"Demo practice's pack ({count} documents): drawn in {drawn:.3f} s; generated and "
+        f"registered as a partner in {generated:.3f} s  (budget < 1 s)"
+    )
     pack = sample_pack()
     notice = pack.notice
     assert notice is not None

@@ -576,7 +576,7 @@ def text_message(notice: PatientNotice) -> str:
                 "The text message cannot be sent as typed: "
                 + " ".join(problems)
                 + " Change the practice name at Set-up > Practice profile, or the change's "
-                "text-message wording at Plan > Patient notice."
+                "text-message wording in the action plan."
             )
         if sms_length(converted) <= MAX_LENGTH:
             return converted
