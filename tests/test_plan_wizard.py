@@ -177,3 +177,128 @@ def test_the_section_is_declared() -> None:
         "Ctrl+2",
         20,
     )
+
+
+def test_a_service_added_on_the_notice_page_is_saved_and_picked(
+    qtbot: QtBot, practice: Context, manager: Actor
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from practice_action.ui.modal import answered_by
+    from practice_action.ui.record_dialogs import VoluntaryServiceDialog
+
+    wizard = _wizard(qtbot, practice, manager)
+    notice = wizard.page_for("voluntary-notice")
+    while wizard.currentPage() is not notice:
+        wizard.next()
+    notice.set_choice(Choice.ADOPT)
+    wizard.next()
+    assert wizard.currentPage() is notice  # no service ticked yet
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, VoluntaryServiceDialog)
+        assert dialog.commissioner.value().name == "LLR ICB"  # the practice's ICB to start
+        dialog.name_edit.setText("Ear irrigation")
+        dialog.notice_days.setValue(30)
+        dialog.save_button.click()
+        return dialog.result()
+
+    with answered_by(answer):
+        notice.details.add_button.click()
+    ticked = [
+        notice.details.services.item(r).text()
+        for r in range(notice.details.services.count())
+        if notice.details.services.item(r).checkState() == Qt.CheckState.Checked
+    ]
+    assert ticked == ["Ear irrigation"]
+    assert notice.details.problem("services") == ""
+    assert "Ear irrigation: 30 days' notice" in notice.details.last_days.text()
+    wizard.next()
+    assert wizard.currentPage() is not notice
+    names = [s.name for s in registers.list_records(practice, registers.VOLUNTARY_SERVICES)]
+    assert "Ear irrigation" in names
+
+    with answered_by(lambda dialog: QDialog.DialogCode.Rejected):
+        notice.details.add_button.click()
+    assert notice.details.services.count() == 3
+
+
+def test_a_past_start_is_confirmed_for_that_date_only(
+    qtbot: QtBot, practice: Context, manager: Actor
+) -> None:
+    wizard = _wizard(qtbot, practice, manager)
+    wizard.next()
+    cap = wizard.currentPage()
+    cap.set_choice(Choice.ADOPT)
+    assert not cap.confirm_past.isVisibleTo(cap)  # the default start is not in the past
+    cap.effective.setDate(QDate(2025, 6, 9))
+    cap.confirm_past.setChecked(True)
+    cap.effective.setDate(QDate(2025, 5, 1))
+    assert not cap.confirm_past.isChecked()
+    wizard.next()
+    assert wizard.currentPage() is cap and "1 May 2025 is in the past" in cap.date_problem.text()
+    cap.confirm_past.setChecked(True)
+    wizard.next()
+    assert wizard.currentPage() is not cap
+    assert wizard.decisions["contacts-cap"].effective_date == date(2025, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("action_id", "start", "end", "warned"),
+    [
+        ("gp-connect", date(2025, 10, 1), None, True),
+        ("digital-declarations", date(2025, 11, 3), None, True),
+        ("digital-declarations", date(2025, 9, 1), date(2025, 9, 30), False),
+        ("gp-connect", date(2025, 7, 1), date(2025, 9, 30), False),
+        ("referrals", date(2025, 11, 3), None, False),
+    ],
+)
+def test_contract_conflicts_show_for_dates_from_october_2025(
+    qtbot: QtBot,
+    practice: Context,
+    manager: Actor,
+    action_id: str,
+    start: date,
+    end: date | None,
+    warned: bool,
+) -> None:
+    wizard = _wizard(qtbot, practice, manager)
+    page = wizard.page_for(action_id)
+    page.set_choice(Choice.ADOPT)
+    page.effective.setDate(QDate(start.year, start.month, start.day))
+    if end is not None:
+        page.has_end.setChecked(True)
+        page.end.setDate(QDate(end.year, end.month, end.day))
+    assert ("⚠" in page.notes.text()) is warned
+    while wizard.currentId() != PageId.SUMMARY:
+        wizard.next()
+    summary = wizard.summary.summary.toPlainText()
+    assert ("2025/26 GP contract" in summary) is warned
+
+
+def _mnemonics(widget: object) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    letters = []
+    for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
+        if isinstance(child, QLabel) and child.buddy() is None:
+            continue
+        text = child.text().replace("&&", "")
+        if "&" in text:
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+def test_no_two_fields_on_a_page_share_an_alt_letter(
+    qtbot: QtBot, practice: Context, partner: Actor
+) -> None:
+    wizard = _wizard(qtbot, practice, partner)
+    buttons = [
+        wizard.buttonText(b).replace("&&", "")
+        for b in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton)
+    ]
+    common = [t[t.index("&") + 1].lower() for t in buttons if "&" in t]
+    for page_id in wizard.pageIds():
+        letters = _mnemonics(wizard.page(page_id)) + common
+        clashes = {x for x in letters if letters.count(x) > 1}
+        assert not clashes, (wizard.page(page_id).title(), clashes)

@@ -1,21 +1,25 @@
 """The details editors of the action wizard: one per kind of detail an action asks for.
 
 Each editor shows frozen records and hands back a details dataclass; checking is left to
-``domain.plan``, whose problems each editor shows beside its own fields.
+``domain.plan``, whose problems each editor shows beside its own fields. Alt+letter
+mnemonics are chosen not to clash with the wizard page around them (Adopt, Not now,
+Undecided, Starts on, Ends on, confirm, Back, Next).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,7 +29,12 @@ from practice_action.domain import plan as rules
 from practice_action.domain.enums import ContactType
 from practice_action.domain.menu import DetailKind, MenuAction
 from practice_action.domain.plan import Details, Registers
+from practice_action.domain.records import VoluntaryService
 from practice_action.ui.forms import FieldForm, WrappingLabel, plain_text_edit
+
+# Called by the voluntary services editor's "Add a service…" button: the saved service, or
+# None when the person cancelled. The wizard supplies it; without one there is no button.
+AddService = Callable[[], VoluntaryService | None]
 
 
 def qdate(day: date) -> QDate:
@@ -40,6 +49,7 @@ def date_edit(day: date) -> QDateEdit:
     edit = QDateEdit(qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("ddd d MMM yyyy")
+    edit.setMaximumWidth(220)  # a date needs no more, and a wide box reads as a text field
     return edit
 
 
@@ -108,6 +118,7 @@ class CapEditor(DetailsEditor):
         self.cap.setRange(rules.MIN_CAP, rules.MAX_CAP)
         self.cap.setValue(rules.DEFAULT_CAP)
         self.cap.setSuffix(" contacts per clinician a day")
+        self.cap.setMaximumWidth(300)
         self.add_row(
             "cap", "Daily &limit", self.cap, "25 is the BMA's safe maximum; 1 to 60 allowed."
         )
@@ -120,7 +131,7 @@ class CapEditor(DetailsEditor):
             check.setChecked(True)
             box.addWidget(check)
             self.type_boxes[contact_type] = check
-        self.add_row("counted_types", "Contact types that &count", types, "All count by default.")
+        self.add_row("counted_types", "Contact &types that count", types, "All count by default.")
         self.pro_rata = QCheckBox("Part-time clinicians get a share by sessions worked")
         self.add_row(
             "pro_rata",
@@ -133,7 +144,13 @@ class CapEditor(DetailsEditor):
             registers.local_services.items(), key=lambda kv: kv[1].name
         ):
             if service.active:
-                _add_item(self.divert, f"{service.name} ({service.kind.label})", service_id, True)
+                kind = service.kind.label
+                text = (
+                    service.name
+                    if kind.lower() in service.name.lower()
+                    else f"{service.name} ({kind})"
+                )
+                _add_item(self.divert, text, service_id, True)
         self.add_row(
             "divert_to",
             "&Divert patients to",
@@ -177,7 +194,7 @@ class AdviceGuidanceEditor(DetailsEditor):
         self.exceptions = plain_text_edit(3)
         self.add_row(
             "exceptions",
-            "&Exceptions",
+            "E&xceptions",
             self.exceptions,
             "Specialties or cases where Advice & Guidance still helps (optional).",
         )
@@ -194,10 +211,17 @@ class AdviceGuidanceEditor(DetailsEditor):
 class NoticeEditor(DetailsEditor):
     kind = DetailKind.VOLUNTARY_NOTICE
 
-    def __init__(self, action: MenuAction, registers: Registers, today: date) -> None:
+    def __init__(
+        self,
+        action: MenuAction,
+        registers: Registers,
+        today: date,
+        add_service: AddService | None = None,
+    ) -> None:
         super().__init__(action, registers, today)
+        self.add_service = add_service
         self.served = date_edit(today)
-        self.add_row("served_on", "Notice &served on", self.served)
+        self.add_row("served_on", "&Date notice is served", self.served)
         self.services = _checklist()
         for service_id, service in sorted(
             registers.voluntary_services.items(), key=lambda kv: kv[1].name
@@ -206,12 +230,26 @@ class NoticeEditor(DetailsEditor):
                 _add_item(self.services, service.name, service_id, False)
         self.add_row(
             "services",
-            "Ser&vices to give notice on",
+            "Services to &give notice on",
             self.services,
-            "From the voluntary services register (Set-up) with each one's notice period."
+            "From the voluntary services register (Set-up), with each one's notice period."
             if self.services.count()
-            else "The voluntary services register is empty: add the services in Set-up first.",
+            else "The voluntary services register is empty: add each service here or in Set-up.",
         )
+        self.add_button = QPushButton("Add a ser&vice…")
+        self.add_button.setToolTip(
+            "Add a service missing from the register (it is saved there too) and tick it"
+        )
+        self.add_button.clicked.connect(self.add_new_service)
+        if add_service is not None:
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.add_button)
+            row.addStretch(1)
+            holder.setFocusProxy(self.add_button)
+            self.add_row("add_service", "", holder)
+            holder.setAccessibleName("Add a service")
         self.last_days = WrappingLabel()
         self.last_days.setObjectName("last_days")
         self.add_row("last_day", "Last days", self.last_days)
@@ -222,6 +260,25 @@ class NoticeEditor(DetailsEditor):
     def details(self) -> Details:
         chosen = [self.registers.voluntary_services[i] for i in checked_keys(self.services)]
         return rules.notice_on(pydate(self.served.date()), chosen)
+
+    def add_new_service(self) -> None:
+        if self.add_service is None:
+            return
+        saved = self.add_service()
+        if saved is None or saved.id is None:
+            return
+        # The wizard has already reloaded the registers (and handed them to this editor).
+        if saved.id not in self.registers.voluntary_services:
+            self.registers = Registers(
+                self.registers.local_services,
+                {**self.registers.voluntary_services, saved.id: saved},
+                self.registers.agreements,
+            )
+        item = _add_item(self.services, saved.name, saved.id, True)
+        self.services.setCurrentItem(item)
+        self.clear_problems()
+        self._show_last_days()
+        self.services.setFocus()
 
     def _show_last_days(self, *_: object) -> None:
         details = self.details()
@@ -281,7 +338,7 @@ class WithdrawalEditor(DetailsEditor):
             item.setToolTip(f"Other party: {agreement.party.name}")
         self.add_row(
             "agreements",
-            "&Agreements to withdraw from",
+            "Agreements to &withdraw from",
             self.agreements,
             "Only secondary-use agreements are ticked at first."
             if self.agreements.count()
@@ -290,9 +347,9 @@ class WithdrawalEditor(DetailsEditor):
         self.include_flagged = QCheckBox(
             "Yes, withdraw from the ticked direct-care or mixed agreements too"
         )
-        self.add_row("include_flagged", "&Confirm", self.include_flagged)
+        self.add_row("include_flagged", "&Flagged agreements", self.include_flagged)
         self.ends = date_edit(today)
-        self.add_row("permission_ends", "Permission &ends on", self.ends)
+        self.add_row("permission_ends", "&Permission ends on", self.ends)
 
     def details(self) -> Details:
         return rules.DsaWithdrawalDetails(
@@ -339,7 +396,7 @@ class ChecklistEditor(DetailsEditor):
         tasks = "\n".join(f"☐ {t.text}" for t in action.tasks)
         self.add_note(f"Tasks added to the plan, to tick off when done:\n{tasks}")
         self.note = plain_text_edit(2)
-        self.add_row("note", "&Note (optional)", self.note, "Who will do it, or how.")
+        self.add_row("note", "No&te (optional)", self.note, "Who will do it, or how.")
 
     def details(self) -> Details:
         return rules.ChecklistDetails(self.note.toPlainText())
@@ -361,7 +418,11 @@ EDITORS: Mapping[DetailKind, type[DetailsEditor]] = {
 }
 
 
-def editor_for(action: MenuAction, registers: Registers, today: date) -> DetailsEditor:
+def editor_for(
+    action: MenuAction, registers: Registers, today: date, add_service: AddService | None = None
+) -> DetailsEditor:
+    if action.detail is DetailKind.VOLUNTARY_NOTICE:
+        return NoticeEditor(action, registers, today, add_service)
     return EDITORS[action.detail](action, registers, today)
 
 

@@ -1,8 +1,10 @@
 """The "Action plan" section: what the practice adopted, what is left to do, and the history.
 
 Shows the plan now in force (with its approval), the open checklist tasks (ticked off with
-the date and by whom), the coming notice end dates, and every earlier version beside the
-current one. Those who may change the plan run the wizard from here.
+the date and by whom), the coming notice end dates, the log of data sharing requests
+declined under the freeze, and every earlier version beside the current one. Those who may
+change the plan run the wizard from here, end an adopted action, log a declined request and
+add the practice's own actions (say, from its LMC) for the wizard to offer.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +33,7 @@ from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import problem_label, set_problem
 from practice_action.ui.modal import run_modal
 from practice_action.ui.plan_details import long_date
+from practice_action.ui.plan_dialogs import ask_declined_request, ask_end_action, ask_own_action
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import Column, FilteredTable
 
@@ -51,12 +55,21 @@ class PlanScreen(QWidget):
         )
         self.wizard_button.clicked.connect(self.run_wizard)
         self.wizard_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.own_button = QPushButton("Add the practice's &own action…")
+        self.own_button.setToolTip(
+            "An action from your LMC or a later BMA announcement, for the wizard to offer"
+        )
+        self.own_button.clicked.connect(self.add_own_action)
+        self.own_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
         self.approve_button = QPushButton("A&pprove this version")
         self.approve_button.clicked.connect(self.approve)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.approve_button)
+        top.addWidget(self.own_button)
         top.addWidget(self.wizard_button)
+        QWidget.setTabOrder(self.approve_button, self.own_button)
+        QWidget.setTabOrder(self.own_button, self.wizard_button)
 
         self.adopted = FilteredTable(
             [
@@ -66,6 +79,14 @@ class PlanScreen(QWidget):
             ],
             placeholder="Filter the adopted actions…",
         )
+        self.end_button = QPushButton("&End this action…")
+        self.end_button.setToolTip("Choose the last day of the selected action")
+        self.end_button.clicked.connect(self.end_selected)
+        self.end_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.adopted.selection_changed.connect(
+            lambda record: self.end_button.setEnabled(record is not None)
+        )
+        adopted_box = _with_buttons(self.adopted, self.end_button)
         self.tasks = FilteredTable(
             [
                 Column("Task", lambda t: t.text),
@@ -78,11 +99,7 @@ class PlanScreen(QWidget):
         self.tick_button = QPushButton("&Mark done today")
         self.tick_button.clicked.connect(self.tick_selected)
         self.tick_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
-        tasks_box = QWidget()
-        tasks_layout = QVBoxLayout(tasks_box)
-        tasks_layout.setContentsMargins(0, 0, 0, 0)
-        tasks_layout.addWidget(self.tasks, 1)
-        tasks_layout.addWidget(self.tick_button)
+        tasks_box = _with_buttons(self.tasks, self.tick_button)
         self.notices = FilteredTable(
             [
                 Column("Service", lambda n: n.service_name),
@@ -91,6 +108,29 @@ class PlanScreen(QWidget):
             ],
             placeholder="Filter the notices…",
         )
+        self.declined = FilteredTable(
+            [
+                Column("Declined on", lambda r: _day(r.declined_on), lambda r: r.declined_on),
+                Column("Who asked", lambda r: r.requester),
+                Column(
+                    "What they asked for",
+                    lambda r: " ".join(r.description.split()),
+                    tooltip=lambda r: r.description,
+                ),
+                Column("Received", lambda r: _day(r.received_on), lambda r: r.received_on),
+                Column("Recorded by", lambda r: r.recorded_by),
+            ],
+            placeholder="Filter the declined requests…",
+        )
+        self.declined.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.decline_button = QPushButton("&Record a declined request…")
+        self.decline_button.setToolTip(
+            "Log a request to join a data sharing agreement or platform that the practice "
+            "turned down under the freeze"
+        )
+        self.decline_button.clicked.connect(self.record_declined)
+        self.decline_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        declined_box = _with_buttons(self.declined, self.decline_button)
         self.versions = FilteredTable(
             [
                 Column("Version", lambda v: str(v.number), lambda v: v.number),
@@ -109,14 +149,20 @@ class PlanScreen(QWidget):
         history.addWidget(self.comparison)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.adopted, "&Adopted actions")
+        self.tabs.addTab(adopted_box, "&Adopted actions")
         self.tabs.addTab(tasks_box, "Open &tasks")
         self.tabs.addTab(self.notices, "&Notice end dates")
+        self.tabs.addTab(declined_box, "&Declined data requests")
         self.tabs.addTab(history, "&History")
         self.problem = problem_label()
+        self.done = QLabel()
+        self.done.setObjectName("done")
+        self.done.setWordWrap(True)
+        self.done.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
+        layout.addWidget(self.done)
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
@@ -153,6 +199,7 @@ class PlanScreen(QWidget):
         self.tasks.set_rows(list(view.open_tasks) + [t for t in view.tasks if t.done])
         today = local_today(self.ctx.clock)
         self.notices.set_rows([n for n in view.notice_ends if n.last_day >= today])
+        self.declined.set_rows(plan_service.declined_requests(self.ctx))
         self.versions.set_rows(plan_service.history(self.ctx))
         self.compare(self.versions.current_record())
 
@@ -199,23 +246,83 @@ class PlanScreen(QWidget):
         try:
             plan_service.approve_version(self.ctx, self.actor, version.number)
         except PracticeActionError as error:
-            set_problem(self.problem, str(error))
+            self.complain(str(error))
             return
         set_problem(self.problem, "")
         self.refresh()
 
+    def complain(self, message: str) -> None:
+        self.done.setVisible(False)
+        set_problem(self.problem, message)
+
+    def say(self, message: str) -> None:
+        """A plain line under the buttons saying what was just done."""
+        set_problem(self.problem, "")
+        self.done.setText(message)
+        self.done.setVisible(bool(message))
+
+    def end_selected(self) -> None:
+        decision = self.adopted.current_record()
+        if decision is None:
+            self.complain("Choose an action in the list first, then end it.")
+            return
+        version = self.view.version
+        number = (version.number if version else 0) + 1
+        saved = ask_end_action(self.ctx, self.actor, decision, number, self)
+        if saved is None:
+            return
+        ended = saved.decision(decision.action_id)
+        self.refresh()
+        if ended is not None and ended.end_date is not None:
+            self.say(
+                f"{decision.title} ends on {long_date(ended.end_date)}: "
+                f"saved as plan version {saved.number}."
+            )
+
+    def record_declined(self) -> None:
+        logged = ask_declined_request(self.ctx, self.actor, self)
+        if logged is None:
+            return
+        self.refresh()
+        self.tabs.setCurrentWidget(self.declined.parentWidget())
+        self.declined.select(lambda r: r.id == logged.id)
+        self.say(f"Declined request from {logged.requester} recorded.")
+
+    def add_own_action(self) -> None:
+        action = ask_own_action(self.ctx, self.actor, self)
+        if action is None:
+            return
+        self.refresh()
+        self.say(
+            f"“{action.title}” added. Run the wizard to decide on it: it comes after the "
+            "menu's actions."
+        )
+
     def tick_selected(self) -> None:
         task = self.tasks.current_record()
         if task is None:
-            set_problem(self.problem, "Choose a task in the list first, then mark it done.")
+            self.complain("Choose a task in the list first, then mark it done.")
             return
         try:
             plan_service.tick_task(self.ctx, self.actor, task.id, local_today(self.ctx.clock))
         except PracticeActionError as error:
-            set_problem(self.problem, str(error))
+            self.complain(str(error))
             return
         set_problem(self.problem, "")
         self.refresh()
+
+
+def _with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(table, 1)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    return box
 
 
 def _decision_text(decision: plan_service.DecisionView | None) -> str:

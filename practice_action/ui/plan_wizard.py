@@ -13,6 +13,7 @@ from datetime import date
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,12 +37,14 @@ from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import PracticeActionError, ValidationError
 from practice_action.domain.menu import MenuAction
 from practice_action.domain.plan import Choice, Decision
+from practice_action.domain.records import VoluntaryService
 from practice_action.services import plan as plan_service
 from practice_action.services import staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import WrappingLabel, plain_text_edit, problem_label, set_problem
 from practice_action.ui.plan_details import date_edit, editor_for, long_date, pydate, qdate
+from practice_action.ui.plan_dialogs import voluntary_service_adder
 
 
 class PageId(IntEnum):
@@ -111,7 +114,7 @@ class IntroPage(QWizardPage):
     def _show_menu(self, *_: object) -> None:
         menu = self.plan_wizard.catalogue.menu(self.menu_choice.currentData())
         own = len(self.plan_wizard.catalogue.custom)
-        extra = f" Then the practice's own {own} action{'s' if own != 1 else ''}." if own else ""
+        extra = f" Then {own} action{'s' if own != 1 else ''} of the practice's own." if own else ""
         self.menu_summary.setText(
             f"{menu.summary} ({len(menu.actions)} actions; {menu.source}.){extra}"
         )
@@ -160,7 +163,7 @@ class ActionPage(QWizardPage):
         self.choice_buttons: dict[Choice, QRadioButton] = {}
         for choice, text in (
             (Choice.ADOPT, "&Adopt"),
-            (Choice.NOT_NOW, "&Not now"),
+            (Choice.NOT_NOW, "N&ot now"),
             (Choice.UNDECIDED, "&Undecided"),
         ):
             button = QRadioButton(text)
@@ -189,12 +192,19 @@ class ActionPage(QWizardPage):
         self.date_problem = problem_label()
         layout.addWidget(self.date_problem)
 
-        self.details = editor_for(action, wizard.registers, self.today)
+        self.details = editor_for(
+            action,
+            wizard.registers,
+            self.today,
+            wizard.add_voluntary_service if allowed(wizard.actor, Permission.EDIT_SETUP) else None,
+        )
         layout.addWidget(self.details)
         layout.addStretch(1)
         _page_layout(self, body)
 
         self.choice_group.buttonToggled.connect(self._refresh)
+        # A confirmation is for the date confirmed: a different start date asks again.
+        self.effective.dateChanged.connect(lambda _day: self.confirm_past.setChecked(False))
         self.effective.dateChanged.connect(self._refresh)
         self.end.dateChanged.connect(self._refresh)
         self.has_end.toggled.connect(self._refresh)
@@ -216,6 +226,10 @@ class ActionPage(QWizardPage):
         if decision.details is not None:
             self.details.set_details(decision.details)
         self._refresh()
+
+    def initializePage(self) -> None:
+        # Start at the decision itself, so that Alt+A / arrow keys act at once.
+        self.choice_buttons[self.choice].setFocus(Qt.FocusReason.TabFocusReason)
 
     @property
     def choice(self) -> Choice:
@@ -376,13 +390,31 @@ class PlanWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
-        self.resize(900, 720)
+        self._fit_to_screen(900, 720)
         self.action_pages: list[ActionPage] = []
         self.intro = IntroPage(self)
         self.setPage(PageId.INTRO, self.intro)
         self.summary = SummaryPage(self)
         self.setPage(PageId.SUMMARY, self.summary)
         self.build_action_pages(self.menu_id)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """A laptop at 1366x768 leaves about 700 pixels under its taskbar and title bar."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = min(width, room.width())
+            height = min(height, room.height() - 40)
+        self.resize(width, height)
+
+    def add_voluntary_service(self) -> VoluntaryService | None:
+        """Add a service to the register from the notice page (Set-up's own dialog)."""
+        saved = voluntary_service_adder(self.ctx, self.actor, self)()
+        if saved is not None:
+            self.registers = plan_service.registers(self.ctx)
+            for page in self.action_pages:
+                page.details.registers = self.registers
+        return saved
 
     def starting_decision(self, action_id: str) -> Decision | None:
         if action_id in self.decisions:

@@ -1,0 +1,213 @@
+"""The Action plan screen's own work: ending an action, the freeze log, the practice's own
+actions. Dialogs are answered through ``answered_by``, as a person would fill them in."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from practice_action.domain.plan import Choice, ContactsCapDetails, Decision
+from practice_action.services import audit
+from practice_action.services import plan as plan_service
+from practice_action.services.context import Actor, Context
+from practice_action.ui.modal import answered_by
+from practice_action.ui.plan_dialogs import (
+    DeclinedRequestDialog,
+    EndActionDialog,
+    OwnActionDialog,
+    task_list,
+)
+from practice_action.ui.plan_screen import PlanScreen
+from practice_action.ui.plan_wizard import PageId, PlanWizard
+
+NOON = datetime(2025, 6, 13, 11, 0, tzinfo=UTC)  # Friday 13 June 2025
+CAP_START = date(2025, 6, 16)
+
+
+@pytest.fixture
+def planned(ctx: Context, manager: Actor) -> Context:
+    """A practice whose plan (version 1) adopts the cap from Monday 16 June 2025."""
+    ctx.clock = lambda: NOON
+    plan_service.save_plan_version(
+        ctx,
+        manager,
+        [
+            Decision("contacts-cap", Choice.ADOPT, CAP_START, None, ContactsCapDetails()),
+            Decision("gp-connect", Choice.ADOPT, CAP_START),
+        ],
+    )
+    return ctx
+
+
+def _screen(qtbot: QtBot, ctx: Context, actor: Actor) -> PlanScreen:
+    screen = PlanScreen(ctx, actor)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 650)
+    screen.show()
+    return screen
+
+
+def _press(dialog: QDialog, button: object) -> int:
+    """Press a dialog's button as a person would; the dialog's result (0 while still open)."""
+    button.click()  # type: ignore[attr-defined]
+    return dialog.result()
+
+
+def test_an_adopted_action_is_ended_in_a_new_version(
+    qtbot: QtBot, planned: Context, manager: Actor
+) -> None:
+    screen = _screen(qtbot, planned, manager)
+    assert not screen.end_button.isEnabled()
+    assert screen.adopted.select(lambda d: d.action_id == "contacts-cap")
+    assert screen.end_button.isEnabled()
+    seen: dict[str, str] = {}
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, EndActionDialog)
+        dialog.last_day.setDate(QDate(2025, 6, 2))  # before the start: the date edit refuses
+        assert dialog.chosen() == CAP_START
+        dialog.last_day.setDate(QDate(2025, 8, 29))
+        seen["confirm"] = dialog.confirm.text()
+        return _press(dialog, dialog.ok_button)
+
+    with answered_by(answer):
+        screen.end_button.click()
+    assert "new version (2)" in seen["confirm"] and "Fri 29 Aug 2025" in seen["confirm"]
+    version = plan_service.current_plan(planned).version
+    assert version is not None and version.number == 2
+    assert version.decision("contacts-cap").end_date == date(2025, 8, 29)
+    assert version.decision("gp-connect").end_date is None
+    assert "Fri 29 Aug 2025" in [
+        screen.adopted.model.data(screen.adopted.model.index(r, 2))
+        for r in range(screen.adopted.model.rowCount())
+    ]
+    assert "saved as plan version 2" in screen.done.text()
+    kinds = [e.kind for e in audit.list_entries(planned, manager, kind_prefix="plan.")]
+    assert "plan.end_action" in kinds
+
+
+def test_ending_can_be_cancelled_and_a_refusal_is_shown_in_the_dialog(
+    qtbot: QtBot, planned: Context, manager: Actor
+) -> None:
+    screen = _screen(qtbot, planned, manager)
+    screen.adopted.select(lambda d: d.action_id == "gp-connect")
+    with answered_by(lambda dialog: QDialog.DialogCode.Rejected):
+        screen.end_button.click()
+    assert plan_service.current_plan(planned).version.number == 1
+
+    stale = screen.adopted.current_record()
+    plan_service.save_plan_version(planned, manager, [Decision("gp-connect", Choice.NOT_NOW)])
+    problems: list[str] = []
+
+    def answer(dialog: QDialog) -> int:
+        result = _press(dialog, dialog.ok_button)  # the action is no longer adopted
+        problems.append(dialog.form.general_problem())
+        return result
+
+    with answered_by(answer):
+        screen.end_button.click()
+    assert stale is not None
+    assert "no adopted action 'gp-connect'" in problems[0]
+    assert plan_service.current_plan(planned).version.number == 2
+
+
+def test_declined_requests_are_logged_on_their_own_tab(
+    qtbot: QtBot, planned: Context, manager: Actor
+) -> None:
+    screen = _screen(qtbot, planned, manager)
+    assert screen.tabs.tabText(3) == "&Declined data requests"
+    refused: dict[str, str] = {}
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, DeclinedRequestDialog)
+        assert _press(dialog, dialog.ok_button) == 0  # nothing typed: stays open
+        refused["requester"] = dialog.form.problem("requester")
+        dialog.requester.setText("Riverside ICB digital team")
+        dialog.description.setPlainText("Join the regional platform. Declined by email.")
+        dialog.received.setDate(QDate(2025, 6, 9))
+        dialog.declined.setDate(QDate(2025, 6, 11))
+        return _press(dialog, dialog.ok_button)
+
+    with answered_by(answer):
+        screen.decline_button.click()
+    assert refused["requester"]
+    (logged,) = plan_service.declined_requests(planned)
+    assert (logged.requester, logged.received_on, logged.declined_on) == (
+        "Riverside ICB digital team",
+        date(2025, 6, 9),
+        date(2025, 6, 11),
+    )
+    assert screen.tabs.currentIndex() == 3
+    assert screen.declined.current_record() == logged
+    assert "Riverside ICB digital team" in screen.done.text()
+
+
+def test_the_practices_own_action_appears_in_the_wizard(
+    qtbot: QtBot, planned: Context, manager: Actor
+) -> None:
+    screen = _screen(qtbot, planned, manager)
+    refused: dict[str, str] = {}
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, OwnActionDialog)
+        assert _press(dialog, dialog.ok_button) == 0  # nothing typed: every gap is named
+        refused["title"] = dialog.form.problem("title")
+        refused["source"] = dialog.form.problem("source")
+        dialog.title_edit.setText("Defer new local pilots")
+        dialog.wording.setPlainText("Defer signing up to any new local pilot schemes.")
+        dialog.attribution.setText("Leicestershire and Rutland LMC")
+        dialog.source.setText("LMC bulletin, May 2026")
+        dialog.explanation.setPlainText("We take on no new pilots while the action lasts.")
+        dialog.involves.setPlainText("Telling the ICB, and saying no to new pilots.")
+        assert dialog.detail.currentData() == "checklist"
+        assert _press(dialog, dialog.ok_button) == 0  # a checklist needs a task
+        refused["tasks"] = dialog.form.problem("tasks")
+        dialog.tasks.setPlainText("Tell the ICB in writing\n\n☐ Brief the partners\n")
+        return _press(dialog, dialog.ok_button)
+
+    with answered_by(answer):
+        screen.own_button.click()
+    assert refused["title"] == "Write a short title."
+    assert refused["source"] == "Write where and when it was published."
+    assert refused["tasks"].startswith("Write at least one task")
+    assert "Run the wizard" in screen.done.text()
+
+    wizard = PlanWizard(planned, manager)
+    qtbot.addWidget(wizard)
+    own = wizard.action_pages[-1]
+    assert own.action.title == "Defer new local pilots" and own.subTitle() == (
+        "The practice's own action"
+    )
+    assert wizard.intro.menu_summary.text().endswith("Then 1 action of the practice's own.")
+    own.set_choice(Choice.ADOPT)
+    wizard.show()
+    while wizard.currentId() != PageId.SUMMARY:
+        wizard.next()
+    assert "Defer new local pilots" in wizard.summary.summary.toPlainText()
+    assert wizard.summary.validatePage()
+    screen.refresh()
+    assert [t.text for t in screen.view.open_tasks if t.action_id == own.action.id] == [
+        "Tell the ICB in writing",
+        "Brief the partners",
+    ]
+
+
+def test_task_lines_become_tasks_with_their_own_ids() -> None:
+    assert task_list("Tell the ICB\n - Tell the ICB \n\n•  Brief   staff") == [
+        {"id": "tell-the-icb", "text": "Tell the ICB"},
+        {"id": "tell-the-icb-2", "text": "Tell the ICB"},
+        {"id": "brief-staff", "text": "Brief staff"},
+    ]
+
+
+def test_reception_reads_the_plan_but_changes_nothing(
+    qtbot: QtBot, planned: Context, receptionist: Actor
+) -> None:
+    screen = _screen(qtbot, planned, receptionist)
+    for button in (screen.end_button, screen.decline_button, screen.own_button):
+        assert not button.isVisibleTo(screen)
+    assert screen.tabs.count() == 5
