@@ -203,8 +203,28 @@ def _load_extra_commands() -> None:
                 raise
 
 
+def _starts_desktop_only(argv: Sequence[str]) -> bool:
+    """True for a plain desktop start (no command, or ``gui``, with only the location options).
+
+    The desktop app needs none of the feature sub-commands, and some of them import heavy
+    modules, so a plain start does not load them: the sign-in window comes up sooner.
+    """
+    rest = list(argv)
+    while rest:
+        if rest[0] in ("--data-dir", "--database-url") and len(rest) > 1:
+            rest = rest[2:]
+        elif rest[0].startswith(("--data-dir=", "--database-url=")):
+            rest = rest[1:]
+        else:
+            break
+    return rest in ([], ["gui"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extra_commands()
+    if argv is None:
+        argv = sys.argv[1:]
+    if not _starts_desktop_only(argv):
+        _load_extra_commands()
     parser = _parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 LONDON = ZoneInfo("Europe/London")
 
 Clock = Callable[[], datetime]
@@ -40,6 +38,8 @@ def day_bounds_utc(day: date) -> tuple[datetime, datetime]:
 
 @lru_cache(maxsize=32)
 def _bank_holidays(year: int) -> dict[date, str]:
+    import holidays  # loaded when first needed: it is not needed to start the app
+
     return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
 
 

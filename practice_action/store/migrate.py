@@ -6,15 +6,13 @@ does not know was written by a newer Practice Action and is refused untouched.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
@@ -22,22 +20,69 @@ from practice_action.domain.errors import StoreError
 from practice_action.store.backup import backup_sqlite
 from practice_action.store.engine import Store, make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Alembic (with Mako and every dialect it knows) takes a good part of the app's start-up, and a
+# database already at the newest schema needs none of it: the revision files are read as text
+# to learn the chain, and Alembic is imported only to upgrade (or when the files do not make
+# one plain chain). A test checks that this reading agrees with Alembic's.
+_REVISION_LINE = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(?:\"([^\"]*)\"|'([^']*)'|(None))\s*$",
+    re.MULTILINE,
+)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+def revision_chain() -> list[str] | None:
+    """The revisions from first to newest, read from the files; None if they are not a chain."""
+    parents: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(
+            (m[1], m[2] or m[3] or None) for m in _REVISION_LINE.finditer(path.read_text("utf-8"))
+        )
+        if "revision" not in found and "down_revision" not in found:
+            continue  # __init__.py and the like
+        if not found.get("revision") or "down_revision" not in found:
+            return None
+        parents[found["revision"]] = found["down_revision"]
+    children = {parent: child for child, parent in parents.items()}
+    if not parents or len(children) != len(parents):
+        return None  # a branch or a merge: let Alembic decide
+    chain: list[str] = []
+    step = children.get(None)
+    while step is not None:
+        chain.append(step)
+        step = children.get(step)
+    return chain if len(chain) == len(parents) else None
+
+
 def head_revision() -> str:
+    chain = revision_chain()
+    if chain:
+        return chain[-1]
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
+    chain = revision_chain()
+    if chain:
+        return set(chain)
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in scripts.walk_revisions()}
 
@@ -71,11 +116,21 @@ def _first_line(error: Exception) -> str:
 def current_revision(store: Store) -> str | None:
     try:
         with store.engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
             tables = set(inspect(connection).get_table_names())
+            revisions = (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+                if "alembic_version" in tables
+                else []
+            )
             connection.rollback()
     except (OperationalError, DatabaseError) as error:
         raise StoreError(describe_connect_error(store.url, error)) from error
+    if len(revisions) > 1:
+        raise StoreError(
+            "This database records more than one schema revision at once, which Practice Action "
+            "never writes. Restore a backup with 'practice-action restore'."
+        )
+    revision = revisions[0] if revisions else None
     if revision is None and tables - {"alembic_version"}:
         raise StoreError(
             "This database already holds tables that Practice Action did not create. "
@@ -112,6 +167,8 @@ def open_store(url: str, backups_dir: Path | None = None, *, migrate: bool = Tru
 
 
 def upgrade(store: Store, target: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config()
     try:
         with store.engine.begin() as connection:

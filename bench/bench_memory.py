@@ -1,0 +1,151 @@
+"""Peak memory: a partner's session that visits every screen, beside a bare PySide6 window.
+
+Run: python bench/bench_memory.py        (Linux or macOS: it reads the peak resident size)
+
+Each figure comes from a fresh process, offscreen. The bare one makes a QApplication and
+shows an empty QMainWindow. Practice Action's opens a demo practice, signs a partner in
+through the real sign-in window, shows every section of the main window in turn, opens the
+action plan wizard and closes it, then reports the process's peak resident size (ru_maxrss).
+
+Budget (issue 8): under 150 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BUDGET_MB = 150.0
+
+
+def peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes or KiB
+
+
+def bare_child() -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.show()
+    app.processEvents()
+    window.grab()
+    print(f"peak {peak_mb():.1f}")
+    window.close()
+
+
+def app_child(data_dir: str) -> None:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from practice_action import paths
+    from practice_action.domain.enums import StaffRole
+    from practice_action.services import staff
+    from practice_action.services.demo import DEMO_PINS
+    from practice_action.ui.app import make_app
+    from practice_action.ui.desk import Desk
+    from practice_action.ui.modal import answered_by
+    from practice_action.ui.signin import SignInDialog
+
+    app = make_app()
+    locations = paths.resolve(data_dir)
+    from practice_action.services.health import open_context
+
+    ctx = open_context(locations)
+    partner = next(m for m in staff.list_staff(ctx) if m.role is StaffRole.PARTNER)
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def sign_in(dialog: QDialog) -> int:
+        assert isinstance(dialog, SignInDialog)
+        dialog.show()
+        settle()
+        dialog.screen.select_staff(partner.id)
+        dialog.screen.pin.setText(DEMO_PINS[partner.name])
+        dialog.screen.submit()
+        return dialog.result()
+
+    def look_and_close(dialog: QDialog) -> int:
+        dialog.show()
+        settle()
+        dialog.grab()
+        dialog.reject()
+        return dialog.result()
+
+    desk = Desk(ctx, locations)
+    with answered_by(sign_in):
+        if not desk.start(first_run=False):
+            raise SystemExit("the partner could not sign in to the demo practice")
+    window = desk.window
+    assert window is not None
+    visited = []
+    for row, key in enumerate(window.section_keys()):
+        window.sidebar.setCurrentRow(row)
+        settle()
+        window.grab()
+        visited.append(key)
+        section = window.stack.widget(row)
+        run_wizard = getattr(section, "run_wizard", None)
+        if key == "plan" and callable(run_wizard):
+            with answered_by(look_and_close):
+                run_wizard()
+            visited.append("plan wizard")
+    settle()
+    print(f"visited {', '.join(visited)}")
+    print(f"peak {peak_mb():.1f}")
+    desk.close()
+    ctx.store.dispose()
+    QApplication.processEvents()
+
+
+def measure(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments], env=env, capture_output=True, text=True
+    )
+    lines = done.stdout.splitlines()
+    peaks = [line for line in lines if line.startswith("peak ")]
+    if done.returncode != 0 or not peaks:
+        raise SystemExit(
+            f"{arguments} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}"
+        )
+    notes = "; ".join(line for line in lines if not line.startswith("peak "))
+    return float(peaks[-1].split()[1]), notes
+
+
+def main() -> int:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PRACTICE_ACTION_DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as scratch:
+        data_dir = Path(scratch) / "demo"
+        env["PRACTICE_ACTION_DATA_DIR"] = str(data_dir)
+        subprocess.run(
+            [sys.executable, "-m", "practice_action", "--data-dir", str(data_dir), "demo"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        bare, _ = measure(["--child", "bare"], env)
+        ours, notes = measure(["--child", "app", str(data_dir)], env)
+    print("Peak memory (ru_maxrss), fresh process each, offscreen:")
+    print(f"  bare QApplication + empty QMainWindow         {bare:6.1f} MB")
+    print(f"  Practice Action, a partner visiting every screen {ours:6.1f} MB")
+    print(f"  ({notes})")
+    verdict = "within" if ours < BUDGET_MB else "OVER"
+    print(f"  {verdict} the budget of {BUDGET_MB:.0f} MB")
+    return 0 if ours < BUDGET_MB else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--child":
+        if sys.argv[2] == "bare":
+            bare_child()
+        else:
+            app_child(sys.argv[3])
+    else:
+        sys.exit(main())
