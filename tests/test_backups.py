@@ -360,3 +360,26 @@ def test_a_folder_name_with_hash_or_question_mark_is_read_as_a_name(
     assert check_sqlite_file(damaged) != []
     assert backups.backup_problems(damaged) != []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Practice #2?old", "data"]
+
+
+def test_restore_is_refused_while_another_desk_is_busy_in_the_database(
+    ctx: Context, locations: paths.Locations, manager: Actor
+) -> None:
+
+    backup = backups.backup_now(ctx, manager)
+    _add_clinician(ctx, manager, "Dr Written After The Backup")
+    other_desk = sqlite3.connect(locations.sqlite_path, timeout=5, isolation_level=None)
+    try:
+        other_desk.execute("BEGIN")
+        other_desk.execute("SELECT count(*) FROM clinician").fetchone()  # a read in progress
+        _add_clinician(ctx, manager, "Dr Also In The Log")
+        ctx.store.dispose()
+        with pytest.raises(PracticeActionError, match="another desk is using the database"):
+            backups.restore_file(locations, manager, backup)
+    finally:
+        other_desk.close()
+    reopened = open_context(locations)
+    try:
+        assert "Dr Also In The Log" in _clinicians(reopened)
+    finally:
+        reopened.store.dispose()

@@ -57,10 +57,10 @@ def _keyword(tree: ast.Module, call: ast.Call, name: str) -> object:
 def test_spec_ships_the_resources_and_the_migrations_as_files(spec_tree: ast.Module) -> None:
     strings = _strings(spec_tree)
     assert "resources" in strings
-    # migrate.py looks for the migrations next to itself: the spec puts them at the same place
+    # revisions.py looks for the migrations next to itself: the spec puts them at the same place
     assert {"practice_action", "store", "migrations"} <= strings
     assert {".py", ".mako"} <= strings
-    migrate = (ROOT / "practice_action" / "store" / "migrate.py").read_text(encoding="utf-8")
+    migrate = (ROOT / "practice_action" / "store" / "revisions.py").read_text(encoding="utf-8")
     assert 'MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"' in migrate
     assert (ROOT / "resources" / "menus").is_dir()
     assert list((ROOT / "practice_action" / "store" / "migrations" / "versions").glob("0*.py"))

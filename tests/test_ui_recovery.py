@@ -115,3 +115,27 @@ def test_a_backup_that_fails_to_restore_is_explained_in_the_dialog(
     assert not dialog.restored
     assert "not restored" in dialog.outcome.text()
     assert dialog.restore_button is not None and not dialog.restore_button.isEnabled()
+
+
+def test_a_database_from_a_newer_version_is_explained_not_offered_a_restore(
+    qtbot, ctx: Context, locations: Locations, manager: Actor
+):
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import text
+
+    backups.backup_now(ctx, manager)  # a backup exists, yet restoring it would lose data
+    with ctx.store.write() as session:
+        session.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    ctx.store.dispose()
+    before = locations.sqlite_path.read_bytes()
+    shown: list[QDialog] = []
+
+    def answer(dialog: QDialog) -> int:
+        shown.append(dialog)
+        return QDialog.DialogCode.Rejected
+
+    with answered_by(answer):
+        assert open_or_recover(locations) is None
+    assert len(shown) == 1 and isinstance(shown[0], QMessageBox)
+    assert "newer version" in shown[0].text()
+    assert locations.sqlite_path.read_bytes() == before

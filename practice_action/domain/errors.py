@@ -28,5 +28,13 @@ class StoreError(PracticeActionError):
     """The database cannot be used: unreachable, damaged, or written by a newer version."""
 
 
+class NewerDatabase(StoreError):
+    """The database was written by a newer version of the app; it is left untouched."""
+
+
+class DamagedDatabase(StoreError):
+    """The database file cannot be read as a Practice Action database: a backup may help."""
+
+
 class ConflictError(PracticeActionError):
     """Someone else changed the record first, or the change clashes with what is stored."""

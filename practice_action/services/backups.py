@@ -272,13 +272,19 @@ def _save_current(database: Path, folder: Path, stamp: str) -> Path | None:
 
 def _retire_wal(database: Path) -> None:
     """Fold the write-ahead log into the old file and remove it, so that it can never be
-    replayed onto the restored one."""
+    replayed onto the restored one. Refuses while another desk is busy in the file."""
     if database.exists() and not check_sqlite_file(database):
+        busy = 0
         with contextlib.suppress(sqlite3.DatabaseError):
             connection = sqlite3.connect(database, timeout=30)
             try:
-                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             finally:
                 connection.close()
+        if busy:
+            raise PracticeActionError(
+                "Not restored: another desk is using the database right now. Close Practice "
+                "Action on every other PC and window, then restore again. Nothing was changed."
+            )
     for extra in ("-wal", "-shm"):
         database.with_name(database.name + extra).unlink(missing_ok=True)

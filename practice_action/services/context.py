@@ -28,9 +28,12 @@ class Actor:
 
     @property
     def label(self) -> str:
+        """Who, as the records show it: at most 200 characters, the width stored."""
         if self.role is None:
-            return f"{self.name} (computer user, command line)"
-        return f"{self.name} ({self.role.label})"
+            text = f"{self.name} (computer user, command line)"
+        else:
+            text = f"{self.name} ({self.role.label})"
+        return text if len(text) <= 200 else text[:199] + "…"
 
 
 def system_user() -> Actor:

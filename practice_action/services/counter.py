@@ -378,7 +378,9 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
     _, undo_minutes = settings(ctx)
     now = ctx.clock()
     with ctx.store.write() as session:
-        contact = session.get(Contact, contact_id)
+        # Locked, so that two desks undoing the same contact at once cannot both succeed
+        # (PostgreSQL re-reads the row after the lock; SQLite's IMMEDIATE already serialises).
+        contact = session.get(Contact, contact_id, with_for_update=True)
         if contact is None:
             raise NotFound(f"No contact {contact_id}.")
         if contact.voided_at is not None:
@@ -491,13 +493,15 @@ def _check_sessions(sessions: int) -> None:
 def _put_on_today(
     session: Session, ctx: Context, actor: Actor, row: ClinicianRow, today: date, sessions: int
 ) -> None:
-    existing = session.execute(
-        select(ExtraDuty).where(ExtraDuty.clinician_id == row.id, ExtraDuty.day == today)
-    ).scalar_one_or_none()
-    if existing is not None:
-        existing.sessions = sessions
-    else:
-        session.add(ExtraDuty(clinician_id=row.id, day=today, sessions=sessions))
+    # one statement, so that two desks adding the same person at once cannot collide
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(ExtraDuty.__table__)
+        .values(clinician_id=row.id, day=today, sessions=sessions)
+        .on_conflict_do_update(index_elements=["clinician_id", "day"], set_={"sessions": sessions})
+    )
     audit.append(
         session,
         ctx,
@@ -603,8 +607,10 @@ def _record_in(
     if contact_type is None:
         stored = raw.one("SELECT default_contact_type FROM counter_settings WHERE id = 1")
         contact_type = ContactType(stored[0]) if stored else ContactType.FACE_TO_FACE
-    newest = raw.one("SELECT max(number) FROM plan_version")
-    rule = contacts_cap_in(session, today, newest=(newest[0] if newest else None) or 0)
+    newest = raw.one("SELECT number, created_at FROM plan_version ORDER BY number DESC LIMIT 1")
+    rule = contacts_cap_in(
+        session, today, newest=(newest[0], str(newest[1])) if newest else (0, "")
+    )
     cap = _cap_for(rule, sessions)
     counts = not urgent and (rule is None or contact_type in rule.counted_types)
     day = raw.day(today)

@@ -360,16 +360,25 @@ def active_contacts_cap(ctx: Context, day: date) -> CapRule | None:
 # The rule for a day changes only when a new plan version is written, so the counter's hot
 # path asks for the newest version number (one indexed query) and reuses the rule it worked
 # out before. Keyed by database URL so that separate databases never share an entry.
-_RULE_CACHE: dict[tuple[str, date, int], CapRule | None] = {}
+_RULE_CACHE: dict[tuple[str, date, tuple[int, str]], CapRule | None] = {}
 
 
-def contacts_cap_in(session: Session, day: date, *, newest: int | None = None) -> CapRule | None:
+def contacts_cap_in(
+    session: Session, day: date, *, newest: tuple[int, str] | None = None
+) -> CapRule | None:
     """``active_contacts_cap`` inside the caller's transaction, cached per plan version.
 
-    ``newest`` is the newest plan version number, when the caller has already read it.
+    ``newest`` is the newest plan version's (number, created_at as text), when the caller has
+    already read it. The time is part of the key because a restored database can reuse a
+    version number for different content.
     """
     if newest is None:
-        newest = session.execute(select(func.max(PlanVersionRow.number))).scalar_one_or_none() or 0
+        row = session.execute(
+            select(PlanVersionRow.number, PlanVersionRow.created_at)
+            .order_by(PlanVersionRow.number.desc())
+            .limit(1)
+        ).first()
+        newest = (row[0], _stamp_text(row[1])) if row else (0, "")
     key = (str(session.get_bind().engine.url), day, newest)
     if key in _RULE_CACHE:
         return _RULE_CACHE[key]
@@ -379,6 +388,13 @@ def contacts_cap_in(session: Session, day: date, *, newest: int | None = None) -
         _RULE_CACHE.clear()
     _RULE_CACHE[key] = rule
     return rule
+
+
+def _stamp_text(value: object) -> str:
+    """The version's time as the counter's plain query gives it, so both keys agree."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return str(value)
 
 
 def _rule_for_day(versions: list[VersionView], day: date) -> CapRule | None:

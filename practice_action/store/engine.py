@@ -109,6 +109,28 @@ def make_engine(url: str) -> Engine:
         ) from error
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The drivers' own error classes: the hot paths (store/raw.py) run on them directly."""
+    found: list[type[Exception]] = [sqlite3.Error]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(found)
+    found.append(psycopg.Error)
+    return tuple(found)
+
+
+def _is_integrity(error: Exception) -> bool:
+    integrity: list[type[Exception]] = [sqlite3.IntegrityError]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        integrity.append(psycopg.IntegrityError)
+    return isinstance(error, tuple(integrity))
+
+
 @contextmanager
 def _plain_errors(url: str) -> Iterator[None]:
     """A database that stops answering mid-session becomes a StoreError that says so."""
@@ -116,7 +138,9 @@ def _plain_errors(url: str) -> Iterator[None]:
         yield
     except IntegrityError:
         raise  # a rule of ours was broken: a bug to see, not a connection problem
-    except (OperationalError, DatabaseError) as error:
+    except (OperationalError, DatabaseError, *_driver_errors()) as error:
+        if _is_integrity(error):
+            raise
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()
         reason = detail[0] if detail else type(error).__name__
         where = "the database file" if url.startswith("sqlite") else "the database server"

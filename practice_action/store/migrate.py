@@ -6,7 +6,6 @@ does not know was written by a newer Practice Action and is refused untouched.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,23 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from practice_action.domain.errors import StoreError
+from practice_action.domain.errors import DamagedDatabase, NewerDatabase, StoreError
 from practice_action.store.backup import backup_sqlite
 from practice_action.store.engine import Store, make_engine
+from practice_action.store.revisions import MIGRATIONS_DIR, revision_chain
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-# Alembic (with Mako and every dialect it knows) takes a good part of the app's start-up, and a
-# database already at the newest schema needs none of it: the revision files are read as text
-# to learn the chain, and Alembic is imported only to upgrade (or when the files do not make
-# one plain chain). A test checks that this reading agrees with Alembic's.
-_REVISION_LINE = re.compile(
-    r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(?:\"([^\"]*)\"|'([^']*)'|(None))\s*$",
-    re.MULTILINE,
-)
+    from sqlalchemy.engine import Connection
 
 
 def alembic_config() -> Config:
@@ -41,29 +31,6 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
-
-
-def revision_chain() -> list[str] | None:
-    """The revisions from first to newest, read from the files; None if they are not a chain."""
-    parents: dict[str, str | None] = {}
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(
-            (m[1], m[2] or m[3] or None) for m in _REVISION_LINE.finditer(path.read_text("utf-8"))
-        )
-        if "revision" not in found and "down_revision" not in found:
-            continue  # __init__.py and the like
-        if not found.get("revision") or "down_revision" not in found:
-            return None
-        parents[found["revision"]] = found["down_revision"]
-    children = {parent: child for child, parent in parents.items()}
-    if not parents or len(children) != len(parents):
-        return None  # a branch or a merge: let Alembic decide
-    chain: list[str] = []
-    step = children.get(None)
-    while step is not None:
-        chain.append(step)
-        step = children.get(step)
-    return chain if len(chain) == len(parents) else None
 
 
 def head_revision() -> str:
@@ -113,9 +80,15 @@ def _first_line(error: Exception) -> str:
     return message.splitlines()[0] if message else type(error).__name__
 
 
+def _reading(store: Store) -> Connection:
+    """A read-only connection: on SQLite it begins DEFERRED, so the checks at start-up (the
+    schema revision, the integrity check) never hold the write lock other desks need."""
+    return store.engine.execution_options(practice_read_only=True).connect()
+
+
 def current_revision(store: Store) -> str | None:
     try:
-        with store.engine.connect() as connection:
+        with _reading(store) as connection:
             tables = set(inspect(connection).get_table_names())
             revisions = (
                 connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
@@ -124,7 +97,8 @@ def current_revision(store: Store) -> str | None:
             )
             connection.rollback()
     except (OperationalError, DatabaseError) as error:
-        raise StoreError(describe_connect_error(store.url, error)) from error
+        kind = DamagedDatabase if store.url.startswith("sqlite") else StoreError
+        raise kind(describe_connect_error(store.url, error)) from error
     if len(revisions) > 1:
         raise StoreError(
             "This database records more than one schema revision at once, which Practice Action "
@@ -146,7 +120,7 @@ def open_store(url: str, backups_dir: Path | None = None, *, migrate: bool = Tru
         before = current_revision(store)
         head = head_revision()
         if before is not None and before not in known_revisions():
-            raise StoreError(
+            raise NewerDatabase(
                 f"This database was written by a newer version of Practice Action (schema "
                 f"{before}); this copy knows schemas up to {head}. Install the newer version "
                 "on this PC. The database has not been changed."
@@ -184,7 +158,7 @@ def upgrade(store: Store, target: str = "head") -> None:
 def integrity_problems(store: Store) -> list[str]:
     """An empty list when the database is sound."""
     try:
-        with store.engine.connect() as connection:
+        with _reading(store) as connection:
             if store.is_sqlite:
                 rows = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
                 problems = [str(r) for r in rows if r != "ok"]

@@ -21,6 +21,7 @@ class ChangeWatcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._connection: Any = None
+        self._fairy: Any = None
 
     def _connect(self) -> Any:
         if self.store.is_sqlite:
@@ -30,9 +31,16 @@ class ChangeWatcher:
             )
             connection.isolation_level = None
             return connection
+        # A connection of its own, detached from the pool: its autocommit setting must never
+        # reach a pooled connection that a write transaction is later given.
         raw = self.store.engine.raw_connection()
-        raw.driver_connection.autocommit = True  # type: ignore[union-attr]
-        return raw
+        driver = raw.driver_connection
+        raw.detach()
+        self._fairy = raw  # closing it closes the detached connection for good
+        driver.autocommit = True  # type: ignore[union-attr]
+        # a poll must never hang on a lock (a restore, a migration) or a dead network
+        driver.execute("SET statement_timeout = 5000")  # type: ignore[union-attr]
+        return driver
 
     def stamp(self) -> int:
         """A number that changes whenever anything in the database changes."""
@@ -56,3 +64,7 @@ class ChangeWatcher:
             with contextlib.suppress(Exception):
                 self._connection.close()
             self._connection = None
+        if self._fairy is not None:
+            with contextlib.suppress(Exception):
+                self._fairy.close()
+            self._fairy = None

@@ -10,11 +10,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from practice_action import APP_NAME
-from practice_action.domain.errors import StoreError
+from practice_action.domain.errors import DamagedDatabase, StoreError
 from practice_action.paths import Locations
-from practice_action.services import practice
 from practice_action.services.context import Context
-from practice_action.services.health import open_context
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -29,20 +27,24 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def show_problem(title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, message)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.exec()
+    from practice_action.ui.modal import run_modal
+
+    run_modal(box)
 
 
 def open_or_recover(locations: Locations) -> Context | None:
     """Open the database; a damaged SQLite file leads to the recovery dialog, not a traceback."""
+    from practice_action.services.health import open_context
     from practice_action.ui.recovery import offer_recovery
 
     try:
         ctx = open_context(locations)
-    except StoreError as error:
-        if locations.is_sqlite and offer_recovery(locations, str(error)):
+    except DamagedDatabase as error:
+        if offer_recovery(locations, str(error)):
             return open_or_recover(locations)
-        if not locations.is_sqlite:
-            show_problem(f"{APP_NAME}: cannot open the database", str(error))
+        return None
+    except StoreError as error:  # a newer version's database, a server out of reach: not damage
+        show_problem(f"{APP_NAME}: cannot open the database", str(error))
         return None
     from practice_action.store.migrate import integrity_problems
 
@@ -81,13 +83,34 @@ def run_gui(locations: Locations) -> int:
     app = make_app()
     if os.environ.get(STARTUP_PROBE_ENV):
         app.installEventFilter(_StartupProbe(app))
+    from practice_action.services.early import sign_in_list
+
+    early_list = sign_in_list(locations)
+    if early_list is not None:
+        from practice_action.ui.early_start import EarlySignIn
+
+        early = EarlySignIn(locations, *early_list)
+        early.run()
+        if not early.failed:
+            assert early.ctx is not None
+            if early.signed is None:  # closed without signing in
+                early.ctx.store.dispose()
+                return 0
+            return _run_desk(app, early.ctx, locations, signed=early.signed)
     ctx = open_or_recover(locations)
     if ctx is None:
         return 1
+    return _run_desk(app, ctx, locations)
+
+
+def _run_desk(app: QApplication, ctx: Context, locations: Locations, signed: object = None) -> int:
+    from practice_action.services import practice
     from practice_action.ui.desk import Desk
 
     desk = Desk(ctx, locations)
-    if not desk.start(first_run=not practice.is_set_up(ctx)):
+    if signed is not None:
+        desk.start_signed_in(signed)
+    elif not desk.start(first_run=not practice.is_set_up(ctx)):
         ctx.store.dispose()
         return 0
     code = app.exec()

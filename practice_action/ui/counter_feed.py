@@ -8,12 +8,14 @@ thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from practice_action.services import audit
 from practice_action.services.context import Context
 
 POLL_MS = 400
+
+_LINGERING: list[QThread] = []
 
 
 class _Poller(QObject):
@@ -73,6 +75,7 @@ class CounterFeed(QObject):
         self._poller = _Poller(ctx, interval_ms)
         self._poller.moveToThread(self._thread)
         self._thread.started.connect(self._poller.start)
+        self._thread.finished.connect(self._poller.stop, Qt.ConnectionType.DirectConnection)
         self._poller.changed.connect(self.changed)
         self._poller.failed.connect(self.failed)
         self._poller.tick.connect(self.tick)
@@ -82,13 +85,13 @@ class CounterFeed(QObject):
             self._thread.start()
 
     def stop(self) -> None:
+        """End the thread without blocking on a poll in progress for long: the poller's
+        timer and connection are closed in the thread itself as it finishes, and a poll
+        cannot last (the watcher's queries time out)."""
         if self._thread.isRunning():
-            # stop the timer in its own thread, then end the thread's event loop
-            QMetaObject.invokeMethod(
-                self._poller, "stop", Qt.ConnectionType.BlockingQueuedConnection
-            )
             self._thread.quit()
-            self._thread.wait(5000)
+            if not self._thread.wait(6000):
+                _LINGERING.append(self._thread)  # keep it referenced until it ends
 
     @property
     def running(self) -> bool:

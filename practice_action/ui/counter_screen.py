@@ -10,7 +10,7 @@ changes within a second (CounterFeed), and the day rolls over at midnight.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.calendar import local_now, local_today
 from practice_action.domain.enums import ContactType, CounterState, DivertDestination
 from practice_action.domain.errors import PracticeActionError, StoreError
 from practice_action.services import counter, registers
@@ -170,9 +170,11 @@ class CounterScreen(QWidget):
         self.grid.setHorizontalSpacing(12)
         self.grid.setVerticalSpacing(6)
         headers = ["Key", "Clinician", "Contacts today", "Left", "State", "Also today", "", "", ""]
+        self.headers: list[QLabel] = []
         for col, text in enumerate(headers):
             label = QLabel(f"<b>{text}</b>")
             self.grid.addWidget(label, 0, col)
+            self.headers.append(label)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -313,13 +315,17 @@ class CounterScreen(QWidget):
         if checked is None:
             self.type_buttons[board.default_type].setChecked(True)
         self._sync_rows(board)
-        urgent = f", {board.total_urgent} urgent overrides" if board.total_urgent else ""
+        urgent = (
+            f", {_count(board.total_urgent, 'urgent override', 'urgent overrides')}"
+            if board.total_urgent
+            else ""
+        )
+        figures = (
+            f"{_count(board.total_counted, 'contact', 'contacts')}{urgent}, "
+            f"{_count(board.total_diverted, 'patient diverted', 'patients diverted')}."
+        )
         self.totals.setText(
-            f"Today so far: {board.total_counted} contacts{urgent}, "
-            f"{board.total_diverted} patients diverted."
-            if not board.read_only
-            else f"That day: {board.total_counted} contacts{urgent}, "
-            f"{board.total_diverted} patients diverted."
+            f"Today so far: {figures}" if not board.read_only else f"That day: {figures}"
         )
         self.add_today.setEnabled(not board.read_only)
         if self.divert_for is not None:
@@ -488,6 +494,7 @@ class CounterScreen(QWidget):
             return
         self.divert_for = clinician_id
         self._fill_divert(clinician_id)
+        self._compact(True)
         self.divert_panel.show()
         self.divert_buttons[DivertDestination.NHS_111].setFocus()
 
@@ -521,6 +528,16 @@ class CounterScreen(QWidget):
     def close_divert(self) -> None:
         self.divert_for = None
         self.divert_panel.hide()
+        self._compact(False)
+
+    def _compact(self, on: bool) -> None:
+        """With the divert panel open the rows keep what the desk needs (key, name, count,
+        state, Record), so nothing is cut off on a small screen."""
+        for row in self.rows.values():
+            for widget in (row.extra, row.undo, row.divert):
+                widget.setVisible(not on)
+        for column in (5, 7, 8):  # "Also today", Undo, Divert
+            self.headers[column].setVisible(not on)
 
     def divert(self, destination: DivertDestination) -> None:
         assert self.board is not None
@@ -625,7 +642,7 @@ class CounterScreen(QWidget):
 
     # ----- messages ---------------------------------------------------------------------
     def say(self, text: str, *, problem: bool = False) -> None:
-        stamp = datetime.now(LONDON).strftime("%H:%M:%S")
+        stamp = local_now(self.ctx.clock).strftime("%H:%M:%S")  # the practice's clock
         prefix = "Problem: " if problem else ""
         self.message.setText(f"{stamp}  {prefix}{text}")
         colour = "#7f1010" if problem else "#14532d"
@@ -641,6 +658,10 @@ class CounterScreen(QWidget):
     def stop(self) -> None:
         if self.feed is not None:
             self.feed.stop()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _escape(text: str) -> str:

@@ -128,9 +128,13 @@ class Desk(QObject):
             if not run_modal(dialog) or dialog.signed_in is None:
                 return False
             signed = dialog.signed_in
+        self.start_signed_in(signed)
+        return True
+
+    def start_signed_in(self, signed: staff.SignedIn) -> None:
+        """The main window for someone already signed in (the early sign-in at start-up)."""
         self._open_window(signed.actor)
         self._daily_backup(signed.actor)
-        return True
 
     def _open_window(self, actor: Actor) -> None:
         self.actor = actor

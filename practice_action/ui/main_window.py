@@ -70,7 +70,8 @@ class MainWindow(QMainWindow):
         switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
         switch.triggered.connect(self.switch_user_requested)
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Qt's standard Quit key is Ctrl+Q on Linux and macOS but none on Windows: say it.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         for action in (lock, switch):
             file_menu.addAction(action)

@@ -423,7 +423,7 @@ class AuditScreen(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.refresh)
         for combo in (self.person, self.kind):
-            combo.setMinimumContentsLength(18)
+            combo.setMinimumContentsLength(12)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self.refresh)
         self.today_button = QPushButton("Today")
@@ -440,6 +440,7 @@ class AuditScreen(QWidget):
         ):
             label = QLabel(text)
             label.setBuddy(widget)
+            label.setMinimumWidth(label.sizeHint().width())  # never squeezed to a letter
             filters.addWidget(label)
             filters.addWidget(widget)
         filters.addWidget(self.today_button)

@@ -68,8 +68,6 @@ class PlanScreen(QWidget):
         top.addWidget(self.approve_button)
         top.addWidget(self.own_button)
         top.addWidget(self.wizard_button)
-        QWidget.setTabOrder(self.approve_button, self.own_button)
-        QWidget.setTabOrder(self.own_button, self.wizard_button)
 
         self.adopted = FilteredTable(
             [
@@ -165,6 +163,9 @@ class PlanScreen(QWidget):
         layout.addWidget(self.done)
         layout.addWidget(self.tabs, 1)
         self.refresh()
+        # left to right, as they stand (set once they share this widget's window)
+        QWidget.setTabOrder(self.approve_button, self.own_button)
+        QWidget.setTabOrder(self.own_button, self.wizard_button)
 
     def refresh(self) -> None:
         view = plan_service.current_plan(self.ctx)

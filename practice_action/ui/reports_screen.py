@@ -402,13 +402,14 @@ class _Charts:
             top = max(top, d.busiest, d.cap or 0)
         average.setPen(QPen(QColor(BAR_BLUE), 2.5))
         busiest.setPen(QPen(QColor(BUSIEST_ORANGE), 1.5))
-        cap_pen = QPen(QColor(CAP_RED), 2)
+        cap_pen = QPen(QColor(CAP_RED), 3)
         cap_pen.setStyle(Qt.PenStyle.DashLine)
         cap.setPen(cap_pen)
         if len(days) <= 31:
             average.setPointsVisible(True)
             busiest.setPointsVisible(True)
-        series = ([cap] if cap.count() else []) + [busiest, average]  # the cap underneath
+        # the cap on top, dashed: a clinician at the cap shows through its gaps
+        series = [busiest, average] + ([cap] if cap.count() else [])
         x_axis = QDateTimeAxis()
         x_axis.setFormat("d MMM")
         start = datetime.combine(report.start, time(0), LONDON)

@@ -7,8 +7,10 @@ over the main window by the desk). The PIN never leaves the field except to be c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -24,10 +26,57 @@ from PySide6.QtWidgets import (
 
 from practice_action import APP_NAME
 from practice_action.domain.errors import PracticeActionError
-from practice_action.services import practice, staff
+from practice_action.domain.records import StaffMember
 from practice_action.services.context import Context
 
+if TYPE_CHECKING:
+    from practice_action.services.staff import SignedIn
+
 _PIN_PATTERN = QRegularExpression(r"[0-9]{0,12}")
+
+
+class SignInSource:
+    """Where the sign-in screen finds the practice's name and its staff, and checks a PIN.
+
+    The services are imported only when called: at start-up the screen may be fed by a
+    lighter source while the database layer loads (ui/early_start.py).
+    """
+
+    def practice_name(self) -> str:
+        raise NotImplementedError
+
+    def staff(self) -> list[StaffMember]:
+        raise NotImplementedError
+
+    def sign_in(self, staff_id: int, pin: str) -> SignedIn:
+        raise NotImplementedError
+
+
+class ContextSource(SignInSource):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def practice_name(self) -> str:
+        from practice_action.services import practice
+
+        try:
+            return practice.get_profile(self.ctx).name
+        except PracticeActionError:
+            return ""
+
+    def staff(self) -> list[StaffMember]:
+        from practice_action.services import staff
+
+        return staff.list_staff(self.ctx)
+
+    def sign_in(self, staff_id: int, pin: str) -> SignedIn:
+        from practice_action.services import staff
+
+        return staff.sign_in(self.ctx, staff_id, pin)
+
+
+def as_source(where: Context | SignInSource) -> SignInSource:
+    return where if isinstance(where, SignInSource) else ContextSource(where)
 
 
 class _NameList(QListWidget):
@@ -50,7 +99,7 @@ class SignInScreen(QWidget):
 
     def __init__(
         self,
-        ctx: Context,
+        where: Context | SignInSource,
         parent: QWidget | None = None,
         *,
         heading: str = "Sign in",
@@ -58,7 +107,7 @@ class SignInScreen(QWidget):
         preselect_id: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.source = as_source(where)
         self.setObjectName("signin-screen")
 
         card = QFrame()
@@ -70,10 +119,7 @@ class SignInScreen(QWidget):
             " border-radius: 8px; }"
         )
 
-        try:
-            practice_name = practice.get_profile(ctx).name
-        except PracticeActionError:
-            practice_name = ""
+        practice_name = self.source.practice_name()
         title = QLabel(heading)
         title_font = QFont(title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
@@ -156,7 +202,7 @@ class SignInScreen(QWidget):
     def reload(self, preselect_id: int | None = None) -> None:
         """Read the active staff again (a manager may have added someone)."""
         self.names.clear()
-        for member in staff.list_staff(self.ctx):
+        for member in self.source.staff():
             item = QListWidgetItem(f"{member.name}    ({member.role.label})")
             item.setData(Qt.ItemDataRole.UserRole, member.id)
             self.names.addItem(item)
@@ -198,7 +244,7 @@ class SignInScreen(QWidget):
             self.pin.setFocus()
             return
         try:
-            result = staff.sign_in(self.ctx, staff_id, pin)
+            result = self.source.sign_in(staff_id, pin)
         except PracticeActionError as error:
             self.message.setText(str(error))
             self.pin.setFocus()
@@ -210,13 +256,19 @@ class SignInScreen(QWidget):
 class SignInDialog(QDialog):
     """The sign-in screen in its own window, used when the app starts."""
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    shown = Signal()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shown.emit()
+
+    def __init__(self, where: Context | SignInSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sign in - {APP_NAME}")
         self.resize(560, 620)
-        self.signed_in: staff.SignedIn | None = None
+        self.signed_in: SignedIn | None = None
         self.screen = SignInScreen(
-            ctx,
+            where,
             self,
             heading="Sign in",
             note="Welcome. Choose your name, type your PIN, then press Enter.",
@@ -230,6 +282,6 @@ class SignInDialog(QDialog):
         layout.addWidget(self.screen)
         self.screen.signed_in.connect(self._accept)
 
-    def _accept(self, result: staff.SignedIn) -> None:
+    def _accept(self, result: SignedIn) -> None:
         self.signed_in = result
         self.accept()

@@ -1,0 +1,112 @@
+"""Sign-in first, database layer second: how the desktop app starts on a SQLite file.
+
+The sign-in window needs only the practice's name and the active staff, which a plain read
+of the file gives (services/early.py). It is shown at once while a worker thread loads the
+database layer and opens the database with every check (schema, integrity). By the time a
+PIN has been typed the work is usually done; if not, pressing Enter waits for it. If opening
+fails, the window closes and the app falls back to the ordinary start, whose recovery
+dialog explains what is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThread, QTimer
+
+from practice_action.domain.errors import PracticeActionError, StoreError
+from practice_action.domain.records import StaffMember
+from practice_action.paths import Locations
+from practice_action.services.context import Context
+from practice_action.ui.modal import run_modal
+from practice_action.ui.signin import ContextSource, SignInDialog, SignInSource
+
+if TYPE_CHECKING:
+    from practice_action.services.staff import SignedIn
+
+
+class _Opener(QThread):
+    """Loads SQLAlchemy and opens the database off the UI thread."""
+
+    def __init__(self, locations: Locations) -> None:
+        super().__init__()
+        self.setObjectName("open-database")
+        self.locations = locations
+        self.ctx: Context | None = None
+        self.problem: str = ""
+
+    def run(self) -> None:
+        try:
+            from practice_action.services.health import open_context
+            from practice_action.store.migrate import integrity_problems
+
+            ctx = open_context(self.locations)
+            problems = integrity_problems(ctx.store)
+            if problems:
+                ctx.store.dispose()
+                self.problem = "The database failed its integrity check: " + "; ".join(problems[:3])
+                return
+            self.ctx = ctx
+        except PracticeActionError as error:
+            self.problem = str(error)
+        except Exception as error:
+            self.problem = f"The database could not be opened ({error})."
+
+
+class EarlySource(SignInSource):
+    def __init__(self, locations: Locations, practice_name: str, members: list[StaffMember]):
+        self._practice_name = practice_name
+        self._members = members
+        self.opener = _Opener(locations)
+
+    def start_opening(self) -> None:
+        if not self.opener.isRunning() and not self.opener.isFinished():
+            self.opener.start()
+
+    def practice_name(self) -> str:
+        return self._practice_name
+
+    def staff(self) -> list[StaffMember]:
+        return self._members
+
+    def context(self) -> Context:
+        """The opened database, waiting for the worker if it has not finished yet."""
+        self.start_opening()
+        self.opener.wait()
+        if self.opener.ctx is None:
+            raise StoreError(self.opener.problem or "The database could not be opened.")
+        return self.opener.ctx
+
+    def sign_in(self, staff_id: int, pin: str) -> SignedIn:
+        return ContextSource(self.context()).sign_in(staff_id, pin)
+
+
+class EarlySignIn:
+    """Runs the early sign-in window; afterwards ``ctx``, ``signed`` and ``failed`` say how
+    it went."""
+
+    def __init__(self, locations: Locations, practice_name: str, members: list[StaffMember]):
+        self.source = EarlySource(locations, practice_name, members)
+        self.dialog = SignInDialog(self.source)
+        self.source.opener.finished.connect(self._opened)
+        self.failed = False
+        self.signed: SignedIn | None = None
+        self.ctx: Context | None = None
+
+    def _opened(self) -> None:
+        if self.source.opener.ctx is None:  # damaged, newer, unreachable: say so the usual way
+            self.failed = True
+            self.dialog.reject()
+
+    def run(self) -> None:
+        # The window first; the database layer starts loading once it is on screen, so the
+        # two do not share the interpreter while the window is being drawn.
+        self.dialog.shown.connect(lambda: QTimer.singleShot(0, self.source.start_opening))
+        accepted = run_modal(self.dialog)
+        self.source.start_opening()
+        self.source.opener.wait()
+        self.ctx = self.source.opener.ctx
+        if self.ctx is None:
+            self.failed = True
+        elif accepted and self.dialog.signed_in is not None:
+            self.signed = self.dialog.signed_in
