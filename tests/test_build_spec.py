@@ -89,7 +89,6 @@ def test_spec_names_what_is_loaded_by_name_at_run_time(spec_tree: ast.Module) ->
         "PySide6.QtPdfWidgets",
         "PySide6.QtCharts",
         "reportlab",
-        "holidays",
         "tzdata",
         "_cffi_backend",
         "psycopg_binary",

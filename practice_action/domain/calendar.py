@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from practice_action.domain.bank_holidays import bank_holidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,15 +37,8 @@ def day_bounds_utc(day: date) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-@lru_cache(maxsize=32)
-def _bank_holidays(year: int) -> dict[date, str]:
-    import holidays  # loaded when first needed: it is not needed to start the app
-
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
-
-
 def bank_holiday_name(day: date) -> str | None:
-    return _bank_holidays(day.year).get(day)
+    return bank_holidays(day.year).get(day)
 
 
 def is_working_day(day: date) -> bool:
