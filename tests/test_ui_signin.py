@@ -328,3 +328,20 @@ def test_locking_closes_an_open_dialog_so_nothing_shows_over_the_lock(
     assert not dialog.isVisible()
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [desk.window]
     desk.close()
+
+
+def test_a_desk_left_open_takes_the_next_days_backup_at_the_next_unlock(
+    qtbot, ctx, locations, manager
+):
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    ctx.clock = lambda: start
+    desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    assert len(list(locations.backups_dir.glob("daily-*"))) == 1
+    desk.lock()
+    ctx.clock = lambda: start + timedelta(days=1)  # the desk stayed on overnight
+    sign_in_with_keys(qtbot, desk.lock_screen, "Ma", MANAGER_PIN)
+    assert desk.actor == manager
+    assert len(list(locations.backups_dir.glob("daily-*"))) == 2
+    desk.close()

@@ -258,6 +258,8 @@ class Desk(QObject):
         self.actor = signed.actor
         self.idle.start()
         self.locked_changed.emit(False)
+        # A desk may stay open for days: each sign-in is a chance to take the day's backup.
+        self._daily_backup(signed.actor)
 
     # closing
     def _close_sections(self) -> None:
