@@ -18,36 +18,25 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from conftest import valid_profile
 from counter_helpers import add_clinician, adopt_cap
 from counter_race import race
 
 from practice_action import paths
 from practice_action.domain.enums import ContactType, StaffRole
-from practice_action.domain.records import PostalAddress, PracticeProfile, StaffMember
+from practice_action.domain.records import StaffMember
 from practice_action.services import counter, practice, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.health import open_context
 
 CLINICIANS = 10
 CAP = 60
-
-PROFILE = PracticeProfile(
-    name="Bench Surgery",
-    ods_code="Y99999",
-    address="1 Road\nTown",
-    postcode="LE1 6TP",
-    phone="0116 496 0000",
-    email="bench@nhs.net",
-    list_size=9000,
-    icb=PostalAddress("ICB", "1 Road\nTown", "LE1 6TP"),
-    lmc=PostalAddress("LMC", "1 Road\nTown", "LE1 6TP"),
-)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -59,7 +48,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def prepare(locations: paths.Locations) -> tuple[Context, Actor, list[int]]:
     ctx = open_context(locations)
-    manager = practice.first_run_setup(ctx, PROFILE, "Bench Manager", "482913").actor
+    manager = practice.first_run_setup(ctx, valid_profile(), "Bench Manager", "482913").actor
     member = staff.add_staff(ctx, manager, StaffMember("Dr Bench", StaffRole.PARTNER), "573028")
     partner = Actor(member.name, member.role, member.id)
     ids = [add_clinician(ctx, manager, f"Dr Bench {i}") for i in range(CLINICIANS)]
@@ -67,16 +56,25 @@ def prepare(locations: paths.Locations) -> tuple[Context, Actor, list[int]]:
     return ctx, Actor("Desk", StaffRole.RECEPTIONIST, None), ids
 
 
-def time_service(ctx: Context, actor: Actor, ids: list[int], records: int) -> list[float]:
-    samples = []
+def interleaved(
+    first: Iterator[float], second: Iterator[float], records: int
+) -> tuple[list[float], list[float]]:
+    """One step of each in turn, so that both see the same machine at the same moments."""
+    a, b = [], []
+    for _ in range(records):
+        a.append(next(first))
+        b.append(next(second))
+    return a, b
+
+
+def time_service(ctx: Context, actor: Actor, ids: list[int], records: int) -> Iterator[float]:
     for i in range(records):
         start = time.perf_counter()
         counter.record_contact(ctx, actor, ids[i % len(ids)], ContactType.FACE_TO_FACE)
-        samples.append(time.perf_counter() - start)
-    return samples
+        yield time.perf_counter() - start
 
 
-def raw_sqlite(path: Path, records: int) -> list[float]:
+def raw_sqlite(path: Path, records: int) -> Iterator[float]:
     """The same guarded update and insert with the sqlite3 module, one transaction each."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
@@ -87,7 +85,6 @@ def raw_sqlite(path: Path, records: int) -> list[float]:
         " type TEXT, recorded_by TEXT);"
     )
     today = date.today().isoformat()
-    samples = []
     for i in range(records):
         clinician = i % CLINICIANS
         start = time.perf_counter()
@@ -104,15 +101,13 @@ def raw_sqlite(path: Path, records: int) -> list[float]:
                 (clinician, today),
             )
         db.execute("COMMIT")
-        samples.append(time.perf_counter() - start)
+        yield time.perf_counter() - start
     db.close()
-    return samples
 
 
-def raw_postgres(url: str, records: int) -> list[float]:
+def raw_postgres(url: str, records: int) -> Iterator[float]:
     import psycopg
 
-    samples = []
     with psycopg.connect(url) as db:
         db.execute(
             "CREATE TABLE day (clinician INTEGER, day DATE, n INTEGER, UNIQUE (clinician, day));"
@@ -138,8 +133,7 @@ def raw_postgres(url: str, records: int) -> list[float]:
                     (clinician, today),
                 )
             db.commit()
-            samples.append(time.perf_counter() - start)
-    return samples
+            yield time.perf_counter() - start
 
 
 def scratch_pg(server: str) -> tuple[str, Callable[[], None]]:
@@ -180,9 +174,12 @@ def main() -> int:
         print(f"Recording {records} contacts, one transaction each (SQLite: WAL, synchronous=FULL)")
         locations = paths.resolve(root / "service")
         ctx, actor, ids = prepare(locations)
-        service = time_service(ctx, actor, ids, records)
+        service, raw = interleaved(
+            time_service(ctx, actor, ids, records),
+            raw_sqlite(root / "raw.sqlite3", records),
+            records,
+        )
         ctx.store.dispose()
-        raw = raw_sqlite(root / "raw.sqlite3", records)
         report("SQLite", service, raw)
         race_dir = root / "race"
         race_locations = paths.resolve(race_dir)
@@ -201,9 +198,12 @@ def main() -> int:
             try:
                 pg_locations = paths.resolve(root / "pg", url)
                 ctx, actor, ids = prepare(pg_locations)
-                service = time_service(ctx, actor, ids, records)
+                service, raw = interleaved(
+                    time_service(ctx, actor, ids, records),
+                    raw_postgres(raw_url, records),
+                    records,
+                )
                 ctx.store.dispose()
-                raw = raw_postgres(raw_url, records)
                 report("PostgreSQL", service, raw)
                 race_url, drop_race = scratch_pg(args.postgres)
                 try:

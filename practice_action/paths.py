@@ -9,7 +9,10 @@ found the same way from a checkout, an installed wheel and a PyInstaller bundle.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,34 @@ APP_AUTHOR = "PracticeAction"
 DATA_DIR_ENV = "PRACTICE_ACTION_DATA_DIR"
 DATABASE_URL_ENV = "PRACTICE_ACTION_DATABASE_URL"
 DATABASE_FILE = "practice-action.sqlite3"
+
+# Where Linux lists what is mounted, and the file systems in that list that live on another
+# machine. SQLite's locking cannot be trusted over any of them (see ``network_location``).
+MOUNTS_FILE = Path("/proc/mounts")
+NETWORK_FILE_SYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "smb",
+        "ncpfs",
+        "afs",
+        "coda",
+        "ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "fuse.sshfs",
+        "sshfs",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "davfs",
+        "fuse.davfs2",
+        "9p",
+    }
+)
+DRIVE_REMOTE = 4  # what Windows' GetDriveTypeW answers for a mapped network drive
 
 
 def resources_dir() -> Path:
@@ -97,6 +128,94 @@ def resolve(
     if not url:
         url = f"sqlite:///{directory / DATABASE_FILE}"
     return Locations(data_dir=directory, database_url=url)
+
+
+def network_location(
+    path: str | os.PathLike[str],
+    *,
+    mounts: str | None = None,
+    drive_type: Callable[[str], int] | None = None,
+) -> str | None:
+    """Where ``path`` lies, in words, when that is on another machine; None when it is local.
+
+    Several PCs writing one SQLite file over a network share can corrupt it, because the
+    share's file locks cannot be relied on; several PCs must use a PostgreSQL server. This
+    recognises a Windows network path (``\\\\server\\share`` or ``//server/share``), a
+    mapped Windows drive letter (only on Windows, or with ``drive_type`` given), and on Linux a
+    file under a network mount as listed in ``/proc/mounts`` (``mounts`` is that text; by
+    default it is read from ``MOUNTS_FILE`` where that exists).
+    """
+    text = os.fspath(path)
+    share = _unc_share(text)
+    if share is not None:
+        return f"on the network share {share}"
+    drive = re.match(r"(?:[\\/]{2}[?.][\\/])?([A-Za-z]:)", text)
+    if drive is not None:
+        ask = drive_type if drive_type is not None else _windows_drive_type()
+        if ask is not None and ask(drive.group(1) + "\\") == DRIVE_REMOTE:
+            return f"on the network drive {drive.group(1).upper()}"
+        return None
+    if mounts is None:
+        try:
+            mounts = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None  # no mount table to read: not Linux
+    found = _mount_of(text, mounts)
+    if found is not None and found[1] in NETWORK_FILE_SYSTEMS:
+        return f"on a network file system ({found[1]} mounted at {found[0]})"
+    return None
+
+
+def _unc_share(text: str) -> str | None:
+    """``\\\\server\\share`` of a network path, or None for any other path."""
+    if not text.startswith(("\\\\", "//")):
+        return None
+    parts = [p for p in re.split(r"[\\/]+", text) if p]
+    if parts[:1] == ["?"] and len(parts) > 1 and parts[1].upper() == "UNC":
+        parts = parts[2:]  # \\?\UNC\server\share: the long form of a network path
+    elif parts[:1] in (["?"], ["."]):
+        return None  # \\?\C:\... or \\.\device: a local path in its long form
+    if not parts:
+        return None
+    return "\\\\" + "\\".join(parts[:2])
+
+
+def _windows_drive_type() -> Callable[[str], int] | None:
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    def drive_type(root: str) -> int:
+        try:
+            return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return 0
+
+    return drive_type
+
+
+def _unescape_mount(field: str) -> str:
+    # /proc/mounts writes a space as \040, a tab as \011 and a backslash as \134.
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _mount_of(text: str, mounts: str) -> tuple[str, str] | None:
+    """The mount point and file system type the file ``text`` lies under, per ``mounts``."""
+    if os.name == "posix":
+        target = os.path.realpath(text)  # a symbolic link may lead onto a share
+    else:
+        target = posixpath.normpath(text.replace("\\", "/"))
+    best: tuple[str, str] | None = None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point, kind = posixpath.normpath(_unescape_mount(fields[1])), fields[2]
+        inside = point == "/" or target == point or target.startswith(point + "/")
+        # The longest mount point wins; of equal ones the later, which hides the earlier.
+        if inside and (best is None or len(point) >= len(best[0])):
+            best = (point, kind)
+    return best
 
 
 def make_private_dir(path: Path) -> Path:

@@ -147,3 +147,42 @@ def test_the_next_working_day_skips_england_bank_holidays() -> None:
     assert next_working_day(date(2026, 12, 24)) == date(2026, 12, 29)
     # Easter Monday is a bank holiday in England but not in Scotland: England's list is used.
     assert next_working_day(date(2026, 4, 2)) == date(2026, 4, 7)
+
+
+def test_the_reason_dialogs_say_no_patient_details_before_anything_is_typed(
+    qtbot, monday: Context, manager: Actor, partner: Actor, receptionist: Actor
+) -> None:
+    from PySide6.QtWidgets import QDialog, QLabel
+
+    from practice_action.ui.counter_dialogs import ReasonDialog
+    from practice_action.ui.counter_screen import CounterScreen
+    from practice_action.ui.modal import answered_by
+
+    gp = add_clinician(monday, manager, "Dr Ada Lovelace")
+    adopt_cap(monday, partner, 1)
+    screen = CounterScreen(monday, receptionist, live=False)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    seen: dict[str, tuple[str, list[str]]] = {}
+
+    def look(dialog: QDialog) -> int:
+        assert isinstance(dialog, ReasonDialog)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        shown = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+        seen[dialog.windowTitle()] = (dialog.text(), shown)
+        return QDialog.DialogCode.Rejected
+
+    row = screen.rows[gp]
+    row.record.click()  # the one contact the cap allows
+    row.record.click()  # refused: the divert panel offers the urgent override
+    assert screen.divert_panel.isVisible()
+    with answered_by(look):
+        screen.override_button.click()
+        screen.rows[gp].undo.click()
+    assert set(seen) == {"Urgent case: override the cap", "Undo a contact"}
+    for typed, shown in seen.values():
+        assert typed == ""  # said before a word is typed, not only when a reason is refused
+        assert "Do not type the patient's name or any detail that identifies them." in shown

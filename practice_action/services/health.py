@@ -7,7 +7,7 @@ from pathlib import Path
 
 from practice_action import __version__
 from practice_action.domain.calendar import Clock, system_clock
-from practice_action.paths import Locations, make_private_dir
+from practice_action.paths import Locations, make_private_dir, network_location
 from practice_action.services.context import Context
 from practice_action.store import migrate
 
@@ -38,6 +38,8 @@ class HealthReport:
     problems: tuple[str, ...]
     upgraded_from: str | None
     backup: Path | None
+    # Worth knowing but not a fault in the data: ``check`` still passes.
+    warnings: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> bool:
@@ -59,7 +61,24 @@ class HealthReport:
             out += [f"  - {p}" for p in self.problems]
         else:
             out.append("Integrity check: ok")
+        out += [f"Warning: {w}" for w in self.warnings]
         return out
+
+
+def database_warnings(locations: Locations) -> tuple[str, ...]:
+    """What the practice should know about where its database is: today, a network drive."""
+    path = locations.sqlite_path
+    if path is None:
+        return ()
+    where = network_location(path)
+    if where is None:
+        return ()
+    # The advice comes first: a status bar shows one line and cuts the end off.
+    return (
+        "the database is on a network drive. Several PCs on one SQLite file can damage it: "
+        "use a PostgreSQL server for several PCs, or keep the file on this PC's own disk. "
+        f"The file {path} is {where}.",
+    )
 
 
 def health(ctx: Context, locations: Locations) -> HealthReport:
@@ -73,4 +92,5 @@ def health(ctx: Context, locations: Locations) -> HealthReport:
         problems=tuple(migrate.integrity_problems(ctx.store)),
         upgraded_from=opened.revision_before,
         backup=opened.backup,
+        warnings=database_warnings(locations),
     )

@@ -135,6 +135,7 @@ class Desk(QObject):
         """The main window for someone already signed in (the early sign-in at start-up)."""
         self._open_window(signed.actor)
         self._daily_backup(signed.actor)
+        self._warn_about_the_database()
 
     def _open_window(self, actor: Actor) -> None:
         self.actor = actor
@@ -163,6 +164,17 @@ class Desk(QObject):
                 f"Warning: today's backup could not be taken ({error}). "
                 "Tell the practice manager or IT support."
             )
+
+    def _warn_about_the_database(self) -> None:
+        """Said once a session, after the first sign-in: a SQLite file on a network drive."""
+        from practice_action.services.health import database_warnings
+
+        for warning in database_warnings(self.locations):
+            earlier = self.window.statusBar().currentMessage() if self.window else ""
+            text = " ".join(m for m in (earlier, f"Warning: {warning}") if m)
+            self.show_warning(text)
+            if self.window is not None:  # the whole of it, should the line be cut short
+                self.window.statusBar().setToolTip(text)
 
     def show_warning(self, text: str) -> None:
         if self.window is not None:
