@@ -62,3 +62,19 @@ def test_documents_refuses_with_the_list_of_missing_data(
     assert "LMC address: fill it in at Set-up > Practice profile > LMC address" in err
     assert not out.exists()
     assert letters.register(ctx, system_user()) == []
+
+
+def test_documents_signed_by_a_chosen_partner(
+    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_demo(ctx)
+    out = tmp_path / "signed"
+    argv = ["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]
+    assert main([*argv, "--only", "service_changes_notification", "--signed-by", "Whitfield"]) == 0
+    letter = pdf_text((out / "notification-service-changes.pdf").read_bytes())
+    assert "Dr Tom Whitfield" in letter and "Dr Asha Mistry" not in letter
+    entry = letters.register(ctx, system_user())[0]
+    assert entry.signed_by == "Dr Tom Whitfield"
+    capsys.readouterr()
+    assert main([*argv, "--signed-by", "Karen Holt"]) == 1  # a manager, not a partner
+    assert "is not one active partner" in capsys.readouterr().err

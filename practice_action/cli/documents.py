@@ -26,6 +26,11 @@ def add_documents(commands: argparse._SubParsersAction) -> None:
         metavar="KIND",
         help="only this kind of document (may be given more than once): " + ", ".join(KINDS),
     )
+    parser.add_argument(
+        "--signed-by",
+        metavar="PARTNER",
+        help="the partner whose name signs the letters (default: the first active partner)",
+    )
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
@@ -34,7 +39,9 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
     ctx = _open(args)
     try:
-        generated = documents.generate(ctx, system_user(), kinds=args.only or ())
+        generated = documents.generate(
+            ctx, system_user(), kinds=args.only or (), signed_by=args.signed_by
+        )
     finally:
         ctx.store.dispose()
     written = documents.write_files(args.out, generated)

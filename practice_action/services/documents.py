@@ -606,11 +606,18 @@ def _plain(entry: CorrespondenceEntry) -> dict[str, object]:
 
 
 def generate(
-    ctx: Context, actor: Actor, keys: Iterable[str] | None = None, *, kinds: Iterable[str] = ()
+    ctx: Context,
+    actor: Actor,
+    keys: Iterable[str] | None = None,
+    *,
+    kinds: Iterable[str] = (),
+    signed_by: str | None = None,
 ) -> list[Generated]:
     """Generate documents of the plan (all, or those keys or kinds) and register each.
 
-    Refuses with one ``MissingData`` that lists every gap of the documents asked for.
+    Letters are signed by the partner generating them; ``signed_by`` names another active
+    partner (the command line, run by a computer user, says who signs). Refuses with one
+    ``MissingData`` that lists every gap of the documents asked for.
     """
     require(actor, Permission.SIGN_LETTERS)
     wanted_keys = set(keys) if keys is not None else None
@@ -632,6 +639,20 @@ def generate(
                 "Action plan first."
             )
         signer = _signer_for(actor, facts)
+        if signed_by is not None:
+            wanted = signed_by.strip().casefold()
+            matches = [p for p in facts.partners if p.casefold() == wanted] or [
+                p for p in facts.partners if wanted and wanted in p.casefold()
+            ]
+            if len(matches) != 1:
+                raise ValidationError(
+                    {
+                        "signed_by": f"'{signed_by}' is not one active partner. Partners: "
+                        + (", ".join(facts.partners) or "none (add one at Staff)")
+                        + "."
+                    }
+                )
+            signer = matches[0]
         planned = _plan_documents(facts, signer, today)
         chosen = [
             d
