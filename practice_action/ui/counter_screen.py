@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDateEdit,
     QDialog,
@@ -176,6 +178,7 @@ class CounterScreen(QWidget):
             self.grid.addWidget(label, 0, col)
             self.headers.append(label)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the rows' buttons instead
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget()
@@ -263,9 +266,9 @@ class CounterScreen(QWidget):
         self.override_button.setStyleSheet("font-weight: 600;")
         self.override_button.clicked.connect(self.urgent_override)
         layout.addWidget(self.override_button)
-        close = QPushButton("Close (Esc)")
-        close.clicked.connect(self.close_divert)
-        layout.addWidget(close)
+        self.divert_close = QPushButton("Close (Esc)")
+        self.divert_close.clicked.connect(self.close_divert)
+        layout.addWidget(self.divert_close)
         layout.addStretch(1)
         panel.hide()
         return panel
@@ -343,6 +346,7 @@ class CounterScreen(QWidget):
             self.order = ids
             for index, count in enumerate(board.clinicians):
                 self.rows[count.clinician_id] = self._make_row(index, count.clinician_id)
+            self._tab_order()
         for count in board.clinicians:
             self._fill_row(self.rows[count.clinician_id], count, board)
         if not board.clinicians:
@@ -379,6 +383,29 @@ class CounterScreen(QWidget):
             self.grid.addWidget(widget, r, col)
         name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         return _Row(key, name, bar, left, state, extra, record, undo, divert)
+
+    def _tab_order(self) -> None:
+        """Tab goes top to bottom: the day, the contact type, each row's buttons, the divert
+        panel, then the buttons at the foot (rows are made after those, so Qt would put them
+        last)."""
+        chain: list[QWidget] = [self.today_button, *self.type_buttons.values()]
+        for clinician_id in self.order:
+            row = self.rows[clinician_id]
+            chain += [row.record, row.undo, row.divert]
+        chain += [*self.divert_buttons.values(), self.override_button, self.divert_close]
+        chain += [self.add_today, self.safety]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def focus_first(self) -> None:
+        """Where the keyboard starts: the counter itself, so 1-9 record and F5-F9 pick a type."""
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Shown again with the keyboard nowhere (the desk unlocked): take it, or 1-9 are dead.
+        if QApplication.focusWidget() is None:
+            self.focus_first()
 
     def _fill_row(self, row: _Row, count: ClinicianCount, board: Board) -> None:
         locum = " · added today" if count.extra_duty else ""
@@ -526,9 +553,14 @@ class CounterScreen(QWidget):
         self.divert_places.setText("<br>".join(places) or "NHS 111: online or call 111.")
 
     def close_divert(self) -> None:
+        focus = QApplication.focusWidget()
+        was_in_panel = focus is None or self.divert_panel.isAncestorOf(focus)
         self.divert_for = None
         self.divert_panel.hide()
         self._compact(False)
+        if was_in_panel and self.isVisible():
+            # Back to the counter, so the next patient's key (1-9) or Ctrl+Z works at once.
+            self.focus_first()
 
     def _compact(self, on: bool) -> None:
         """With the divert panel open the rows keep what the desk needs (key, name, count,

@@ -270,6 +270,7 @@ class Desk(QObject):
         self.actor = signed.actor
         self.idle.start()
         self.locked_changed.emit(False)
+        window.activateWindow()  # the keys go to the desk again, not to nowhere
         # A desk may stay open for days: each sign-in is a chance to take the day's backup.
         self._daily_backup(signed.actor)
 

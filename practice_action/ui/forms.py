@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import time
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, QTime, Signal
+from PySide6.QtCore import QSize, QTime, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -65,9 +65,14 @@ class WrappingLabel(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if event.size().width() != self._width:
-            self._width = event.size().width()
+        size = event.size()
+        wanted = self.heightForWidth(size.width()) if self.text() else size.height()
+        if size.width() != self._width or size.height() != wanted:
+            self._width = size.width()
             self.updateGeometry()
+            # A resize that comes while the layout is placing its rows does not make the
+            # layout look again; ask once more when it has finished, or the rows overlap.
+            QTimer.singleShot(0, self, self.updateGeometry)
 
 
 def problem_label() -> QLabel:
@@ -218,6 +223,13 @@ class FieldForm(QWidget):
         self.layout_.invalidate()
         self.updateGeometry()
 
+    def label_for(self, field: str) -> QLabel | None:
+        """The label beside ``field``'s editor, if it has one."""
+        if field not in self._editors:
+            return None
+        label = self.layout_.labelForField(self._editors[field])
+        return label if isinstance(label, QLabel) else None
+
     def ordered_fields(self) -> list[str]:
         out: list[str] = []
         for item in self._order:
@@ -245,6 +257,7 @@ class AddressEditor(FieldForm):
         self.add_row(f"{prefix}_name", f"{what} name", self.name_edit)
         self.add_row(f"{prefix}_address", f"{what} address", self.address_edit)
         self.add_row(f"{prefix}_postcode", "Postcode", self.postcode_edit)
+        self.postcode_edit.setAccessibleName(f"{what} postcode")  # two on a page: say whose
 
     def value(self) -> PostalAddress:
         return PostalAddress(
@@ -255,6 +268,20 @@ class AddressEditor(FieldForm):
         self.name_edit.setText(address.name)
         self.address_edit.setPlainText(address.address)
         self.postcode_edit.setText(address.postcode)
+
+
+def align_labels(*forms: FieldForm) -> None:
+    """Give forms stacked one above the other a single label column, so their boxes line up."""
+    labels = [
+        label
+        for form in forms
+        for field in form.ordered_fields()
+        if (label := form.label_for(field)) is not None
+    ]
+    if labels:
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
 
 
 def _qtime(value: time) -> QTime:

@@ -121,11 +121,17 @@ class LettersScreen(QWidget):
         self.generate_all_button = QPushButton("Generate &all")
         self.generate_all_button.clicked.connect(self.generate_all)
         self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip(
+            "Print the final version and record it. Generate the document first."
+        )
         self.print_button.clicked.connect(self.print_selected)
         self.save_button = QPushButton("&Save as…")
         self.save_button.setToolTip("Save the document shown as a file (a PDF for letters)")
         self.save_button.clicked.connect(self.save_selected)
         self.sent_button = QPushButton("Mark as s&ent…")
+        self.sent_button.setToolTip(
+            "Record the day it was posted, emailed or put up. Generate the document first."
+        )
         self.sent_button.clicked.connect(self.mark_sent_selected)
         for button in (
             self.generate_button,
@@ -175,9 +181,13 @@ class LettersScreen(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        # Half each: the list's long names would otherwise squeeze the page until its words
+        # cannot be read on a laptop screen.
+        splitter.setSizes([1000, 1000])
+        self.splitter = splitter
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -238,6 +248,10 @@ class LettersScreen(QWidget):
             f"<b>{len(overview.documents)} documents</b> for the plan, {done} generated. "
             f"{signer} {who}"
         )
+
+    def focus_first(self) -> None:
+        """Start in the list of documents: the arrow keys then choose one to preview."""
+        self.table.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def statuses(self) -> list[DocumentStatus]:
         return list(self.overview.documents)

@@ -54,6 +54,10 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        # A click (or Enter) on a section puts the keyboard in it: at the counter, 1-9 then
+        # record at once. The arrow keys still move along the sidebar without leaving it.
+        self.sidebar.itemClicked.connect(lambda _item: self.focus_section())
+        self.sidebar.itemActivated.connect(lambda _item: self.focus_section())
 
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
@@ -113,12 +117,12 @@ class MainWindow(QMainWindow):
             action = QAction(section.title, self)
             action.setShortcut(QKeySequence(section.shortcut))
             row = self.sidebar.count() - 1
-            action.triggered.connect(lambda _=False, r=row: self.sidebar.setCurrentRow(r))
+            action.triggered.connect(lambda _=False, r=row: self._go_to(r))
             self.go_menu.addAction(action)
             self.addAction(action)
             self._section_actions.append(action)
         if self.sidebar.count():
-            self.sidebar.setCurrentRow(0)
+            self._go_to(0)
         try:
             name = practice.get_profile(self.ctx).name
         except Exception:
@@ -136,9 +140,38 @@ class MainWindow(QMainWindow):
     def show_section(self, key: str) -> QWidget | None:
         for row in range(self.sidebar.count()):
             if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
-                self.sidebar.setCurrentRow(row)
+                self._go_to(row)
                 return self.stack.widget(row)
         return None
+
+    def _go_to(self, row: int) -> None:
+        self.sidebar.setCurrentRow(row)
+        self.focus_section()
+
+    def focus_section(self) -> None:
+        """Put the keyboard where a person starts in the section shown.
+
+        A section may say where with ``focus_first()``; otherwise its first field or button.
+        Without this the sidebar keeps the keyboard, and the counter's keys do nothing.
+        """
+        widget = self.stack.currentWidget()
+        if widget is None:
+            return
+        first = getattr(widget, "focus_first", None)
+        if callable(first):
+            first()
+            return
+        candidate = widget.nextInFocusChain()
+        while candidate is not None and candidate is not widget:
+            if (
+                widget.isAncestorOf(candidate)
+                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and candidate.isEnabled()
+                and candidate.isVisibleTo(widget)
+            ):
+                candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
 
     def section_keys(self) -> list[str]:
         return [

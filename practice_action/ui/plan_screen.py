@@ -167,6 +167,14 @@ class PlanScreen(QWidget):
         QWidget.setTabOrder(self.approve_button, self.own_button)
         QWidget.setTabOrder(self.own_button, self.wizard_button)
 
+    def focus_first(self) -> None:
+        """Start where the work is: approving a plan that waits for a partner, else the wizard."""
+        for button in (self.approve_button, self.wizard_button):
+            if button.isVisibleTo(self) and button.isEnabled():
+                button.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self.adopted.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def refresh(self) -> None:
         view = plan_service.current_plan(self.ctx)
         self.view = view

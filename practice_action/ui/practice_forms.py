@@ -12,7 +12,13 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from practice_action.domain.records import PracticeProfile
-from practice_action.ui.forms import AddressEditor, FieldForm, OpeningHoursEditor, plain_text_edit
+from practice_action.ui.forms import (
+    AddressEditor,
+    FieldForm,
+    OpeningHoursEditor,
+    align_labels,
+    plain_text_edit,
+)
 
 
 def blank_profile() -> PracticeProfile:
@@ -111,6 +117,7 @@ class CommissionersForm(FieldForm):
         self.icb = self.add_form(AddressEditor("icb", "ICB"))
         self.add_heading("Local Medical Committee (LMC)")
         self.lmc = self.add_form(AddressEditor("lmc", "LMC"))
+        align_labels(self.icb, self.lmc)
 
     def load(self, profile: PracticeProfile) -> None:
         self.icb.set_value(profile.icb)

@@ -140,7 +140,9 @@ class ReportsScreen(QWidget):
             edit.setDisplayFormat("ddd d MMM yyyy")
             edit.setAccessibleName(name)
             edit.setDate(_qdate(today))
-            top.addWidget(QLabel(name))
+            label = QLabel(f"&{name}")
+            label.setBuddy(edit)
+            top.addWidget(label)
             top.addWidget(edit)
         self.show_button = QPushButton("&Show")
         self.show_button.setToolTip("Show the report for the dates chosen")
@@ -184,13 +186,21 @@ class ReportsScreen(QWidget):
         self.tabs.addTab(self.by_day, "By day and clinician")
         self.tabs.addTab(self.safety_table, "Safety &log")
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        # Room for the charts and for several rows of figures on a 1366x768 screen.
+        splitter.setSizes([1000, 1000])
+        self.splitter = splitter
         outer.addWidget(splitter, 1)
         note = QLabel(RATE_BASIS)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555555;")
         outer.addWidget(note)
+
+    def focus_first(self) -> None:
+        """Start on the period: the arrow keys then change the report at once."""
+        self.period.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ----- period -----------------------------------------------------------------------
     def choose_period(self, period: Period) -> None:
@@ -351,7 +361,8 @@ class _Charts:
         for stretch in (3, 2):
             view = QChartView(QChart())
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(240)
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture: Tab goes on to the tables
+            view.setMinimumHeight(200)
             layout.addWidget(view, stretch)
             self.views.append(view)
 

@@ -134,6 +134,7 @@ class ProfileTab(QWidget):
         column.addStretch(1)
         area = QScrollArea()
         area.setWidgetResizable(True)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not here
         area.setWidget(holder)
 
         self.save_button = QPushButton("&Save changes")

@@ -13,7 +13,7 @@ from enum import IntEnum
 from html import escape
 
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -202,6 +202,7 @@ class SummaryPage(QWizardPage):
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus goes to Finish
         area.setWidget(self.summary)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -255,8 +256,8 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
-        self.setMinimumSize(720, 560)
-        self.resize(800, 660)
+        self.setMinimumSize(640, 480)
+        self._fit_to_screen(800, 660)
 
         self.details_form = PracticeDetailsForm()
         self.hours_form = HoursForm()
@@ -286,6 +287,15 @@ class FirstRunWizard(QWizard):
         for page_id, page in self.pages_by_id.items():
             self.setPage(int(page_id), page)
         self.setStartId(int(PageId.WELCOME))
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """No taller than the screen leaves free (a laptop, or large text): the pages scroll."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = max(self.minimumWidth(), min(width, room.width()))
+            height = max(self.minimumHeight(), min(height, room.height() - 40))
+        self.resize(width, height)
 
     def page_for(self, page_id: PageId) -> QWizardPage:
         return self.pages_by_id[page_id]
