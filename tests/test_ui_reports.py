@@ -153,3 +153,37 @@ def test_the_form_says_not_to_identify_patients(qtbot: QtBot, ctx: Context, mana
 def test_cancelling_records_nothing(qtbot: QtBot, ctx: Context, manager: Actor) -> None:
     with answered_by(lambda dialog: QDialog.DialogCode.Rejected.value):
         assert open_safety_dialog(ctx, manager, None) is None
+
+
+def test_a_safety_log_entry_is_corrected_from_the_reports_screen(
+    qtbot: QtBot, ctx: Context, manager: Actor, partner: Actor
+) -> None:
+    from practice_action.domain.reports import SafetyEntry
+    from practice_action.services import audit
+
+    _on(ctx, date(2026, 7, 8))
+    first = safety.record(
+        ctx,
+        partner,
+        SafetyEntry(None, date(2026, 7, 6), ConcernKind.CONCERN, "Call back was late."),
+    )
+    screen = _screen(qtbot, ctx, partner)
+    screen.period.setCurrentIndex(list(Period).index(Period.THIS_MONTH))
+    (shown,) = screen.safety_table.visible_records()
+    assert shown.id == first.id
+
+    def correct(dialog: QDialog) -> int:
+        assert isinstance(dialog, SafetyDialog)
+        assert dialog.windowTitle() == "Correct a safety log entry"
+        assert dialog.what.toPlainText() == "Call back was late."
+        dialog.what.setPlainText("Call back was 40 minutes late; the patient was safe.")
+        dialog.accept()
+        return dialog.result()
+
+    with answered_by(correct):
+        screen.safety_table.activated.emit(shown)
+    (after,) = safety.list_period(ctx, partner, date(2026, 7, 1), date(2026, 7, 31))
+    assert after.id == first.id
+    assert after.what_happened == "Call back was 40 minutes late; the patient was safe."
+    assert "corrected" in screen.message.text()
+    assert next(e.kind for e in audit.list_entries(ctx, partner)).startswith("safety.")

@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from practice_action.domain.calendar import LONDON, local_today
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import PracticeActionError
-from practice_action.domain.reports import RATE_BASIS, ClinicianFigures, Period, Report
+from practice_action.domain.reports import (
+    RATE_BASIS,
+    ClinicianFigures,
+    Period,
+    Report,
+    SafetyEntry,
+)
 from practice_action.services import reports
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
@@ -182,6 +188,8 @@ class ReportsScreen(QWidget):
         self.by_clinician = FilteredTable(CLINICIAN_COLUMNS, placeholder="Filter clinicians…")
         self.by_day = FilteredTable(DAY_COLUMNS, placeholder="Filter by day or clinician…")
         self.safety_table = FilteredTable(SAFETY_COLUMNS, placeholder="Filter the safety log…")
+        self.safety_table.setToolTip("Double-click an entry (or press Enter) to correct it")
+        self.safety_table.activated.connect(self.correct_concern)
         self.tabs.addTab(self.by_clinician, "By &clinician")
         self.tabs.addTab(self.by_day, "By day and clinician")
         self.tabs.addTab(self.safety_table, "Safety &log")
@@ -284,6 +292,13 @@ class ReportsScreen(QWidget):
         if saved is not None:
             self.refresh()
             self.say(f"Recorded in the safety log for {saved.day:%d %B %Y}.")
+
+    def correct_concern(self, entry: SafetyEntry) -> None:
+        """Open an entry to correct it; the service records the change in the audit trail."""
+        saved = open_safety_dialog(self.ctx, self.actor, self, entry=entry)
+        if saved is not None:
+            self.refresh()
+            self.say(f"Safety log entry of {saved.day:%d %B %Y} corrected.")
 
     def _file_dialog(self, title: str, name: str, filter_: str, suffix: str) -> QFileDialog:
         dialog = QFileDialog(self, title, name)

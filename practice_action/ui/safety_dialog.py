@@ -30,12 +30,24 @@ from practice_action.ui.modal import run_modal
 
 
 class SafetyDialog(QDialog):
-    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+    """Record a new entry, or correct one (``entry`` given): the correction is audited."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        entry: SafetyEntry | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
+        self.editing = entry
         self.saved: SafetyEntry | None = None
-        self.setWindowTitle("Record a safety concern or near miss")
+        self.setWindowTitle(
+            "Correct a safety log entry" if entry else "Record a safety concern or near miss"
+        )
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.form = FieldForm()
@@ -91,7 +103,22 @@ class SafetyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.day.dateChanged.connect(lambda _d: self._load_diversions())
         self._load_diversions()
+        if entry is not None:
+            self._show(entry)
         self.what.setFocus()
+
+    def _show(self, entry: SafetyEntry) -> None:
+        self.day.setDate(QDate(entry.day.year, entry.day.month, entry.day.day))
+        (self.near_miss if entry.kind is ConcernKind.NEAR_MISS else self.concern).setChecked(True)
+        self.what.setPlainText(entry.what_happened)
+        self.action.setPlainText(entry.action_taken)
+        for combo, wanted in (
+            (self.clinician, entry.clinician_id),
+            (self.diversion, entry.diversion_id),
+        ):
+            index = combo.findData(wanted)
+            if index >= 0:
+                combo.setCurrentIndex(index)
 
     def chosen_day(self) -> date:
         return self.day.date().toPython()  # type: ignore[return-value]
@@ -104,7 +131,7 @@ class SafetyDialog(QDialog):
 
     def entry(self) -> SafetyEntry:
         return SafetyEntry(
-            id=None,
+            id=self.editing.id if self.editing else None,
             day=self.chosen_day(),
             kind=ConcernKind.NEAR_MISS if self.near_miss.isChecked() else ConcernKind.CONCERN,
             what_happened=self.what.toPlainText(),
@@ -117,7 +144,10 @@ class SafetyDialog(QDialog):
         """Save through the service; stay open and show what is wrong if it refuses."""
         self.form.clear_problems()
         try:
-            self.saved = safety.record(self.ctx, self.actor, self.entry())
+            if self.editing is None:
+                self.saved = safety.record(self.ctx, self.actor, self.entry())
+            else:
+                self.saved = safety.edit(self.ctx, self.actor, self.entry())
         except ValidationError as error:
             self.form.show_problems(error.problems)
             return
@@ -128,10 +158,11 @@ class SafetyDialog(QDialog):
 
 
 def open_safety_dialog(
-    ctx: Context, actor: Actor, parent: QWidget | None = None
+    ctx: Context, actor: Actor, parent: QWidget | None = None, *, entry: SafetyEntry | None = None
 ) -> SafetyEntry | None:
-    """Ask for a safety concern and record it; the saved entry, or None if cancelled."""
-    dialog = SafetyDialog(ctx, actor, parent)
+    """Ask for a safety concern and record it (or correct ``entry``); the saved entry, or
+    None if cancelled."""
+    dialog = SafetyDialog(ctx, actor, parent, entry=entry)
     try:
         if run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
             return dialog.saved

@@ -94,6 +94,10 @@ class SetupSection(QTabWidget):
         self.addTab(self.local_services, "&Local services")
         self.addTab(self.voluntary_services, "&Voluntary services")
         self.addTab(self.agreements, "&Data sharing agreements")
+        from practice_action.ui.counter_settings import CounterSettingsTab
+
+        self.counter_settings = CounterSettingsTab(ctx, actor)
+        self.addTab(self.counter_settings, "Co&unter")
 
 
 class ProfileTab(QWidget):

@@ -1,0 +1,83 @@
+"""Set-up > Counter: the practice's usual contact type and how long a contact can be undone.
+
+Every desk shares these (they are stored in the database): the usual type is what the
+counter records when the desk does not choose another.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practice_action.domain.enums import ContactType
+from practice_action.domain.errors import PracticeActionError, ValidationError
+from practice_action.services import counter
+from practice_action.services.context import Actor, Context
+
+
+class CounterSettingsTab(QWidget):
+    def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        intro = QLabel(
+            "These apply on every desk. The counter records the usual contact type unless "
+            "reception picks another (F5-F9 at the desk)."
+        )
+        intro.setWordWrap(True)
+        self.usual_type = QComboBox()
+        for contact_type in ContactType:
+            self.usual_type.addItem(contact_type.label, contact_type.value)
+        self.undo_minutes = QSpinBox()
+        self.undo_minutes.setRange(1, 60)
+        self.undo_minutes.setSuffix(" minutes")
+        form = QFormLayout()
+        form.addRow("&Usual contact type:", self.usual_type)
+        form.addRow("A contact can be &undone for:", self.undo_minutes)
+        self.save_button = QPushButton("&Save")
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.load()
+
+    def chosen_type(self) -> ContactType:
+        return ContactType(self.usual_type.currentData())
+
+    def load(self) -> None:
+        usual, minutes = counter.settings(self.ctx)
+        self.usual_type.setCurrentIndex(self.usual_type.findData(usual.value))
+        self.undo_minutes.setValue(minutes)
+
+    def save(self) -> bool:
+        try:
+            counter.save_settings(
+                self.ctx,
+                self.actor,
+                ContactType(self.usual_type.currentData()),
+                self.undo_minutes.value(),
+            )
+        except ValidationError as error:
+            self.message.setText("Not saved: " + " ".join(error.problems.values()))
+            return False
+        except PracticeActionError as error:
+            self.message.setText(f"Not saved: {error}")
+            return False
+        self.message.setText("Saved. Every desk uses these from its next contact.")
+        return True
