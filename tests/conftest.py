@@ -8,6 +8,7 @@ role allowed to create databases); without it they are skipped here and fail und
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,8 +67,15 @@ def pg_url() -> Iterator[str]:
     admin = make_url(server).set(drivername="postgresql")
     name = f"pa_test_{uuid.uuid4().hex[:16]}"
     conninfo = admin.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    for attempt in range(5):  # CREATE DATABASE copies template1 and waits for no one to use it
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{name}"')
+            break
+        except psycopg.errors.ObjectInUse:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
     try:
         yield admin.set(database=name).render_as_string(hide_password=False)
     finally:

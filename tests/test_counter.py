@@ -241,7 +241,7 @@ def test_headless_record_and_counter_exit_codes(ctx, locations, partner, capsys)
     row = next(c for c in data["clinicians"] if c["name"] == "Dr Ada Lovelace")
     assert (row["counted"], row["cap"], row["urgent_overrides"], row["state"]) == (1, 1, 1, "full")
     assert main([*base, "counter", "--date", "2020-01-01"]) == 0
-    assert "Contacts on Wednesday 01 January 2020" in capsys.readouterr().out
+    assert "Contacts on Wednesday 1 January 2020" in capsys.readouterr().out
 
 
 def test_contacts_are_audited_with_who_recorded_them(ctx, receptionist, gp):
@@ -250,3 +250,25 @@ def test_contacts_are_audited_with_who_recorded_them(ctx, receptionist, gp):
         row = session.execute(select(Contact)).scalar_one()
     assert row.recorded_by == receptionist.label
     assert audit.verify(ctx).intact
+
+
+def test_two_active_clinicians_may_not_share_a_name(ctx, manager) -> None:
+    from dataclasses import replace
+
+    from practice_action.domain.enums import ClinicianRole
+    from practice_action.domain.records import Clinician
+
+    first = registers.save_record(
+        ctx, manager, registers.CLINICIANS, Clinician("Dr A Khan", ClinicianRole.GP_PARTNER)
+    )
+    with pytest.raises(ValidationError, match="already an active clinician called Dr a khan"):
+        registers.save_record(
+            ctx, manager, registers.CLINICIANS, Clinician("Dr a khan", ClinicianRole.LOCUM_GP)
+        )
+    registers.set_active(ctx, manager, registers.CLINICIANS, first.id, False)
+    registers.save_record(
+        ctx, manager, registers.CLINICIANS, Clinician("Dr A Khan", ClinicianRole.LOCUM_GP)
+    )
+    with pytest.raises(ValidationError, match="already an active clinician"):
+        registers.set_active(ctx, manager, registers.CLINICIANS, first.id, True)
+    assert replace(first, active=False) == registers.get_record(ctx, registers.CLINICIANS, first.id)

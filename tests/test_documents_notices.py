@@ -196,3 +196,35 @@ def test_text_message_refuses_characters_with_no_stand_in() -> None:
     named = replace(notice.practice, name="Łódź Surgery")
     with pytest.raises(notices.SmsTooLong, match="latin capital letter l with stroke"):
         notices.text_message(replace(notice, practice=named))
+
+
+def test_a_service_address_typed_on_several_lines_stays_readable_in_every_format() -> None:
+    """The set-up screen stores an address one line per line; a website pasting the text or
+    the HTML, and a phone showing the text message, must not run the lines together."""
+    notice = sample_notice()
+    utc = replace(
+        notice.local_services[0], address="Midtown General Hospital\nInfirmary Square\nMidtown"
+    )
+    notice = replace(notice, local_services=(utc, *notice.local_services[1:]))
+
+    text = notices.website_text(notice)
+    assert "  Midtown General Hospital\n  Infirmary Square\n  Midtown, LE1 5WW\n" in text
+    page = notices.website_html(notice)
+    assert "Midtown General Hospital<br>Infirmary Square<br>Midtown, LE1 5WW<br>" in page
+    assert "Hospital\n" not in page
+    assert "Midtown General Hospital Infirmary Square Midtown, LE1 5WW" in text_of(
+        notices.poster(notice)
+    )
+    # Short names, so that the fullest message (the service's address included) fits.
+    short = replace(notice.changes[0], sms="at most 25 patients a day each")
+    small = replace(utc, name="Midtown UTC", address="The Hospital\nMidtown", hours="24 hours")
+    message = notices.text_message(
+        replace(
+            notice,
+            practice=replace(notice.practice, name="Oak Surgery"),
+            changes=(short,),
+            local_services=(small, *notice.local_services[1:]),
+        )
+    )
+    assert "Or visit Midtown UTC, The Hospital, Midtown (24 hours)." in message
+    assert "\n" not in message

@@ -241,3 +241,34 @@ def test_the_register_lists_every_generation(ctx: Context) -> None:
     with ctx.store.read() as session:
         refs = list(session.execute(select(CorrespondenceRow.reference)).scalars())
     assert len(refs) == 2 and len(set(refs)) == 2
+
+
+def test_the_icb_letter_claims_contract_compliance_only_when_it_is_true(ctx) -> None:
+    from dataclasses import replace
+
+    from letters_helpers import make_demo, pdf_text
+
+    from practice_action.domain.plan import Choice, Decision
+    from practice_action.services import documents, plan
+
+    people = make_demo(ctx)
+    partner = people["Dr Asha Mistry"]
+
+    def icb_letter() -> str:
+        (generated,) = documents.generate(ctx, partner, kinds=["service_changes_notification"])
+        return " ".join(pdf_text(generated.content).split())
+
+    assert "Every one of them keeps within the practice's GP contract." in icb_letter()
+    current = plan.current_plan(ctx).version
+    assert current is not None
+    decisions = [
+        Decision(d.action_id, d.choice, d.effective_date, d.end_date, d.details, confirm_past=True)
+        for d in current.decisions
+    ]
+    decisions = [
+        replace(d, choice=Choice.ADOPT) if d.action_id == "gp-connect" else d for d in decisions
+    ]
+    plan.save_plan_version(ctx, partner, decisions, "adopt GP Connect too", partner)
+    text = icb_letter()
+    assert "keeps within the practice's GP contract" not in text
+    assert "The GP contract:" in text

@@ -64,4 +64,4 @@ def test_a_backwards_period_is_explained(
         ]
     )
     assert code == EXIT_PROBLEM
-    assert "ends (01 July 2026) before it starts" in capsys.readouterr().err
+    assert "ends (1 July 2026) before it starts" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from counter_helpers import add_clinician, adopt_cap
@@ -186,3 +187,17 @@ def test_the_reason_dialogs_say_no_patient_details_before_anything_is_typed(
     for typed, shown in seen.values():
         assert typed == ""  # said before a word is typed, not only when a reason is refused
         assert "Do not type the patient's name or any detail that identifies them." in shown
+
+
+def test_days_are_written_without_a_leading_zero_and_without_platform_only_codes() -> None:
+    from datetime import date
+
+    from practice_action.domain.calendar import day_text
+
+    assert day_text(date(2025, 10, 5)) == "5 October 2025"
+    assert day_text(date(2025, 10, 5), weekday=True) == "Sunday 5 October 2025"
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (Path(__file__).resolve().parents[1] / "practice_action").rglob("*.py")
+    )
+    assert "%-d" not in source  # Windows' strftime does not know it

@@ -340,3 +340,21 @@ def test_a_pin_change_is_audited_without_the_pin(
     assert newest.kind == "staff.pin" and receptionist.name in newest.summary
     assert newest.actor == manager.label
     assert "305871" not in audit_text(ctx)
+
+
+def test_two_active_accounts_may_not_share_a_name(ctx, manager) -> None:
+    from practice_action.domain.enums import StaffRole
+    from practice_action.domain.errors import ValidationError
+    from practice_action.domain.records import StaffMember
+    from practice_action.services import staff
+
+    first = staff.add_staff(
+        ctx, manager, StaffMember("Jade Barker", StaffRole.RECEPTIONIST), "739154"
+    )
+    with pytest.raises(ValidationError, match="already an active account called jade barker"):
+        staff.add_staff(ctx, manager, StaffMember("jade barker", StaffRole.RECEPTIONIST), "739155")
+    staff.update_staff(ctx, manager, replace(first, active=False))
+    again = staff.add_staff(ctx, manager, StaffMember("Jade Barker", StaffRole.PARTNER), "739156")
+    with pytest.raises(ValidationError, match="already an active account"):
+        staff.update_staff(ctx, manager, first)  # bringing the old one back would clash
+    assert again.active

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +352,28 @@ def test_the_documented_example_imports(other: Context) -> None:
 
     assert "2 clinicians, 2 local services, 1 voluntary service," in summary
     assert practice.get_profile(other).ods_code == "Y99042"
+
+
+def test_a_retired_record_may_share_its_name_and_the_export_still_imports(
+    demo_ctx: Context, other: Context, tmp_path: Path
+) -> None:
+    """A locum who left and came back under a new record, a service given up and later taken
+    on again: the registers allow a retired entry beside a current one of the same name, so
+    the file the app writes must import."""
+    manager = Actor("Karen Holt", StaffRole.PRACTICE_MANAGER, 1)
+    for register in registers.ALL_REGISTERS:
+        first = registers.list_records(demo_ctx, register)[0]
+        registers.set_active(demo_ctx, manager, register, first.id, False)
+        registers.save_record(demo_ctx, manager, register, replace(first, id=None, active=True))
+    file = tmp_path / "set-up.json"
+    transfer.export_to_file(demo_ctx, OPERATOR, file)
+
+    transfer.import_from_file(other, OPERATOR, file)
+
+    assert _setup_of(other) == _setup_of(demo_ctx)
+    # Two current entries of one name are still a fault: nobody could tell them apart.
+    data = copy.deepcopy(_good_data(demo_ctx))
+    data["clinicians"][0]["active"] = True
+    with pytest.raises(ValidationError) as caught:
+        transfer.check_data(data, date(2100, 1, 1))
+    assert "appears twice (also clinicians[0])" in caught.value.problems["clinicians[1].name"]

@@ -13,6 +13,7 @@ from practice_action.cli import (
     _open,
     print_json,
 )
+from practice_action.domain.calendar import day_text
 from practice_action.domain.enums import ContactType
 
 
@@ -123,7 +124,7 @@ def cmd_counter(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     rule = f"cap {board.rule.cap} in force" if board.rule else "no cap in force (counting only)"
-    print(f"Contacts on {board.day:%A %d %B %Y}: {rule}")
+    print(f"Contacts on {day_text(board.day, weekday=True)}: {rule}")
     print(f"{'Clinician':<28} {'Contacts':>8} {'Cap':>5} {'Left':>5} {'Urgent':>7}  State")
     for c in board.clinicians:
         cap = "-" if c.cap is None else str(c.cap)

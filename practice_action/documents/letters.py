@@ -245,7 +245,17 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
         cell += f"<br/><font size=8 color='#4C6272'>{source}</font>"
         if action.note:
             cell += f"<br/><font size=8.5>{esc(action.note)}</font>"
+        if action.contract_conflict:
+            cell += (
+                "<br/><font size=8.5 color='#8A1538'><b>The GP contract:</b> "
+                f"{esc(action.contract_conflict)}</font>"
+            )
         rows.append([str(number), cell, uk_date(action.effective_from)])
+    within = (
+        " Every one of them keeps within the practice's GP contract."
+        if not any(a.contract_conflict for a in letter.actions)
+        else " Where the contract bears on an action, the table says so."
+    )
     story: list[Flowable] = [
         _p(f"Changes to services at {practice}", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
@@ -253,7 +263,7 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
             "So that you hear of them in good time, we write to tell you of changes to the way "
             f"{practice} works. The partners have adopted the actions below, from the "
             "collective action agreed by GP partners in England, with effect from the dates "
-            "shown. Every one of them keeps within the practice's GP contract."
+            f"shown.{within}"
         ),
         _table(
             ["", "Action", "From"],

@@ -87,6 +87,7 @@ class AdoptedActionItem:
     effective_from: date
     attribution: str = BMA_ATTRIBUTION  # empty for an action the practice wrote itself
     note: str = ""
+    contract_conflict: str = ""  # what the contract requires, when the action conflicts with it
 
 
 @dataclass(frozen=True)

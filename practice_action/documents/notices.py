@@ -131,12 +131,20 @@ def local_services(notice: PatientNotice) -> list[LocalService]:
     return sorted(chosen, key=lambda s: rank.get(s.kind, 3))
 
 
+def address_lines(service: LocalService) -> list[str]:
+    return [line.strip() for line in service.address.splitlines() if line.strip()]
+
+
 def service_details(service: LocalService) -> list[str]:
     """Address, phone and hours of a local service, each a line; only what is known."""
-    lines = []
-    place = ", ".join(part for part in (service.address.strip(), service.postcode.strip()) if part)
-    if place:
-        lines.append(place)
+    # The register keeps an address one line per line: each stays a line of its own here,
+    # or a website and a phone would run them together.
+    lines = address_lines(service)
+    if service.postcode.strip():
+        if lines:
+            lines[-1] += f", {service.postcode.strip()}"
+        else:
+            lines.append(service.postcode.strip())
     if service.phone.strip():
         lines.append(f"Phone {service.phone.strip()}")
     if service.hours.strip():
@@ -543,7 +551,8 @@ def _sms_candidates(notice: PatientNotice) -> list[str]:
     service_full = service_short = ""
     if first is not None:
         hours = f" ({first.hours.strip()})" if first.hours.strip() else ""
-        place = f", {first.address.strip()}" if first.address.strip() else ""
+        street = ", ".join(address_lines(first))
+        place = f", {street}" if street else ""
         service_full = f"Or visit {first.name}{place}{hours}."
         service_short = f"Or visit {first.name}."
     candidates = []

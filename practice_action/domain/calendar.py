@@ -54,3 +54,11 @@ def next_working_day(after: date) -> date:
 
 def add_days(start: date, days: int) -> date:
     return start + timedelta(days=days)
+
+
+def day_text(day: date, *, weekday: bool = False) -> str:
+    """A day as people in England write it: '5 October 2025' ('Sunday 5 October 2025').
+
+    Built from the day's number: strftime has no portable code for a day without its zero."""
+    text = f"{day.day} {day:%B %Y}"
+    return f"{day:%A} {text}" if weekday else text

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from practice_action.domain import validators
-from practice_action.domain.calendar import local_today
+from practice_action.domain.calendar import day_text, local_today
 from practice_action.domain.enums import (
     ClinicianRole,
     ContactType,
@@ -135,7 +135,7 @@ class Board:
         for count in self.clinicians:
             if count.clinician_id == clinician_id:
                 return count
-        raise NotFound(f"Clinician {clinician_id} is not on duty on {self.day:%d %B %Y}.")
+        raise NotFound(f"Clinician {clinician_id} is not on duty on {day_text(self.day)}.")
 
 
 @dataclass(frozen=True)

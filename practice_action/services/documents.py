@@ -47,7 +47,7 @@ from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import DsaPurpose, StaffRole
 from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
-from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction
+from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction, conflicts_during
 from practice_action.domain.records import PostalAddress, PracticeProfile
 from practice_action.services import audit, convert
 from practice_action.services import plan as plan_service
@@ -306,11 +306,19 @@ def _adopted_item(
         notes.append(f"Our limit: {decision.details.cap} contacts per clinician a day.")
     if decision.end_date:
         notes.append(f"Until {uk_date(decision.end_date)}.")
+    conflict = ""
+    if action is not None:
+        clashes = conflicts_during(action, decision.effective_date, decision.end_date)
+        conflict = " ".join(" ".join(n.text.split()) for n in clashes)
     wording = " ".join(action.wording.split()) if action is not None else ""
     if action is None or not wording or action.menu_id == CUSTOM_MENU_ID:
-        return AdoptedActionItem(decision.title, decision.effective_date, "", " ".join(notes))
+        return AdoptedActionItem(
+            decision.title, decision.effective_date, "", " ".join(notes), conflict
+        )
     attribution = action.attribution.strip() or BMA_ATTRIBUTION
-    return AdoptedActionItem(wording, decision.effective_date, attribution, " ".join(notes))
+    return AdoptedActionItem(
+        wording, decision.effective_date, attribution, " ".join(notes), conflict
+    )
 
 
 def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[PlannedDocument]:

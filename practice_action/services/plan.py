@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from practice_action import paths
 from practice_action.domain import menu as menus
 from practice_action.domain import plan as rules
-from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import ServiceKind, StaffRole
 from practice_action.domain.errors import NotFound, ValidationError
 from practice_action.domain.menu import DetailKind, Menu, MenuAction
@@ -592,7 +592,7 @@ def end_action(ctx: Context, actor: Actor, action_id: str, end_date: date) -> Ve
         if end_date < target.effective_date:
             raise ValidationError(
                 {
-                    "end_date": f"{target.title} started on {target.effective_date:%d %B %Y}; "
+                    "end_date": f"{target.title} started on {day_text(target.effective_date)}; "
                     "the end date cannot be before that."
                 }
             )
@@ -608,7 +608,7 @@ def end_action(ctx: Context, actor: Actor, action_id: str, end_date: date) -> Ve
             for d in current.decisions
         ]
         approver = actor if allowed(actor, Permission.APPROVE_PLAN) else None
-        note = f"Ended {target.title} on {end_date:%d %B %Y}"
+        note = f"Ended {target.title} on {day_text(end_date)}"
         saved = _version_view(
             _write_version(session, ctx, actor, current.menu_id, decisions, note, approver)
         )
@@ -861,7 +861,7 @@ def demo_plan(ctx: Context, actor: Actor, cap_from: date | None = None) -> str:
         )
     approver = actor if allowed(actor, Permission.APPROVE_PLAN) else _a_partner(ctx)
     saved = save_plan_version(ctx, actor, decisions, "Demo plan", approver, menu_id=menu.id)
-    since = "today" if (cap_from or today) == today else f"{(cap_from or today):%-d %B %Y}"
+    since = "today" if (cap_from or today) == today else f"{day_text(cap_from or today)}"
     return (
         f"an action plan ({len(saved.adopted)} actions adopted, a cap of "
         f"{rules.DEFAULT_CAP} from {since})"

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from practice_action.domain import records
 from practice_action.domain.calendar import local_today
-from practice_action.domain.errors import NotFound
+from practice_action.domain.errors import NotFound, ValidationError
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
@@ -102,6 +103,8 @@ def save_record(ctx: Context, actor: Actor, register: Register[R], record: R) ->
     clean = register.validate(record, ctx)
     record_id = getattr(clean, "id", None)
     with ctx.store.write() as session:
+        if getattr(clean, "active", True):
+            _refuse_a_second_active_name(session, register, clean.name, record_id)  # type: ignore[attr-defined]
         if record_id is None:
             row = register.row_type()
             register.to_row(clean, row)
@@ -137,6 +140,23 @@ def save_record(ctx: Context, actor: Actor, register: Register[R], record: R) ->
         return saved
 
 
+def _refuse_a_second_active_name(
+    session: Session, register: Register[Any], name: str, record_id: int | None
+) -> None:
+    """Two active records of one name cannot be told apart at the desk or in letters."""
+    rows = register.row_type
+    query = select(rows.id).where(func.lower(rows.name) == name.lower(), rows.active.is_(True))
+    if record_id is not None:
+        query = query.where(rows.id != record_id)
+    if session.execute(query).first() is not None:
+        raise ValidationError(
+            {
+                "name": f"There is already an active {register.singular} called {name}. "
+                "Add something that tells them apart, e.g. an initial or the role."
+            }
+        )
+
+
 def set_active(
     ctx: Context, actor: Actor, register: Register[R], record_id: int, active: bool
 ) -> R:
@@ -149,6 +169,8 @@ def set_active(
         before = register.from_row(row)
         if row.active == active:
             return before
+        if active:
+            _refuse_a_second_active_name(session, register, row.name, record_id)
         row.active = active
         session.flush()
         saved = register.from_row(row)

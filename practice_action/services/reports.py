@@ -16,7 +16,7 @@ from datetime import UTC, date, timedelta
 
 from sqlalchemy import case, func, select
 
-from practice_action.domain.calendar import is_working_day
+from practice_action.domain.calendar import day_text, is_working_day
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import NotFound, ValidationError
 from practice_action.domain.reports import (
@@ -79,7 +79,7 @@ class _Tally:
 def check_period(start: date, end: date) -> None:
     if end < start:
         raise ValidationError(
-            {"period": f"The period ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y})."}
+            {"period": f"The period ends ({day_text(end)}) before it starts ({day_text(start)})."}
         )
     if (end - start).days >= MAX_DAYS:
         raise ValidationError({"period": "Choose a period of three years or less."})

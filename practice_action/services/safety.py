@@ -14,7 +14,7 @@ from datetime import UTC, date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import DivertDestination
 from practice_action.domain.errors import NotFound, PermissionDenied, ValidationError
 from practice_action.domain.reports import ConcernKind, SafetyEntry
@@ -43,7 +43,7 @@ def _check(session: Session, entry: SafetyEntry, today: date) -> SafetyEntry:
     if len(action) > MAX_TEXT:
         problems["action_taken"] = f"Keep 'action taken' to {MAX_TEXT} characters."
     if entry.day > today:
-        problems["day"] = f"The date cannot be in the future: today is {today:%d %B %Y}."
+        problems["day"] = f"The date cannot be in the future: today is {day_text(today)}."
     if not isinstance(entry.kind, ConcernKind):
         problems["kind"] = "Choose a safety concern or a near miss."
     if entry.clinician_id is not None and session.get(ClinicianRow, entry.clinician_id) is None:
@@ -135,7 +135,7 @@ def record(ctx: Context, actor: Actor, entry: SafetyEntry) -> SafetyEntry:
             ctx,
             actor,
             "safety.record",
-            f"Recorded a {clean.kind.label.lower()} for {clean.day:%d %B %Y}",
+            f"Recorded a {clean.kind.label.lower()} for {day_text(clean.day)}",
             after=_plain(saved),
         )
         return saved
@@ -175,7 +175,7 @@ def edit(ctx: Context, actor: Actor, entry: SafetyEntry) -> SafetyEntry:
             ctx,
             actor,
             "safety.edit",
-            f"Corrected safety log entry {row.id} ({clean.day:%d %B %Y})",
+            f"Corrected safety log entry {row.id} ({day_text(clean.day)})",
             before=_plain(before),
             after=_plain(after),
         )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from practice_action.domain import records
@@ -55,6 +55,7 @@ def _checked_pin(pin: str) -> str:
 def add_staff_row(session: Session, member: StaffMember, pin: str) -> StaffRow:
     """Used by the services below and by the first-run set-up (which has no actor yet)."""
     clean = records.validate_staff(member)
+    _refuse_a_second_active_name(session, clean.name, None)
     row = StaffRow(
         name=clean.name,
         role=clean.role.value,
@@ -65,6 +66,22 @@ def add_staff_row(session: Session, member: StaffMember, pin: str) -> StaffRow:
     session.add(row)
     session.flush()
     return row
+
+
+def _refuse_a_second_active_name(session: Session, name: str, staff_id: int | None) -> None:
+    """Two active accounts of one name cannot be told apart on the sign-in screen."""
+    query = select(StaffRow.id).where(
+        func.lower(StaffRow.name) == name.lower(), StaffRow.active.is_(True)
+    )
+    if staff_id is not None:
+        query = query.where(StaffRow.id != staff_id)
+    if session.execute(query).first() is not None:
+        raise ValidationError(
+            {
+                "name": f"There is already an active account called {name}. Add something "
+                "that tells them apart on the sign-in screen, e.g. a middle initial."
+            }
+        )
 
 
 def list_staff(ctx: Context, *, include_retired: bool = False) -> list[StaffMember]:
@@ -115,6 +132,8 @@ def update_staff(ctx: Context, actor: Actor, member: StaffMember) -> StaffMember
         runs_staff = (StaffRole.PRACTICE_MANAGER, StaffRole.PARTNER)
         if before.role in runs_staff and (clean.role not in runs_staff or not clean.active):
             _keep_a_manager(session, row.id)
+        if clean.active:
+            _refuse_a_second_active_name(session, clean.name, row.id)
         row.name, row.role, row.active = clean.name, clean.role.value, clean.active
         session.flush()
         saved = convert.staff_from_row(row)

@@ -600,6 +600,11 @@ def _read_list(
         record = read(item, path)
         if record is None:
             continue
+        if not record.active:
+            # The registers keep a retired entry beside a current one of the same name (a
+            # locum who came back), so the app's own export holds such pairs.
+            out.append(record)
+            continue
         folded = " ".join(record.name.split()).casefold()
         if folded in seen:
             r.fault(

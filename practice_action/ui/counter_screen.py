@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import local_now, local_today
+from practice_action.domain.calendar import day_text, local_now, local_today
 from practice_action.domain.enums import ContactType, CounterState, DivertDestination
 from practice_action.domain.errors import PracticeActionError, StoreError
 from practice_action.services import counter, registers
@@ -288,7 +288,7 @@ class CounterScreen(QWidget):
         when = "Today" if board.day == board.today else "Past day (read only)"
         if board.day > board.today:
             when = "Future day (read only)"
-        self.title.setText(f"{when}: {board.day:%A %-d %B %Y}")
+        self.title.setText(f"{when}: {day_text(board.day, weekday=True)}")
         self.day_edit.blockSignals(True)
         self.day_edit.setDate(QDate(board.day.year, board.day.month, board.day.day))
         self.day_edit.blockSignals(False)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import LONDON, local_today
+from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.reports import (
@@ -291,14 +291,14 @@ class ReportsScreen(QWidget):
         saved = open_safety_dialog(self.ctx, self.actor, self)
         if saved is not None:
             self.refresh()
-            self.say(f"Recorded in the safety log for {saved.day:%d %B %Y}.")
+            self.say(f"Recorded in the safety log for {day_text(saved.day)}.")
 
     def correct_concern(self, entry: SafetyEntry) -> None:
         """Open an entry to correct it; the service records the change in the audit trail."""
         saved = open_safety_dialog(self.ctx, self.actor, self, entry=entry)
         if saved is not None:
             self.refresh()
-            self.say(f"Safety log entry of {saved.day:%d %B %Y} corrected.")
+            self.say(f"Safety log entry of {day_text(saved.day)} corrected.")
 
     def _file_dialog(self, title: str, name: str, filter_: str, suffix: str) -> QFileDialog:
         dialog = QFileDialog(self, title, name)
