@@ -228,3 +228,17 @@ def test_a_service_address_typed_on_several_lines_stays_readable_in_every_format
     )
     assert "Or visit Midtown UTC, The Hospital, Midtown (24 hours)." in message
     assert "\n" not in message
+
+
+def test_a_text_message_too_short_for_every_change_says_there_are_more() -> None:
+    notice = sample_notice()
+    many = tuple(
+        replace(notice.changes[0], sms=f"service number {n} moves to the hospital")
+        for n in range(1, 6)
+    )
+    message = notices.text_message(replace(notice, changes=many))
+    assert sms_length(message) <= MAX_LENGTH
+    named = sum(f"service number {n} " in message for n in range(1, 6))
+    assert named < 5
+    left = 5 - named
+    assert f"and {left} other change{'s' if left > 1 else ''}" in message

@@ -529,14 +529,21 @@ def _sms_candidates(notice: PatientNotice) -> list[str]:
     services = [s for s in local_services(notice) if s.kind is not ServiceKind.CRISIS_LINE]
     first = services[0] if services else None
 
-    def changes_text(count: int, brief: bool) -> str:
+    def changes_text(count: int, brief: bool, say_more: bool = True) -> str:
         parts = [f"from {_short_date(c, brief)}: {_short_change(c)}" for c in changes[:count]]
+        left = len(changes) - count
+        if left and say_more:  # a change left out is said to be there
+            parts.append(
+                f"+{left} more" if brief else f"and {left} other change{'s' if left > 1 else ''}"
+            )
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
 
-    def message(count: int, brief: bool, pharmacy: bool, service: str, web: bool) -> str:
+    def message(
+        count: int, brief: bool, pharmacy: bool, service: str, web: bool, say_more: bool = True
+    ) -> str:
         parts = [
-            f"{practice.name}: {changes_text(count, brief)}",
+            f"{practice.name}: {changes_text(count, brief, say_more)}",
             "We are open and appointments go ahead.",
             "Urgent help: 111.nhs.uk or call 111. 999 for life-threatening emergencies only.",
         ]
@@ -567,6 +574,8 @@ def _sms_candidates(notice: PatientNotice) -> list[str]:
                 message(count, brief, False, service_short, False),
                 message(count, brief, False, "", False),
             ]
+    # the very last resort only: the first change alone, the others not mentioned
+    candidates.append(message(1, True, False, "", False, say_more=False))
     return candidates
 
 
@@ -584,8 +593,7 @@ def text_message(notice: PatientNotice) -> str:
             raise SmsTooLong(
                 "The text message cannot be sent as typed: "
                 + " ".join(problems)
-                + " Change the practice name at Set-up > Practice profile, or the change's "
-                "text-message wording in the action plan."
+                + " Change the practice name at Set-up > Practice profile."
             )
         if sms_length(converted) <= MAX_LENGTH:
             return converted
@@ -593,6 +601,5 @@ def text_message(notice: PatientNotice) -> str:
     raise SmsTooLong(
         f"The text message would be {sms_length(shortest)} characters even at its shortest; "
         f"two messages hold {MAX_LENGTH}. Shorten the practice name at Set-up > Practice "
-        "profile, or give the first change a shorter text-message wording at Plan > Patient "
-        "notice."
+        "profile (the name the text message starts with)."
     )
