@@ -39,6 +39,8 @@ class CounterSettingsTab(QWidget):
         self.undo_minutes = QSpinBox()
         self.undo_minutes.setRange(1, 60)
         self.undo_minutes.setSuffix(" minutes")
+        for field in (self.usual_type, self.undo_minutes):
+            field.setMaximumWidth(260)
         form = QFormLayout()
         form.addRow("&Usual contact type:", self.usual_type)
         form.addRow("A contact can be &undone for:", self.undo_minutes)
