@@ -7,6 +7,7 @@ over the main window by the desk). The PIN never leaves the field except to be c
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -35,21 +36,21 @@ if TYPE_CHECKING:
 _PIN_PATTERN = QRegularExpression(r"[0-9]{0,12}")
 
 
-class SignInSource:
+class SignInSource(ABC):
     """Where the sign-in screen finds the practice's name and its staff, and checks a PIN.
 
     The services are imported only when called: at start-up the screen may be fed by a
     lighter source while the database layer loads (ui/early_start.py).
     """
 
-    def practice_name(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def practice_name(self) -> str: ...
 
-    def staff(self) -> list[StaffMember]:
-        raise NotImplementedError
+    @abstractmethod
+    def staff(self) -> list[StaffMember]: ...
 
-    def sign_in(self, staff_id: int, pin: str) -> SignedIn:
-        raise NotImplementedError
+    @abstractmethod
+    def sign_in(self, staff_id: int, pin: str) -> SignedIn: ...
 
 
 class ContextSource(SignInSource):
