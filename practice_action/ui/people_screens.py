@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -141,32 +143,41 @@ class StaffDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def save(self) -> bool:
+        return _save_with_pins(self, self._save)
+
+    def _save(self) -> None:
         role = StaffRole(self.role.currentData())
-        try:
-            if self.member is None:
-                member = StaffMember(self.name.text(), role)
-                problems = _pins_problem(self.pin.text(), self.pin_again.text(), member)
-                if problems:
-                    raise ValidationError(problems)
-                self.saved = staff.add_staff(self.ctx, self.actor, member, self.pin.text())
-            else:
-                changed = replace(
-                    self.member, name=self.name.text(), role=role, active=self.active.isChecked()
-                )
-                self.saved = staff.update_staff(self.ctx, self.actor, changed)
-        except ValidationError as error:
-            self.form.show_problems(error.problems)
-            self.adjustSize()  # make room for the messages under the fields
-            return False
-        except PracticeActionError as error:
-            self.form.show_problems({"": str(error)})
-            self.adjustSize()
-            return False
-        finally:
-            self.pin.clear()
-            self.pin_again.clear()
-        self.accept()
-        return True
+        if self.member is None:
+            member = StaffMember(self.name.text(), role)
+            problems = _pins_problem(self.pin.text(), self.pin_again.text(), member)
+            if problems:
+                raise ValidationError(problems)
+            self.saved = staff.add_staff(self.ctx, self.actor, member, self.pin.text())
+        else:
+            changed = replace(
+                self.member, name=self.name.text(), role=role, active=self.active.isChecked()
+            )
+            self.saved = staff.update_staff(self.ctx, self.actor, changed)
+
+
+def _save_with_pins(dialog: Any, save: Callable[[], None]) -> bool:
+    """Run a dialog's save: problems beside their fields, the PIN boxes always emptied, and
+    the dialog closed only when the service has saved."""
+    try:
+        save()
+    except ValidationError as error:
+        dialog.form.show_problems(error.problems)
+        dialog.adjustSize()  # make room for the messages under the fields
+        return False
+    except PracticeActionError as error:
+        dialog.form.show_problems({"": str(error)})
+        dialog.adjustSize()
+        return False
+    finally:
+        dialog.pin.clear()
+        dialog.pin_again.clear()
+    dialog.accept()
+    return True
 
 
 class ResetPinDialog(QDialog):
@@ -196,25 +207,14 @@ class ResetPinDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def save(self) -> bool:
-        try:
-            problems = _pins_problem(self.pin.text(), self.pin_again.text())
-            if problems:
-                raise ValidationError(problems)
-            assert self.member.id is not None
-            staff.set_pin(self.ctx, self.actor, self.member.id, self.pin.text())
-        except ValidationError as error:
-            self.form.show_problems(error.problems)
-            self.adjustSize()  # make room for the messages under the fields
-            return False
-        except PracticeActionError as error:
-            self.form.show_problems({"": str(error)})
-            self.adjustSize()
-            return False
-        finally:
-            self.pin.clear()
-            self.pin_again.clear()
-        self.accept()
-        return True
+        return _save_with_pins(self, self._save)
+
+    def _save(self) -> None:
+        problems = _pins_problem(self.pin.text(), self.pin_again.text())
+        if problems:
+            raise ValidationError(problems)
+        assert self.member.id is not None
+        staff.set_pin(self.ctx, self.actor, self.member.id, self.pin.text())
 
 
 class StaffScreen(QWidget):
