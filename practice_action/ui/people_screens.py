@@ -133,14 +133,7 @@ class StaffDialog(QDialog):
             self.active.setChecked(member.active)
             self.form.add_row("active", "&Active", self.active)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(self.buttons)
+        self.buttons = _lay_out_with_save(self)
 
     def save(self) -> bool:
         return _save_with_pins(self, self._save)
@@ -158,6 +151,19 @@ class StaffDialog(QDialog):
                 self.member, name=self.name.text(), role=role, active=self.active.isChecked()
             )
             self.saved = staff.update_staff(self.ctx, self.actor, changed)
+
+
+def _lay_out_with_save(dialog: Any) -> QDialogButtonBox:
+    """The dialog's form above Save and Cancel; Save runs ``dialog.save``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(dialog.form)
+    layout.addWidget(buttons)
+    return buttons
 
 
 def _save_with_pins(dialog: Any, save: Callable[[], None]) -> bool:
@@ -197,14 +203,7 @@ class ResetPinDialog(QDialog):
         self.pin_again = _pin_edit()
         self.form.add_row("pin", "New &PIN", self.pin, PIN_HINT)
         self.form.add_row("pin_again", "PIN &again", self.pin_again)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(self.buttons)
+        self.buttons = _lay_out_with_save(self)
 
     def save(self) -> bool:
         return _save_with_pins(self, self._save)
