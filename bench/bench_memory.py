@@ -40,13 +40,16 @@ def bare_child() -> None:
 
 
 def app_child(data_dir: str) -> None:
+    # The desktop's own order: the screens' package first (as `practice-action` does on its
+    # way to the sign-in window), then the database layer.
+    from practice_action.ui.app import make_app  # isort: skip
+
     from PySide6.QtWidgets import QApplication, QDialog
 
     from practice_action import paths
     from practice_action.domain.enums import StaffRole
     from practice_action.services import staff
     from practice_action.services.demo import DEMO_PINS
-    from practice_action.ui.app import make_app
     from practice_action.ui.desk import Desk
     from practice_action.ui.modal import answered_by
     from practice_action.ui.signin import SignInDialog

@@ -4,9 +4,13 @@ generated only by a partner, registered with their hash and reproduced exactly."
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from letters_helpers import make_demo, pdf_pages, pdf_text
@@ -124,6 +128,56 @@ def test_refused_with_every_missing_detail_and_where_to_fill_it(ctx: Context) ->
     assert [g.entry.kind for g in made] == ["poster", "sms"]
     overview = letters.overview(ctx, manager)
     assert overview.signer == "" and len(overview.missing) == len(caught.value.items)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "service_changes_notification",
+        "patient_notice:poster",
+        "patient_notice:leaflet",
+        "patient_notice:large_print",
+    ],
+)
+def test_every_page_of_a_draft_is_stamped_and_the_final_is_not(ctx: Context, key: str) -> None:
+    from pypdf import PdfReader
+
+    from practice_action.documents.draft import DRAFT_LINE
+
+    people = make_demo(ctx)
+    draft = letters.preview_draft(ctx, people[MANAGER], key)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(draft.content)).pages]
+    assert pages and all("DRAFT" in page for page in pages)
+    assert DRAFT_LINE in pages[0] and all(DRAFT_LINE not in page for page in pages[1:])
+    # The stamp belongs to that one drawing: the partner's copy straight after has none.
+    (made,) = letters.generate(ctx, people[PARTNER], [key])
+    final = pdf_text(made.content)
+    assert "DRAFT" not in final
+    assert pdf_pages(made.content) == len(pages)
+
+
+def test_the_desktop_draws_drafts_without_a_pdf_library(tmp_path: Path) -> None:
+    """pypdf is for the tests; reportlab alone draws drafts, so the desk never loads it."""
+    script = f"""
+import sys
+from practice_action import paths
+from practice_action.services import demo, documents, staff
+from practice_action.services.context import Actor
+from practice_action.services.health import open_context
+
+ctx = open_context(paths.resolve({str(tmp_path)!r}))
+demo.create_demo(ctx)
+manager = next(m for m in staff.list_staff(ctx) if m.name == {MANAGER!r})
+actor = Actor(manager.name, manager.role, manager.id)
+for document in documents.documents_for_plan(ctx, actor):
+    assert documents.preview_draft(ctx, actor, document.key).content
+print("reportlab" in sys.modules, "pypdf" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False"]
 
 
 def test_receptionist_refused_manager_drafts_only_partner_generates(ctx: Context) -> None:

@@ -3,13 +3,18 @@
 A practice manager may read the letters before a partner signs them. What they see must
 never pass for the real thing if it is printed or saved, so each page carries the stamp
 and the first page a band saying who must sign it.
+
+The stamp is drawn while the document is drawn, not laid over it afterwards: inside
+``with drafting():`` every canvas that finishes a page (``stamp_page``) stamps it. That keeps
+a PDF library off the desktop's path: reportlab alone draws drafts and finals.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
@@ -18,11 +23,25 @@ from practice_action.documents.style import fonts
 STAMP = "DRAFT"
 DRAFT_LINE = "DRAFT: not signed, not for sending. A partner generates the final version."
 
+_drafting: ContextVar[bool] = ContextVar("drafting", default=False)
 
-def _stamp_page(width: float, height: float, first: bool) -> bytes:
+
+@contextmanager
+def drafting() -> Iterator[None]:
+    """Every page drawn inside this block is stamped DRAFT."""
+    token = _drafting.set(True)
+    try:
+        yield
+    finally:
+        _drafting.reset(token)
+
+
+def stamp_page(canvas: Canvas, first: bool) -> None:
+    """Stamp the page being drawn, if a draft is being drawn; call just before it ends."""
+    if not _drafting.get():
+        return
     regular, bold = fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height))
+    width, height = float(canvas._pagesize[0]), float(canvas._pagesize[1])
     canvas.saveState()
     canvas.setFillColor(colors.Color(0.70, 0.15, 0.12, alpha=0.22))
     canvas.translate(width / 2, height / 2)
@@ -32,26 +51,13 @@ def _stamp_page(width: float, height: float, first: bool) -> bytes:
     canvas.drawCentredString(0, -size / 3, STAMP)
     canvas.restoreState()
     if first:
+        canvas.saveState()
         canvas.setFillColor(colors.Color(0.70, 0.15, 0.12))
         canvas.rect(0, height - 16, width, 16, stroke=0, fill=1)
         canvas.setFillColor(colors.white)
         canvas.setFont(regular, 8.5)
         canvas.drawCentredString(width / 2, height - 11.5, DRAFT_LINE)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def mark_pdf(pdf: bytes) -> bytes:
-    """The same document with the draft stamp over every page."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for number, page in enumerate(writer.pages):
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        stamp = PdfReader(io.BytesIO(_stamp_page(width, height, number == 0))).pages[0]
-        page.merge_page(stamp)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        canvas.restoreState()
 
 
 def mark_text(text: str, *, html: bool = False) -> str:

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from practice_action.documents import completeness
+from practice_action.documents import completeness, draft
 from practice_action.documents.model import PatientChange, PatientNotice
 from practice_action.documents.pages import NumberedCanvas, ScaledImage
 from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
@@ -430,8 +430,9 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
     canvas.beginForm("poster")
     _draw_placed(canvas, placed)
     canvas.endForm()
-    for _ in range(copies):
+    for copy in range(copies):
         canvas.doForm("poster")
+        draft.stamp_page(canvas, first=copy == 0)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -38,17 +38,12 @@ def fonts() -> tuple[str, str]:
         bold = resource("fonts", "DejaVuSans-Bold.ttf")
         pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
         pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
-        # No italic is bundled; the names exist so <i> in a Paragraph cannot fail.
-        pdfmetrics.registerFont(TTFont(f"{REGULAR}-Italic", str(regular)))
-        pdfmetrics.registerFont(TTFont(f"{REGULAR}-BoldItalic", str(bold)))
     except (FileNotFoundError, OSError):
         return "Helvetica", "Helvetica-Bold"
+    # No italic is bundled: <i> in a Paragraph prints upright rather than failing. Each face
+    # is read once (a parsed face holds several megabytes of glyph tables).
     pdfmetrics.registerFontFamily(
-        REGULAR,
-        normal=REGULAR,
-        bold=BOLD,
-        italic=f"{REGULAR}-Italic",
-        boldItalic=f"{REGULAR}-BoldItalic",
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
     )
     return REGULAR, BOLD
 

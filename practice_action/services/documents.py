@@ -551,13 +551,12 @@ def _find(documents: Sequence[PlannedDocument], key: str) -> PlannedDocument:
 def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
     """A draft to read: stamped DRAFT, not registered, for a practice manager or partner."""
     require(actor, Permission.DRAFT_LETTERS)
-    from practice_action.documents import draft  # pypdf and reportlab: only when drawing
+    from practice_action.documents import draft  # reportlab: only when drawing
 
     document = _find(documents_for_plan(ctx, actor), key)
-    content = render(document)
-    if document.media_type == PDF:
-        content = draft.mark_pdf(content)
-    else:
+    with draft.drafting():
+        content = render(document)
+    if document.media_type != PDF:
         text = content.decode("utf-8")
         content = draft.mark_text(text, html=document.media_type == HTML).encode("utf-8")
     return Preview(document, content, draft=True)
