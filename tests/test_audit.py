@@ -73,6 +73,14 @@ def test_an_untouched_trail_is_intact(db_ctx: Context) -> None:
     assert report.intact and report.entries == SIX and report.first_broken_seq is None
 
 
+def test_the_kinds_listed_are_each_kind_in_the_trail_once(db_ctx: Context) -> None:
+    manager = trail(db_ctx)
+    staff.add_staff(db_ctx, manager, StaffMember("Sam Ray", StaffRole.RECEPTIONIST), "640376")
+    kinds = audit.kinds(db_ctx, manager)
+    assert kinds == sorted({e.kind for e in audit.list_entries(db_ctx, manager)})
+    assert len(kinds) < count(db_ctx)  # two staff additions, one kind
+
+
 def test_an_empty_trail_is_intact(db_ctx: Context) -> None:
     assert audit.verify(db_ctx).intact
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -15,7 +17,9 @@ from practice_action.documents import letters
 from practice_action.documents.model import ServiceNoticeItem, Signer
 from practice_action.documents.pack import render_pack
 from practice_action.documents.sample import ICB, LMC, sample_pack
+from practice_action.documents.style import BOLD, REGULAR, esc, fonts
 from practice_action.domain.records import PostalAddress
+from practice_action.paths import resource
 
 PLACEHOLDERS = ("{", "}", "None", "TODO", "XXX")
 HOSTILE_PRACTICE = 'Smith & Jones <Partners> "The Surgery" O\'Brien'
@@ -204,3 +208,32 @@ def test_letters_use_the_bundled_font(index: int) -> None:
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
     assert any("DejaVuSans" in name for name in names)
+
+
+def _printed_characters() -> set[str]:
+    """Every non-ASCII character the app itself can print: in its code and its menus."""
+    root = Path(letters.__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8") for p in root.rglob("*.py")]
+    texts += [p.read_text(encoding="utf-8") for p in resource("menus").rglob("*.toml")]
+    return {ch for text in texts for ch in text if ord(ch) > 127}
+
+
+NAMES = "Siân Llŷr Ẃyn · Łukasz Wójcik · Ioana Șerban · Zoë Brontë · Νίκος · Ольга · Nguyễn"
+
+
+def test_the_bundled_font_draws_every_character_the_app_prints_and_common_names() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    regular, bold = fonts()
+    assert (regular, bold) == (REGULAR, BOLD)  # the bundled font, not the fallback
+    wanted = _printed_characters() | set(unicodedata.normalize("NFC", NAMES)) - {" "}
+    for name in (regular, bold):
+        face = pdfmetrics.getFont(name).face
+        missing = sorted(ch for ch in wanted if ord(ch) not in face.charToGlyph)
+        assert missing == [], f"{name} lacks {missing}"
+
+
+def test_names_typed_with_separate_accents_print_as_single_letters() -> None:
+    typed = unicodedata.normalize("NFD", "Siân Llŷr")
+    assert len(typed) > len("Siân Llŷr")
+    assert esc(typed) == "Siân Llŷr"

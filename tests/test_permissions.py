@@ -344,6 +344,13 @@ MATRIX: list[Row] = [
         writes=False,
     ),
     Row(
+        "audit.kinds",
+        "list the kinds of entry in the audit trail",
+        MANAGERS,
+        lambda w, a: audit.kinds(w.ctx, a),
+        writes=False,
+    ),
+    Row(
         "safety.record",
         "record a safety concern",
         EVERYONE,

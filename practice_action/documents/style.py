@@ -8,6 +8,7 @@ standard Helvetica, which covers Western European (Latin-1) letters only.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from xml.sax.saxutils import escape as _xml_escape
@@ -50,7 +51,9 @@ def fonts() -> tuple[str, str]:
 
 def esc(text: object) -> str:
     """User text made safe for a Paragraph; line breaks kept."""
-    value = "" if text is None else str(text)
+    # Accents typed as separate marks (as some keyboards and copied text give them) are
+    # joined to their letters, so the font draws each as one.
+    value = "" if text is None else unicodedata.normalize("NFC", str(text))
     escaped = _xml_escape(value, {'"': "&quot;", "'": "&#39;"})
     return "<br/>".join(line.rstrip() for line in escaped.replace("\r\n", "\n").split("\n"))
 

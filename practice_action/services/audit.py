@@ -260,6 +260,13 @@ def people(ctx: Context, actor: Actor) -> list[str]:
         return sorted(session.execute(select(AuditEntry.actor).distinct()).scalars())
 
 
+def kinds(ctx: Context, actor: Actor) -> list[str]:
+    """Every kind of entry the trail holds (for a filter list), without loading the entries."""
+    require(actor, Permission.VIEW_AUDIT)
+    with ctx.store.read() as session:
+        return sorted(session.execute(select(AuditEntry.kind).distinct()).scalars())
+
+
 def to_csv(entries: list[AuditView]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

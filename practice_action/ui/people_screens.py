@@ -517,7 +517,7 @@ class AuditScreen(QWidget):
             self.person.addItem("Everyone", None)
             for name in audit.people(self.ctx, self.actor):
                 self.person.addItem(name, name)
-            prefixes = {_kind_prefix(e.kind) for e in audit.list_entries(self.ctx, self.actor)}
+            prefixes = {_kind_prefix(kind) for kind in audit.kinds(self.ctx, self.actor)}
             self.kind.clear()
             self.kind.addItem("All kinds", None)
             for prefix in sorted(prefixes, key=_kind_label):
