@@ -70,9 +70,30 @@ def test_a_pin_is_kept_as_a_salted_argon2id_hash(ctx: Context, manager: Actor) -
     assert one.startswith("$argon2id$") and two.startswith("$argon2id$")
     assert one != two, "the same PIN must hash differently for two people (a salt)"
     assert "730418" not in one and "730418" not in two
-    # Memory-hard: at least OWASP's minimum of 19 MiB.
-    memory = int(one.split("$")[3].split(",")[0].removeprefix("m="))
-    assert memory >= 19 * 1024
+    # Memory-hard: one of OWASP's minimum settings (memory in KiB, passes), one lane.
+    settings = dict(part.split("=") for part in one.split("$")[3].split(","))
+    assert (int(settings["m"]), int(settings["t"])) in staff.OWASP_EQUIVALENT
+    assert settings["p"] == "1"
+
+
+def test_a_pin_hashed_with_other_settings_is_remade_at_the_next_sign_in(
+    ctx: Context, manager: Actor
+) -> None:
+    from argon2 import PasswordHasher
+
+    member = staff.add_staff(
+        ctx, manager, StaffMember("Jo Brennan", StaffRole.RECEPTIONIST), "730418"
+    )
+    assert member.id is not None
+    older = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("730418")
+    with ctx.store.write() as session:
+        row = session.get(StaffRow, member.id)
+        assert row is not None
+        row.pin_hash = older
+    staff.sign_in(ctx, member.id, "730418")
+    remade = pin_hash(ctx, member.id)
+    assert remade != older and ",t=5," in remade and "m=7168" in remade
+    staff.sign_in(ctx, member.id, "730418")  # the new hash works
 
 
 def test_the_pin_is_nowhere_in_the_database_files_the_trail_or_the_logs(

@@ -55,7 +55,13 @@ def test_last_month_answers_where_patients_went(
     assert "2 patients were diverted: NHS 111 1, Pharmacy First 1." in screen.summary.text()
     assert [c.clinician for c in screen.clinician_rows()][:2] == ["Dr Amy Ash", "Dr Ben Birch"]
     assert screen.charts.destinations.title() == "Where patients were diverted (2)"
+    assert [(b.label, b.value) for b in screen.charts.destinations.bars()] == [
+        ("NHS 111", 1),
+        ("Pharmacy First", 1),
+    ]
     assert len(screen.charts.per_day.series()) == 3  # cap, busiest, average
+    assert screen.charts.per_day.series()[-1].name == "Cap"  # drawn on top
+    assert screen.charts.per_day.period() == (date(2026, 7, 1), date(2026, 7, 31))
 
 
 def test_the_period_picker_moves_the_dates(

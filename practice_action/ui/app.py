@@ -13,9 +13,11 @@ from practice_action import APP_NAME
 from practice_action.domain.errors import DamagedDatabase, StoreError
 from practice_action.paths import Locations
 from practice_action.services.context import Context
+from practice_action.ui.memory import return_large_blocks
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    return_large_blocks()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

@@ -2,15 +2,15 @@
 
 Choosing a period from the list shows the summary at once ("how many patients did we divert
 last month, and where to?" is: Reports, then Last month). Charts show contacts per day against
-the cap and where patients were sent; tables below give every figure, sortable. QtCharts is
-imported only when this screen is built, so the app starts as fast without it.
+the cap and where patients were sent (painted by practice_action.ui.charts, no chart library);
+tables below give every figure, sortable.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import LONDON, day_text, local_today
+from practice_action.domain.calendar import day_text, local_today
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.reports import (
@@ -40,13 +40,10 @@ from practice_action.domain.reports import (
 from practice_action.services import reports
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
+from practice_action.ui.charts import Bar, ContactsPerDayChart, DayValues, DestinationsChart
 from practice_action.ui.safety_dialog import open_safety_dialog
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import RIGHT, Column, FilteredTable
-
-BAR_BLUE = "#005EB8"
-CAP_RED = "#B3261E"
-BUSIEST_ORANGE = "#ED8B00"
 
 
 def _n(attr: str, header: str, tip: str = "") -> Column:
@@ -363,136 +360,30 @@ class ReportsScreen(QWidget):
 
 
 class _Charts:
-    """Contacts per day against the cap, and diversions by destination (QtCharts, lazily)."""
+    """Contacts per day against the cap, and diversions by destination, side by side."""
 
     def __init__(self) -> None:
-        from PySide6.QtCharts import QChart, QChartView
-        from PySide6.QtGui import QPainter
-
         self.widget = QWidget()
         layout = QHBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.views: list[QChartView] = []
-        for stretch in (3, 2):
-            view = QChartView(QChart())
-            view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture: Tab goes on to the tables
-            view.setMinimumHeight(200)
-            layout.addWidget(view, stretch)
-            self.views.append(view)
-
-    def _fresh(self, index: int):  # -> QChart
-        """A new chart in view ``index``: axes removed from a used chart linger on screen."""
-        from PySide6.QtCharts import QChart
-
-        chart = QChart()
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        old = self.views[index].chart()
-        self.views[index].setChart(chart)
-        if old is not None:
-            old.deleteLater()
-        return chart
-
-    @property
-    def per_day(self):  # -> QChart
-        return self.views[0].chart()
-
-    @property
-    def destinations(self):  # -> QChart
-        return self.views[1].chart()
+        self.per_day = ContactsPerDayChart()
+        self.destinations = DestinationsChart()
+        layout.addWidget(self.per_day, 3)
+        layout.addWidget(self.destinations, 2)
+        self.views: list[QWidget] = [self.per_day, self.destinations]
 
     def show(self, report: Report) -> None:
-        self._per_day(report)
-        self._destinations(report)
-
-    def _per_day(self, report: Report) -> None:
-        from PySide6.QtCharts import QDateTimeAxis, QLineSeries, QValueAxis
-        from PySide6.QtGui import QColor, QPen
-
-        chart = self._fresh(0)
-        average = QLineSeries()
-        average.setName("Average per clinician working (counted)")
-        busiest = QLineSeries()
-        busiest.setName("Busiest clinician (counted)")
-        cap = QLineSeries()
-        cap.setName("Cap")
-        top = 5
-        days = [d for d in report.days if d.clinicians_working]
-        for d in days:
-            x = datetime.combine(d.day, time(12), LONDON).timestamp() * 1000
-            average.append(x, round(d.average_counted, 1))
-            busiest.append(x, d.busiest)
-            if d.cap is not None:
-                cap.append(x, d.cap)
-            top = max(top, d.busiest, d.cap or 0)
-        average.setPen(QPen(QColor(BAR_BLUE), 2.5))
-        busiest.setPen(QPen(QColor(BUSIEST_ORANGE), 1.5))
-        cap_pen = QPen(QColor(CAP_RED), 3)
-        cap_pen.setStyle(Qt.PenStyle.DashLine)
-        cap.setPen(cap_pen)
-        if len(days) <= 31:
-            average.setPointsVisible(True)
-            busiest.setPointsVisible(True)
-        # the cap on top, dashed: a clinician at the cap shows through its gaps
-        series = [busiest, average] + ([cap] if cap.count() else [])
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("d MMM")
-        start = datetime.combine(report.start, time(0), LONDON)
-        end = datetime.combine(report.end, time(23, 59), LONDON)
-        x_axis.setRange(start, end)
-        x_axis.setTickCount(min(8, max(2, (report.end - report.start).days + 1)))
-        y_axis = QValueAxis()
-        y_axis.setRange(0, top + 3)
-        y_axis.setLabelFormat("%d")
-        y_axis.applyNiceNumbers()
-        y_axis.setTitleText("Contacts")
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        for s in series:
-            chart.addSeries(s)
-            s.attachAxis(x_axis)
-            s.attachAxis(y_axis)
-        if not days:
-            chart.setTitle("Contacts per clinician per day: none recorded in this period")
-        else:
-            chart.setTitle("Contacts per clinician per day, against the cap")
-
-    def _destinations(self, report: Report) -> None:
-        from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalBarSeries, QValueAxis
-        from PySide6.QtGui import QColor
-
-        chart = self._fresh(1)
+        self.per_day.set_days(
+            report.start,
+            report.end,
+            [
+                DayValues(d.day, d.average_counted, d.busiest, d.cap)
+                for d in report.days
+                if d.clinicians_working
+            ],
+        )
         t = report.totals
-        chosen = sorted(
-            (d for d in DivertDestination if t.diverted_to(d)), key=lambda d: t.diverted_to(d)
-        )
-        bars = QBarSet("Patients diverted")
-        bars.setColor(QColor(BAR_BLUE))
-        for d in chosen:
-            bars.append(t.diverted_to(d))
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
-        chart.addSeries(series)
-        categories = QBarCategoryAxis()
-        categories.append([d.label for d in chosen] or ["None"])
-        values = QValueAxis()
-        values.setRange(0, max([t.diverted_to(d) for d in chosen] or [1]) * 1.2)
-        values.setLabelFormat("%d")
-        values.applyNiceNumbers()
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        series.attachAxis(values)
-        chart.legend().setVisible(False)
-        total = t.total_diverted
-        chart.setTitle(
-            f"Where patients were diverted ({total:,})"
-            if total
-            else "No patients diverted in this period"
-        )
+        self.destinations.set_bars([Bar(d.label, t.diverted_to(d)) for d in DivertDestination])
 
 
 def _esc(text: str) -> str:
