@@ -18,9 +18,20 @@ _answers: list[Answer] = []
 
 
 def run_modal(dialog: QDialog) -> int:
-    if _answers:
-        return _answers[-1](dialog)
-    return dialog.exec()
+    """Run ``dialog`` until it is closed; its result.
+
+    A dialog with a parent belongs to that parent, so it would live as long as the screen
+    does: each wizard, print dialog or reason box a desk opened all day would stay in memory.
+    Once it has been answered it is deleted when control returns to the event loop, so the
+    caller can still read its fields.
+    """
+    try:
+        if _answers:
+            return _answers[-1](dialog)
+        return dialog.exec()
+    finally:
+        if dialog.parent() is not None:
+            dialog.deleteLater()
 
 
 @contextmanager
