@@ -146,3 +146,15 @@ def test_missing_details_are_listed_with_where_to_fill_them(qtbot: QtBot, ctx: C
     screen.select_key(KEY)
     assert not screen.generate_button.isEnabled()
     assert "cannot be made yet" in screen.nothing.text()
+
+
+def test_the_preview_is_let_go_while_hidden_and_back_when_shown(qtbot: QtBot, ctx: Context) -> None:
+    screen = _screen(qtbot, ctx, "Dr Asha Mistry")
+    assert screen.select_key(KEY)
+    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    shown = screen.content
+    screen.hide()  # another section is chosen, or the desk locks
+    assert screen.preview_pages() == 0
+    screen.show()
+    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    assert screen.content == shown and screen.current() is not None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from functools import lru_cache
-from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -54,7 +53,14 @@ def esc(text: object) -> str:
     # Accents typed as separate marks (as some keyboards and copied text give them) are
     # joined to their letters, so the font draws each as one.
     value = "" if text is None else unicodedata.normalize("NFC", str(text))
-    escaped = _xml_escape(value, {'"': "&quot;", "'": "&#39;"})
+    # By hand rather than with xml.sax.saxutils, which loads urllib and http for nothing.
+    escaped = (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
     return "<br/>".join(line.rstrip() for line in escaped.replace("\r\n", "\n").split("\n"))
 
 

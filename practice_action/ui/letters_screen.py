@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QHideEvent, QPainter, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -89,6 +89,7 @@ class LettersScreen(QWidget):
         self.content_is_draft = False
         self._pdf_document: QPdfDocument | None = None
         self._pdf_view: QPdfView | None = None
+        self._preview_parked = False  # the PDF was let go while hidden; load it when shown
         self._pdf_buffer: QBuffer | None = None
 
         self.heading = QLabel()
@@ -352,6 +353,20 @@ class LettersScreen(QWidget):
             self._pdf_buffer.deleteLater()
         self._pdf_buffer = buffer
         self.stack.setCurrentWidget(self._pdf_view)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Let the preview's page images (megabytes each) go while the section is not shown."""
+        if self._pdf_document is not None and self._pdf_document.pageCount():
+            self._pdf_document.close()
+            self._preview_parked = True
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._preview_parked:
+            self._preview_parked = False
+            if self.content and self.stack.currentWidget() is self._pdf_view:
+                self._show_pdf(self.content)
 
     def preview_pages(self) -> int:
         return self._pdf_document.pageCount() if self._pdf_document is not None else 0
