@@ -237,3 +237,16 @@ def test_names_typed_with_separate_accents_print_as_single_letters() -> None:
     typed = unicodedata.normalize("NFD", "Siân Llŷr")
     assert len(typed) > len("Siân Llŷr")
     assert esc(typed) == "Siân Llŷr"
+
+
+def test_running_heads_and_footers_join_separately_typed_accents() -> None:
+    typed = unicodedata.normalize("NFD", "Llŷr")
+    pack = sample_pack()
+    first = pack.service_notices[0]
+    practice = replace(first.letterhead.practice, name=f"{typed} Surgery")
+    letter = replace(first, letterhead=replace(first.letterhead, practice=practice))
+    text = " ".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(letters.voluntary_services_notice(letter))).pages
+    )
+    assert "Llŷr Surgery" in text and typed not in text

@@ -130,30 +130,25 @@ def test_refused_with_every_missing_detail_and_where_to_fill_it(ctx: Context) ->
     assert overview.signer == "" and len(overview.missing) == len(caught.value.items)
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        "service_changes_notification",
-        "patient_notice:poster",
-        "patient_notice:leaflet",
-        "patient_notice:large_print",
-    ],
-)
-def test_every_page_of_a_draft_is_stamped_and_the_final_is_not(ctx: Context, key: str) -> None:
+def test_every_page_of_every_pdf_draft_is_stamped_and_the_finals_are_not(ctx: Context) -> None:
+    """Each kind of PDF the plan calls for, so a new kind drawn without the stamp fails here."""
     from pypdf import PdfReader
 
     from practice_action.documents.draft import DRAFT_LINE
 
     people = make_demo(ctx)
-    draft = letters.preview_draft(ctx, people[MANAGER], key)
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(draft.content)).pages]
-    assert pages and all("DRAFT" in page for page in pages)
-    assert DRAFT_LINE in pages[0] and all(DRAFT_LINE not in page for page in pages[1:])
-    # The stamp belongs to that one drawing: the partner's copy straight after has none.
-    (made,) = letters.generate(ctx, people[PARTNER], [key])
-    final = pdf_text(made.content)
-    assert "DRAFT" not in final
-    assert pdf_pages(made.content) == len(pages)
+    keys = [d.key for d in letters.documents_for_plan(ctx) if d.is_pdf]
+    assert len(keys) >= 8
+    for key in keys:
+        draft = letters.preview_draft(ctx, people[MANAGER], key)
+        reader = PdfReader(io.BytesIO(draft.content))
+        pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+        assert pages and all("DRAFT" in page for page in pages), key
+        assert DRAFT_LINE in pages[0] and all(DRAFT_LINE not in p for p in pages[1:]), key
+        # The stamp belongs to that one drawing: the partner's copy straight after has none.
+        (made,) = letters.generate(ctx, people[PARTNER], [key])
+        assert "DRAFT" not in pdf_text(made.content), key
+        assert pdf_pages(made.content) == len(pages), key
 
 
 def test_the_desktop_draws_drafts_without_a_pdf_library(tmp_path: Path) -> None:

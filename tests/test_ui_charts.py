@@ -220,3 +220,19 @@ def test_nothing_is_repainted_when_nothing_changed(qtbot: QtBot) -> None:
     assert chart.paints == painted
     assert chart.set_days(date(2026, 11, 1), date(2026, 11, 30), _week(24))
     qtbot.waitUntil(lambda: chart.paints > painted)
+
+
+def test_words_count_days_in_the_singular_and_name_both_years_across_new_year(
+    qtbot: QtBot,
+) -> None:
+    chart = _per_day(qtbot)
+    chart.set_days(NOV_2, NOV_2, [DayValues(NOV_2, 12.0, 25, 25)])
+    assert "1 day with clinicians working" in chart.words()
+    assert "on 1 of 1 day with a cap" in chart.words()
+
+    start, end = date(2025, 12, 15), date(2026, 1, 20)
+    days = [DayValues(start + timedelta(days=i), 10.0, 20, 25) for i in range(0, 37, 3)]
+    chart.set_days(start, end, days)
+    assert "15 Dec 2025 to 20 Jan 2026" in chart.words()
+    labels = [text for text, _rect in chart.x_labels()]
+    assert labels and all(text.endswith(("2025", "2026")) for text in labels)

@@ -153,8 +153,13 @@ def test_the_preview_is_let_go_while_hidden_and_back_when_shown(qtbot: QtBot, ct
     assert screen.select_key(KEY)
     qtbot.waitUntil(lambda: screen.preview_pages() == 2)
     shown = screen.content
+    bar = screen._pdf_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)  # reading page 2
+    place = bar.value()
     screen.hide()  # another section is chosen, or the desk locks
     assert screen.preview_pages() == 0
     screen.show()
     qtbot.waitUntil(lambda: screen.preview_pages() == 2)
     assert screen.content == shown and screen.current() is not None
+    qtbot.waitUntil(lambda: bar.value() == place)  # back where the reader was

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from practice_action.ui.memory import is_glibc
+
 _PROBE = """
 import json, sys
 from argon2 import PasswordHasher
@@ -36,12 +38,12 @@ def _kept_after_unlocks(mode: str) -> float:
     return float(json.loads(done.stdout))
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+@pytest.mark.skipif(not is_glibc(), reason="glibc's allocator only")
 def test_pin_checks_give_their_working_memory_back() -> None:
     assert _kept_after_unlocks("tuned") < 4  # MB: none of the four 19 MB blocks is kept
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+@pytest.mark.skipif(not is_glibc(), reason="glibc's allocator only")
 def test_without_the_setting_the_blocks_are_kept() -> None:
     """What the setting is for: left alone, glibc keeps a 19 MB block after the first."""
     assert _kept_after_unlocks("plain") > 15

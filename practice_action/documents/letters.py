@@ -48,6 +48,7 @@ from practice_action.documents.style import (
     esc,
     fonts,
     paragraphs,
+    plain,
     plural,
     style,
     uk_date,
@@ -316,7 +317,7 @@ class _Blank(Flowable):
         canvas.setFont(bold, 9.5)
         canvas.setFillColor(DARK)
         label_width = max(55 * mm, canvas.stringWidth(self.label, bold, 9.5) + 4 * mm)
-        canvas.drawString(0, self.height - 6 * mm, self.label)
+        canvas.drawString(0, self.height - 6 * mm, plain(self.label))
         canvas.setStrokeColor(GREY)
         canvas.setLineWidth(0.5)
         canvas.setDash(1, 2)

@@ -21,7 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from practice_action.documents import draft
 from practice_action.documents.model import Letterhead
-from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts, style
+from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts, plain, style
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 20 * mm
@@ -80,7 +80,7 @@ class NumberedCanvas(Canvas):
         self.setFillColor(GREY)
         width = self._pagesize[0]
         y = 10 * mm
-        self.drawString(self._margin, y, self._footer_left)
+        self.drawString(self._margin, y, plain(self._footer_left))
         self.drawRightString(width - self._margin, y, f"Page {number} of {total}")
         self.restoreState()
 
@@ -236,7 +236,7 @@ def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> by
         canvas.saveState()
         canvas.setFont(regular, 8.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(LEFT, from_top(14 * mm), frame.running_head)
+        canvas.drawString(LEFT, from_top(14 * mm), plain(frame.running_head))
         canvas.setStrokeColor(NHS_BLUE)
         canvas.setLineWidth(0.6)
         canvas.line(LEFT, from_top(16 * mm), PAGE_WIDTH - RIGHT, from_top(16 * mm))

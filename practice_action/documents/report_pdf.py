@@ -34,6 +34,7 @@ from practice_action.documents.style import (
     PALE,
     esc,
     fonts,
+    plain,
     style,
     uk_date,
 )
@@ -282,7 +283,7 @@ def report_summary(report: Report) -> bytes:
         canvas.saveState()
         canvas.setFont(regular, 8)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, running)
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, plain(running))
         canvas.setStrokeColor(NHS_BLUE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, PAGE_HEIGHT - 12.5 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 12.5 * mm)

@@ -48,6 +48,11 @@ def fonts() -> tuple[str, str]:
     return REGULAR, BOLD
 
 
+def plain(text: object) -> str:
+    """User text for drawString (footers, running heads): accents joined to their letters."""
+    return unicodedata.normalize("NFC", "" if text is None else str(text))
+
+
 def esc(text: object) -> str:
     """User text made safe for a Paragraph; line breaks kept."""
     # Accents typed as separate marks (as some keyboards and copied text give them) are

@@ -74,9 +74,14 @@ class Bar:
     value: int
 
 
-def date_label(day: date) -> str:
-    """'1 Nov': built from the day's number, as strftime has no portable unpadded day."""
-    return f"{day.day} {day:%b}"
+def date_label(day: date, *, year: bool = False) -> str:
+    """'1 Nov' ('1 Nov 2026' with ``year``): built from the day's number, as strftime has no
+    portable unpadded day."""
+    return f"{day.day} {day:%b} {day.year}" if year else f"{day.day} {day:%b}"
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 def nice_step(top: float, most_ticks: int) -> int:
@@ -289,7 +294,12 @@ class ContactsPerDayChart(_Chart):
 
     def _describe(self) -> str:
         days = self._days
-        span = f"{date_label(self._start)} to {date_label(self._end)} {self._end.year}"
+        one_year = self._start.year == self._end.year
+        span = (
+            f"{date_label(self._start)} to {date_label(self._end, year=True)}"
+            if one_year
+            else f"{date_label(self._start, year=True)} to {date_label(self._end, year=True)}"
+        )
         if not days:
             return f"{PER_DAY_EMPTY_TITLE} ({span})."
         peak = max(days, key=lambda d: d.busiest)  # the first such day
@@ -299,13 +309,14 @@ class ContactsPerDayChart(_Chart):
         at_cap = sum(1 for d in capped if d.busiest >= (d.cap or 0))
         cap_words = f"cap {peak.cap}" if peak.cap is not None else "no cap in force"
         parts = [
-            f"{PER_DAY_TITLE}, {span}: {len(days)} days with clinicians working.",
+            f"{PER_DAY_TITLE}, {span}: {_days(len(days))} with clinicians working.",
             f"Average per clinician working from {low:.1f} to {high:.1f} contacts a day.",
-            f"Busiest day {date_label(peak.day)}: {peak.busiest} contacts, {cap_words}.",
+            f"Busiest day {date_label(peak.day, year=not one_year)}: {peak.busiest} contacts, "
+            f"{cap_words}.",
         ]
         if capped:
             parts.append(
-                f"The busiest clinician reached the cap on {at_cap} of {len(capped)} days "
+                f"The busiest clinician reached the cap on {at_cap} of {_days(len(capped))} "
                 "with a cap."
             )
         else:
@@ -366,9 +377,12 @@ class ContactsPerDayChart(_Chart):
         y_title_width = unit
         left = unit * 1.0 + y_title_width + unit * 0.4 + tick_width + unit * 0.4
 
+        # A period across a new year shows the year on each date. The widest label is
+        # measured once per month name rather than once per day of a long period.
+        with_year = self._start.year != self._end.year
         label_width = max(
-            metrics.horizontalAdvance(date_label(self._start + timedelta(days=i)))
-            for i in range(self._day_count())
+            metrics.horizontalAdvance(date_label(date(2000, month, 28), year=with_year))
+            for month in range(1, 13)
         )
         right = width - max(unit, label_width / 2 + unit * 0.4)
         plot = QRectF(left, top, max(right - left, unit), plot_height)
@@ -379,7 +393,7 @@ class ContactsPerDayChart(_Chart):
         labels = []
         for offset in range(0, self._day_count(), step):
             day = self._start + timedelta(days=offset)
-            text = date_label(day)
+            text = date_label(day, year=with_year)
             x = self._x(plot, day)
             text_width = metrics.horizontalAdvance(text)
             rect = QRectF(x - text_width / 2, plot.bottom() + unit * 0.3, text_width, unit)

@@ -90,6 +90,7 @@ class LettersScreen(QWidget):
         self._pdf_document: QPdfDocument | None = None
         self._pdf_view: QPdfView | None = None
         self._preview_parked = False  # the PDF was let go while hidden; load it when shown
+        self._parked_at = 0  # and where the reader was in it
         self._pdf_buffer: QBuffer | None = None
 
         self.heading = QLabel()
@@ -355,9 +356,20 @@ class LettersScreen(QWidget):
         self.stack.setCurrentWidget(self._pdf_view)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """Let the preview's page images (megabytes each) go while the section is not shown."""
-        if self._pdf_document is not None and self._pdf_document.pageCount():
-            self._pdf_document.close()
+        """Let the preview's page images (megabytes each) go while another section is shown.
+
+        Minimising the window hides it too (a spontaneous hide): then the preview stays, as
+        the person is coming straight back. The place in the document is kept either way.
+        """
+        view, document = self._pdf_view, self._pdf_document
+        if (
+            not event.spontaneous()
+            and view is not None
+            and document is not None
+            and document.pageCount()
+        ):
+            self._parked_at = view.verticalScrollBar().value()
+            document.close()
             self._preview_parked = True
         super().hideEvent(event)
 
@@ -367,6 +379,8 @@ class LettersScreen(QWidget):
             self._preview_parked = False
             if self.content and self.stack.currentWidget() is self._pdf_view:
                 self._show_pdf(self.content)
+                assert self._pdf_view is not None
+                self._pdf_view.verticalScrollBar().setValue(self._parked_at)
 
     def preview_pages(self) -> int:
         return self._pdf_document.pageCount() if self._pdf_document is not None else 0

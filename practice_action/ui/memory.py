@@ -11,21 +11,31 @@ blocks back by themselves; there this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import os
 import sys
 
 LARGE_BLOCK = 1024 * 1024
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 
-def return_large_blocks() -> bool:
-    """Ask glibc to give every block of LARGE_BLOCK or more back when freed; True if it did."""
+def is_glibc() -> bool:
+    """Whether this process runs on GNU libc (asked of the C library, not guessed)."""
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # another C library (musl has no mallopt)
+        version = os.confstr("CS_GNU_LIBC_VERSION")
+    except (ValueError, OSError, AttributeError):
+        return False
+    return bool(version) and str(version).startswith("glibc")
+
+
+def return_large_blocks() -> bool:
+    """Ask glibc to give every block of LARGE_BLOCK or more back when freed; True if it did."""
+    if not is_glibc():
+        return False  # Windows, macOS, musl: no such threshold
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library already loaded in this process
+    except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
