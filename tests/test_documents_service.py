@@ -322,3 +322,24 @@ def test_the_icb_letter_claims_contract_compliance_only_when_it_is_true(ctx) -> 
     text = icb_letter()
     assert "keeps within the practice's GP contract" not in text
     assert "The GP contract:" in text
+
+
+def test_a_name_the_font_cannot_print_is_refused_with_the_text_and_its_characters(
+    ctx: Context,
+) -> None:
+    from practice_action.documents.style import UnprintableText
+
+    people = make_demo(ctx)
+    manager = people[MANAGER]
+    profile = practice.get_profile(ctx)
+    practice.save_profile(ctx, manager, replace(profile, name="Fernbrook Ապրանք Practice"))
+    with pytest.raises(UnprintableText) as caught:
+        letters.preview_draft(ctx, manager, "service_changes_notification")
+    assert "Fernbrook Ապրանք Practice" in str(caught.value)
+    assert "ա" in caught.value.found["Fernbrook Ապրանք Practice"]
+    assert "Change them where they were typed" in str(caught.value)
+    # Text files carry no font: the website text is still made.
+    assert letters.preview_draft(ctx, manager, "patient_notice:website_text").content
+    # Accents typed as separate marks, and Welsh, Polish and Greek letters, all print.
+    practice.save_profile(ctx, manager, replace(profile, name="Meddygfa Llŷn Łódź Αθήνα"))
+    assert letters.preview_draft(ctx, manager, "service_changes_notification").content

@@ -9,6 +9,8 @@ standard Helvetica, which covers Western European (Latin-1) letters only.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -18,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from practice_action.domain.errors import PracticeActionError
 from practice_action.paths import resource
 
 NHS_BLUE = colors.HexColor("#005EB8")
@@ -115,3 +118,52 @@ def style(
         allowWidows=0,  # never one line of a paragraph alone at the top of a page
         allowOrphans=0,
     )
+
+
+class UnprintableText(PracticeActionError):
+    """Text holds characters the bundled font cannot draw; ``found`` maps each text to them."""
+
+    def __init__(self, found: dict[str, str]) -> None:
+        self.found = found
+        lines = "\n".join(f"- “{text}”: {chars}" for text, chars in found.items())
+        super().__init__(
+            "The document was not made because some details hold characters its font cannot "
+            f"print (they would come out as empty boxes):\n{lines}\n"
+            "Change them where they were typed (Set-up or the action plan), for instance by "
+            "writing the name in Latin letters."
+        )
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every string inside a document's inputs (dataclasses, tuples, lists, dicts)."""
+    if isinstance(value, str):
+        yield value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            yield from _texts(getattr(value, field.name))
+    elif isinstance(value, tuple | list | frozenset | set):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+
+
+def require_printable(inputs: object) -> None:
+    """Refuse, naming each text and its characters, when the font lacks any of them."""
+    regular, bold = fonts()
+    if regular != REGULAR:  # the fallback font: its coverage is not ours to check
+        return
+    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (regular, bold)]
+    found: dict[str, str] = {}
+    for text in _texts(inputs):
+        normal = unicodedata.normalize("NFC", text)
+        missing = {
+            ch
+            for ch in normal
+            if not ch.isspace() and ord(ch) >= 32 and any(ord(ch) not in face for face in faces)
+        }
+        if missing:
+            found[normal.strip()[:60]] = " ".join(sorted(missing))
+    if found:
+        raise UnprintableText(found)

@@ -513,10 +513,13 @@ def missing_data(documents: Iterable[PlannedDocument]) -> list[MissingItem]:
 
 def render(document: PlannedDocument) -> bytes:
     """The document's bytes. Refuses with every gap when anything is missing."""
-    from practice_action.documents import letters, notices  # reportlab: only when drawing
+    # reportlab: only when drawing
+    from practice_action.documents import letters, notices, style
 
     completeness.require(list(document.gaps))
     inputs = document.inputs
+    if document.is_pdf:
+        style.require_printable(inputs)
     if isinstance(inputs, PatientNotice):
         if document.kind == "poster":
             return notices.poster(inputs)
