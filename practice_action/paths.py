@@ -18,6 +18,8 @@ from pathlib import Path
 
 import platformdirs
 
+from practice_action.domain.errors import MachineProblem
+
 APP_DIR_NAME = "PracticeAction"
 APP_AUTHOR = "PracticeAction"
 DATA_DIR_ENV = "PRACTICE_ACTION_DATA_DIR"
@@ -219,8 +221,72 @@ def _mount_of(text: str, mounts: str) -> tuple[str, str] | None:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create a directory only its owner can enter (practice data lives here)."""
-    path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(path, 0o700)
+    """The folder ``path``, made (private to its owner) if it is not there yet.
+
+    A folder that is already there is used as it is: its permissions are the user's to set, so
+    one the app may not write to is refused with a message (``check_folder``), never changed."""
+    check_folder(path)
+    if path.is_dir():
+        return path
+    try:
+        path.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise MachineProblem(_is_a_file(path)) from None
+    except OSError as error:
+        raise MachineProblem(
+            f"The folder {path} cannot be made ({_reason(error)}). Choose a folder on this "
+            "computer's own disk that you can write to (for example with --data-dir)."
+        ) from None
     return path
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
+
+
+def _is_a_file(path: Path) -> str:
+    return (
+        f"{path} is a file, not a folder: give the folder that holds the practice's data "
+        "(for example --data-dir ~/practice-action), or move that file away."
+    )
+
+
+def check_folder(path: Path) -> None:
+    """Refuse, with a message that names it, a folder the app could not keep its data in."""
+    if path.exists() and not path.is_dir():
+        raise MachineProblem(_is_a_file(path))
+    existing = path
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise MachineProblem(
+            f"The folder {path} cannot be made: {existing} is a file, not a folder. Choose "
+            "another place for the practice's data."
+        )
+    if os.name != "posix":
+        return
+    info = existing.stat()
+    made = existing == path
+    what = f"The folder {existing}" if made else f"The folder {existing}, where {path} would go,"
+    if info.st_uid != os.geteuid() and os.geteuid() != 0:
+        owner = _user_name(info.st_uid)
+        raise MachineProblem(
+            f"{what} belongs to another user ({owner}). Start Practice Action as that user, "
+            "or choose a folder of your own."
+        )
+    if not info.st_mode & 0o200 or not os.access(existing, os.W_OK | os.X_OK):
+        raise MachineProblem(
+            f"{what} is read-only: Practice Action cannot write there and will not change "
+            "its permissions. Make it writable (or ask your IT support to), or choose another "
+            "folder."
+        )
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"user id {uid}"

@@ -11,12 +11,14 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from practice_action import paths
+from practice_action.domain import calendar
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.records import PostalAddress, PracticeProfile, StaffMember
 from practice_action.services import practice, staff
@@ -37,6 +39,25 @@ def _no_real_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Whatever a test forgets to pass, the app's defaults point inside tmp_path."""
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "default-data"))
     monkeypatch.delenv(paths.DATABASE_URL_ENV, raising=False)
+
+
+# Every test runs on an ordinary working afternoon, whatever the hour, weekday or date the
+# suite is run: the app's clock starts here for each test and moves on with real time. A test
+# about another instant injects its own clock (tests/test_demo_any_hour.py sweeps the awkward
+# ones: midnight, late evening, weekends, a bank holiday, the nights the clocks change).
+PINNED_AT = datetime(2026, 11, 17, 14, 0, tzinfo=calendar.LONDON).astimezone(UTC)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock() -> Iterator[datetime]:
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        return PINNED_AT + timedelta(seconds=time.monotonic() - started)
+
+    previous = calendar.set_system_clock(clock)
+    yield PINNED_AT
+    calendar.set_system_clock(previous)
 
 
 @pytest.fixture
@@ -79,8 +100,24 @@ def pg_url() -> Iterator[str]:
     try:
         yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(conninfo, name)
+
+
+def _drop_database(conninfo: str, name: str) -> None:
+    """Drop a test database whoever still uses it: the test's own engines are ended by FORCE,
+    and a server process the test role may not end (an autovacuum worker, unless CI granted the
+    role pg_signal_backend) is waited for, briefly, and the drop tried again."""
+    import psycopg
+
+    for attempt in range(40):
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -97,6 +134,20 @@ def db_ctx(db_locations: paths.Locations) -> Iterator[Context]:
     context = open_context(db_locations)
     yield context
     context.store.dispose()
+
+
+def faketime() -> str:
+    """The faketime program, for the tests that move a computer's clock in a process of its
+    own; missing, such a test is skipped here and fails under CI, which installs it."""
+    import shutil
+
+    found = shutil.which("faketime")
+    if found is None:
+        message = "faketime is not installed (Debian package faketime)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": CI must run the tests that move a computer's clock")
+        pytest.skip(message)
+    return found
 
 
 def valid_profile() -> PracticeProfile:

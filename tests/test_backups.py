@@ -1,4 +1,4 @@
-"""Backups: on demand while desks write, once a day with 14 days kept, and restoring one."""
+"""Backups: on demand while desks write, once a day with the newest 14 kept, and restoring one."""
 
 from __future__ import annotations
 
@@ -260,7 +260,7 @@ def test_newest_good_backup_skips_damaged_and_foreign_files(
     assert backups.newest_good_backup(locations) == newer
 
 
-def test_the_daily_backup_is_taken_once_a_local_day_and_14_days_are_kept(
+def test_the_daily_backup_is_taken_once_a_local_day_and_the_newest_14_are_kept(
     ctx: Context, manager: Actor, receptionist: Actor
 ) -> None:
     # 23:30 UTC on 1 July is 00:30 on 2 July in London: the copy belongs to 2 July.
@@ -279,30 +279,55 @@ def test_the_daily_backup_is_taken_once_a_local_day_and_14_days_are_kept(
     assert backups.daily_backup_if_due(ctx, manager) is None
 
     manual = backups.backup_now(ctx, manager)
-    # On 3 July the 14 days kept are 20 June to 3 July.
-    for day in (date(2025, 6, 20), date(2025, 6, 19), date(2025, 6, 2)):
-        (folder / f"daily-{day.isoformat()}.sqlite3").write_bytes(first.read_bytes())
+    # Fifteen earlier copies, 17 June to 1 July, with one missing day (a weekend closed).
+    for n in range(16):
+        day = date(2025, 6, 16) + timedelta(days=n)
+        if day != date(2025, 6, 21):
+            (folder / f"daily-{day.isoformat()}.sqlite3").write_bytes(first.read_bytes())
     (folder / "daily-notes.txt").write_text("kept: not a daily copy")
 
     clock.now += timedelta(hours=2)  # 00:30 on 3 July
     third = backups.daily_backup_if_due(ctx, manager)
     assert third == folder / "daily-2025-07-03.sqlite3"
+    kept = [d for d, _ in backups.daily_copies(folder)]
+    assert len(kept) == 14 and kept[0] == date(2025, 7, 3) and kept[-1] == date(2025, 6, 19)
     names = {p.name for p in folder.iterdir()}
-    assert "daily-2025-06-19.sqlite3" not in names
-    assert "daily-2025-06-02.sqlite3" not in names
-    assert {
-        "daily-2025-06-20.sqlite3",
-        "daily-2025-07-02.sqlite3",
-        "daily-2025-07-03.sqlite3",
-        manual.name,
-        "daily-notes.txt",
-    } <= names
-    assert "removed 2 older than 14 days" in _last_entry(ctx, manager).summary
+    assert {manual.name, "daily-notes.txt"} <= names
+    assert "removed 3 beyond the newest 14" in _last_entry(ctx, manager).summary
 
-    clock.now += timedelta(days=40)
+
+def test_a_clock_years_fast_prunes_nothing_and_its_copy_never_pushes_others_out(
+    ctx: Context, manager: Actor
+) -> None:
+    clock = Clock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    ctx.clock = clock
+    folder = ctx.backups_dir
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    first = backups.daily_backup_if_due(ctx, manager)
+    assert first is not None
+    for n in range(1, 14):  # 14 copies in all: 17 to 30 November
+        day = date(2026, 11, 30) - timedelta(days=n)
+        (folder / f"daily-{day.isoformat()}.sqlite3").write_bytes(first.read_bytes())
+    before = sorted(p.name for p in folder.glob("daily-*"))
+    (folder / "before-upgrade-2026-01-01.sqlite3").write_bytes(first.read_bytes())
+
+    clock.now = datetime(2029, 12, 1, 9, 0, tzinfo=UTC)  # a desk three years fast
+    fast = backups.daily_backup_if_due(ctx, manager)
+    assert fast == folder / "daily-2029-12-01.sqlite3"
+    assert sorted(p.name for p in folder.glob("daily-*")) == sorted([*before, fast.name])
+    summary = _last_entry(ctx, manager).summary
+    assert "nothing pruned" in summary and "check this computer's date and time" in summary
+
+    clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the clock put right, the next day
     backups.daily_backup_if_due(ctx, manager)
-    dailies = sorted(p.name for p in folder.glob("daily-*.sqlite3"))
-    assert dailies == ["daily-2025-08-12.sqlite3"]
+    real = [d for d, _ in backups.daily_copies(folder) if d.year == 2026]
+    assert len(real) == 14 and real[-1] == date(2026, 11, 18)  # only 17 November went
+    assert backups.future_dated(folder, date(2026, 12, 1)) == [fast]
+    assert "1 dated after today left alone: daily-2029-12-01.sqlite3" in (
+        _last_entry(ctx, manager).summary
+    )
+    assert (folder / "before-upgrade-2026-01-01.sqlite3").exists()  # never pruned
 
 
 @pytest.mark.postgres

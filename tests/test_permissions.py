@@ -487,6 +487,9 @@ UNGUARDED = {
     "backups.daily_backup_if_due": "automatic, for whoever signs in; nobody chooses it",
     "plan.demo_plan": "part of filling an empty demo database",
     "demo.create_demo": "fills an empty data folder only, from the command line",
+    "desks.register": "a desk says it has the database open before anyone signs in",
+    "desks.heartbeat": "the desk's own presence row, kept fresh whoever is signed in",
+    "desks.leave": "the desk's own presence row, removed as it closes",
 }
 
 

@@ -114,17 +114,24 @@ def test_the_database_and_data_folder_are_private(ctx: Context, locations: paths
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are a POSIX idea")
-def test_an_existing_database_file_is_made_private_when_opened(
-    locations: paths.Locations,
+def test_permissions_the_user_set_are_left_alone_and_check_warns_when_others_may_read(
+    locations: paths.Locations, capsys: pytest.CaptureFixture[str]
 ) -> None:
     open_context(locations).store.dispose()
     database = locations.sqlite_path
     assert database is not None
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600  # made private
+    assert stat.S_IMODE(locations.data_dir.stat().st_mode) == 0o700
     database.chmod(0o644)
     locations.data_dir.chmod(0o755)
-    open_context(locations).store.dispose()
-    assert stat.S_IMODE(database.stat().st_mode) == 0o600
-    assert stat.S_IMODE(locations.data_dir.stat().st_mode) == 0o700
+
+    assert cli.main(["--data-dir", str(locations.data_dir), "check"]) == 0
+
+    assert stat.S_IMODE(database.stat().st_mode) == 0o644  # never changed behind the user's back
+    assert stat.S_IMODE(locations.data_dir.stat().st_mode) == 0o755
+    out = capsys.readouterr().out
+    assert f"Warning: {locations.data_dir} can be read by other users of this computer" in out
+    assert "chmod 700" in out
 
 
 def test_an_unreachable_server_gives_a_plain_message(tmp_path: Path) -> None:

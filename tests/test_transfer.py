@@ -377,3 +377,44 @@ def test_a_retired_record_may_share_its_name_and_the_export_still_imports(
     with pytest.raises(ValidationError) as caught:
         transfer.check_data(data, date(2100, 1, 1))
     assert "appears twice (also clinicians[0])" in caught.value.problems["clinicians[1].name"]
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 1", "nested more than 8 levels deep"),
+        (
+            json.dumps({"format": "x", "clinicians": [{"name": f"Dr {n}"} for n in range(501)]}),
+            "clinicians",
+            "holds 501 entries; a practice has at most 500",
+        ),
+        (
+            json.dumps({"staff": [{}] * 301}),
+            "staff",
+            "holds 301 entries; a practice has at most 300",
+        ),
+    ],
+    ids=["nested-100000-deep", "501-clinicians", "301-staff"],
+)
+def test_a_file_of_the_wrong_shape_is_refused_before_it_is_read_into_records(
+    other: Context, tmp_path: Path, content: str, field: str, words: str
+) -> None:
+    file = tmp_path / "odd.json"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        transfer.import_from_file(other, OPERATOR, file)
+    assert words in caught.value.problems[field]
+    _nothing_in(other)
+
+
+def test_a_file_over_20_mb_is_refused_without_reading_it(
+    other: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "huge.json"
+    with file.open("wb") as out:
+        out.truncate(21 * 1024 * 1024)  # sparse: 21 MB that take no room on the disk
+    assert main(["--data-dir", str(tmp_path / "other-data"), "import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert "the file is 21.0 MB; a set-up file is far smaller (at most 20 MB)" in err
+    assert "Traceback" not in err
+    _nothing_in(other)

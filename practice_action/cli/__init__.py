@@ -8,9 +8,11 @@ stderr, 2 wrong usage, 3 refused at the cap (``record``).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from practice_action import APP_NAME, __version__, paths
@@ -168,7 +170,30 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def no_display_reason(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why a window cannot open here (Linux with no X or Wayland display), or None."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs...: Qt was told where to draw
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "Practice Action cannot open its window: this computer has no display (no DISPLAY or "
+        "WAYLAND_DISPLAY is set, as on a server or over SSH).\n"
+        "  - Start it from the desktop of a computer with a screen, or\n"
+        "  - give it a virtual screen: install xvfb, then run it with xvfb-run, or\n"
+        "  - use the commands that need no window: practice-action --help lists them."
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    reason = no_display_reason()
+    if reason is not None:
+        print(reason, file=sys.stderr)
+        return EXIT_PROBLEM
     from practice_action.ui.app import run_gui
 
     return run_gui(_locations(args))
@@ -244,8 +269,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PracticeActionError as error:
         print(str(error), file=sys.stderr)
         return EXIT_PROBLEM
+    except OSError as error:  # the computer refused: a full disk, a read-only place...
+        print(machine_words(error), file=sys.stderr)
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         return EXIT_PROBLEM
+
+
+def machine_words(error: OSError) -> str:
+    """What the computer refused, for a person: the place, the reason and what to do."""
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return (
+            f"The disk is full{where}: nothing more was written. Free some space, then try again."
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Permission denied{where}: this computer user may not use that place. Choose "
+            "another, or ask your IT support; Practice Action does not change permissions."
+        )
+    if error.errno == errno.EROFS:
+        return f"That place is on a read-only disk{where}: choose a place you can write to."
+    reason = (error.strerror or type(error).__name__).lower()
+    return f"The computer refused{where}: {reason}. Nothing was changed by this step."
 
 
 def gui_main() -> int:

@@ -40,14 +40,13 @@ def cmd_documents(args: argparse.Namespace) -> int:
     ctx = _open(args)
     try:
         generated = documents.generate(
-            ctx, system_user(), kinds=args.only or (), signed_by=args.signed_by
+            ctx, system_user(), kinds=args.only or (), signed_by=args.signed_by, write_to=args.out
         )
     finally:
         ctx.store.dispose()
-    written = documents.write_files(args.out, generated)
-    for item, path in zip(generated, written, strict=True):
-        print(f"{item.entry.reference}  {path}  sha256 {item.entry.sha256[:16]}…")
-    count = f"{len(written)} document{'' if len(written) == 1 else 's'}"
+    for item in generated:
+        print(f"{item.entry.reference}  {item.path}  sha256 {item.entry.sha256[:16]}…")
+    count = f"{len(generated)} document{'' if len(generated) == 1 else 's'}"
     print(f"Wrote {count} to {args.out}; each is in the correspondence register.")
     return EXIT_OK
 

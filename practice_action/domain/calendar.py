@@ -17,8 +17,32 @@ LONDON = ZoneInfo("Europe/London")
 Clock = Callable[[], datetime]
 
 
-def system_clock() -> datetime:
+def _computer_clock() -> datetime:
     return datetime.now(UTC)
+
+
+_source: Clock = _computer_clock
+
+
+def system_clock() -> datetime:
+    """Now, in UTC: the computer's clock, unless a test or a benchmark has set another."""
+    return _source()
+
+
+def system_clock_is_set() -> bool:
+    """True while a test or benchmark has put the system clock somewhere of its choosing."""
+    return _source is not _computer_clock
+
+
+def set_system_clock(source: Clock | None) -> Clock:
+    """Make ``source`` the clock every default-clock caller reads (None: the computer's).
+
+    For tests and benchmarks, so that a whole run, windows and commands included, happens at a
+    chosen instant. Returns the clock it replaced."""
+    global _source
+    previous = _source
+    _source = source or _computer_clock
+    return previous
 
 
 def local_now(clock: Clock = system_clock) -> datetime:

@@ -36,5 +36,18 @@ class DamagedDatabase(StoreError):
     """The database file cannot be read as a Practice Action database: a backup may help."""
 
 
+class DatabaseReplaced(StoreError):
+    """The database file this desk opened is no longer the practice's (restored, moved)."""
+
+
 class ConflictError(PracticeActionError):
     """Someone else changed the record first, or the change clashes with what is stored."""
+
+
+class MachineProblem(PracticeActionError):
+    """The computer will not let the app do it: a read-only or full disk, a folder that is a
+    file or belongs to someone else. The message names the place and what to do."""
+
+
+class DiskFull(MachineProblem, StoreError):
+    """There is no room left on the disk that holds the database or the file being written."""

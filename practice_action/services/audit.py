@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,7 +24,7 @@ from practice_action.domain.calendar import LONDON, day_bounds_utc
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import AuditEntry, AuditHead
-from practice_action.store.raw import Raw
+from practice_action.store.raw import Raw, transaction_now
 from practice_action.store.watch import ChangeWatcher
 
 GENESIS = "0" * 64
@@ -87,7 +87,7 @@ def append(
         seq, prev_hash = 0, GENESIS
     else:
         seq, prev_hash = head
-    at = ctx.clock().astimezone(UTC)
+    at = transaction_now(session, ctx.clock)
     fields = dict(
         seq=seq + 1,
         at=at,

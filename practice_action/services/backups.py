@@ -2,7 +2,7 @@
 
 Copies are taken with SQLite's online backup API (``store.backup``), so they are consistent
 while other desks keep writing. Automatic copies are named ``daily-YYYY-MM-DD.sqlite3`` after
-the local day and kept for 14 days; copies taken on demand, before an upgrade and before a
+the local day, and the newest 14 of them are kept (counted, never aged out by a clock); copies taken on demand, before an upgrade and before a
 restore are kept until someone deletes them. A PostgreSQL server is backed up with its own
 tools, and the messages here say how.
 """
@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -27,9 +27,18 @@ from practice_action.services.context import Actor, Context
 from practice_action.services.health import open_context
 from practice_action.services.permissions import Permission, require
 from practice_action.store import migrate
-from practice_action.store.backup import backup_sqlite, check_sqlite_file, read_only_uri
+from practice_action.store.backup import (
+    RESTORING,
+    backup_sqlite,
+    check_sqlite_file,
+    read_only_uri,
+    restore_leftovers,
+)
 
-KEEP_DAILY_DAYS = 14
+KEEP_DAILY_COPIES = 14
+# A new daily copy dated this many days after the last one means the clock has most likely
+# jumped: no copy is pruned that day.
+CLOCK_JUMP_DAYS = 31
 SUFFIX = ".sqlite3"
 _DAILY = re.compile(r"^daily-(\d{4}-\d{2}-\d{2})\.sqlite3$")
 
@@ -104,7 +113,7 @@ def backup_now(ctx: Context, actor: Actor, out: Path | None = None) -> Path:
 
 
 def daily_backup_if_due(ctx: Context, actor: Actor) -> Path | None:
-    """Take today's automatic copy unless there is one already; prune those over 14 days old.
+    """Take today's automatic copy unless there is one already; keep the newest 14.
 
     Called at start for whoever signs in, so no permission is needed: nobody chooses it. Does
     nothing on PostgreSQL, whose server is backed up with its own tools.
@@ -117,29 +126,59 @@ def daily_backup_if_due(ctx: Context, actor: Actor) -> Path | None:
     target = folder / f"daily-{today.isoformat()}{SUFFIX}"
     if target.exists():
         return None
+    before = daily_copies(folder)
     backup_sqlite(database, target)
-    removed = _prune_daily(folder, today)
     summary = f"Daily automatic backup to {target}"
-    if removed:
-        summary += f"; removed {len(removed)} older than {KEEP_DAILY_DAYS} days"
+    earlier = [day for day, _ in before if day < today]
+    if earlier and (today - max(earlier)).days > CLOCK_JUMP_DAYS:
+        # Most likely this computer's clock is wrong: never let it be the reason to delete.
+        summary += (
+            f"; nothing pruned: this copy is dated {today.isoformat()}, "
+            f"{(today - max(earlier)).days} days after the last one ({max(earlier).isoformat()}), "
+            "so check this computer's date and time"
+        )
+    else:
+        removed = _prune_daily(folder, today)
+        if removed:
+            summary += f"; removed {len(removed)} beyond the newest {KEEP_DAILY_COPIES}"
+    future = future_dated(folder, today)
+    if future:
+        summary += f"; {len(future)} dated after today left alone: " + ", ".join(
+            p.name for p in future
+        )
     _record(ctx, actor, "backup.made", summary, {"file": str(target), "automatic": "yes"})
     return target
 
 
-def _prune_daily(folder: Path, today: date) -> list[Path]:
-    oldest_kept = today - timedelta(days=KEEP_DAILY_DAYS - 1)
-    removed = []
+def daily_copies(folder: Path) -> list[tuple[date, Path]]:
+    """The automatic copies in ``folder``, by the day each one's name says, newest first."""
+    found = []
+    if not folder.is_dir():
+        return found
     for path in folder.iterdir():
         match = _DAILY.match(path.name)
-        if match is None:
+        if match is None or not path.is_file():
             continue
         try:
-            day = date.fromisoformat(match.group(1))
+            found.append((date.fromisoformat(match.group(1)), path))
         except ValueError:
             continue
-        if day < oldest_kept:
-            path.unlink(missing_ok=True)
-            removed.append(path)
+    return sorted(found, reverse=True)
+
+
+def future_dated(folder: Path, today: date) -> list[Path]:
+    """Automatic copies whose names say they were taken after ``today``: a clock was wrong."""
+    return sorted(path for day, path in daily_copies(folder) if day > today)
+
+
+def _prune_daily(folder: Path, today: date) -> list[Path]:
+    """Remove the automatic copies beyond the newest 14, counting only those dated today or
+    before: a copy dated in the future never pushes out one that is not."""
+    dated = [(day, path) for day, path in daily_copies(folder) if day <= today]
+    removed = []
+    for _day, path in dated[KEEP_DAILY_COPIES:]:
+        path.unlink(missing_ok=True)
+        removed.append(path)
     return sorted(removed)
 
 
@@ -191,12 +230,16 @@ def newest_good_backup(locations: Locations) -> Path | None:
     return None
 
 
-def restore_file(locations: Locations, actor: Actor, file: Path) -> str:
+def restore_file(
+    locations: Locations, actor: Actor, file: Path, *, this_desk: str | None = None
+) -> str:
     """Replace the practice's database with ``file``, after checking it and saving the current
-    one. Nothing is changed unless the file is fit to restore.
+    one. Nothing is changed unless the file is fit to restore and no other desk is open.
 
-    Close Practice Action on every other desk first: a desk still open keeps writing to the
-    database that is being replaced.
+    The restore is one step: the copy that will become the database already holds the audit
+    entry of its own restore (and no desks) before one rename puts it in place. A restore cut
+    short leaves the database as it was; what it left behind is cleared at the next start.
+    ``this_desk`` is the id of the desk asking, which is not counted as another open desk.
     """
     require(actor, Permission.BACKUP)
     database = locations.sqlite_path
@@ -216,37 +259,96 @@ def restore_file(locations: Locations, actor: Actor, file: Path) -> str:
             f"Not restored: {problems[0]} The current database has not been changed. Choose "
             f"another backup, for example one in {locations.backups_dir}."
         )
+    _refuse_while_desks_are_open(locations, this_desk)
 
     make_private_dir(locations.data_dir)
     folder = make_private_dir(locations.backups_dir)
     stamp = local_now().strftime("%Y-%m-%d-%H%M%S")
     saved = _save_current(database, folder, stamp)
+    summary = f"Restored the database from {source}"
+    if saved is not None:
+        summary += f"; the database it replaced was saved as {saved}"
 
-    # Prepare the replacement beside the database, then swap it in with one rename.
-    incoming = database.with_name(database.name + ".restoring")
-    backup_sqlite(source, incoming)
+    # Prepare the replacement beside the database, complete with its audit entry, then swap
+    # it in with one rename.
+    incoming = database.with_name(database.name + RESTORING)
     try:
+        backup_sqlite(source, incoming)
+        _enter_restore(locations, incoming, actor, summary, source, saved)
         _retire_wal(database)
         os.replace(incoming, database)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            incoming.unlink()
+        for leftover in restore_leftovers(database):
+            leftover.unlink(missing_ok=True)
+    return summary + "."
 
-    ctx = open_context(locations)
+
+def _enter_restore(
+    locations: Locations,
+    incoming: Path,
+    actor: Actor,
+    summary: str,
+    source: Path,
+    saved: Path | None,
+) -> None:
+    """Bring the copy to this version's schema and write, in it, the entry of its restore."""
+    from practice_action.services import desks
+
+    copy = Locations(locations.data_dir, f"sqlite:///{incoming}")
+    ctx = open_context(copy)
     try:
-        summary = f"Restored the database from {source}"
-        if saved is not None:
-            summary += f"; the database it replaced was saved as {saved}"
-        _record(
-            ctx,
-            actor,
-            "backup.restored",
-            summary,
-            {"file": str(source), "replaced_copy": str(saved or "")},
-        )
+        with ctx.store.write() as session:
+            desks.forget_all(session)
+            audit.append(
+                session,
+                ctx,
+                actor,
+                "backup.restored",
+                summary,
+                after={"file": str(source), "replaced_copy": str(saved or "")},
+            )
     finally:
         ctx.store.dispose()
-    return summary + "."
+    # Fold the copy's write-ahead log into it: the rename moves one file, and the entry of the
+    # restore must be in that file.
+    try:
+        connection = sqlite3.connect(incoming, timeout=30)
+        try:
+            connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"The restored copy could not be finished: {error}") from error
+    if incoming.with_name(incoming.name + "-wal").exists():
+        raise StoreError("The restored copy could not be finished: its log is still open.")
+
+
+def _refuse_while_desks_are_open(locations: Locations, this_desk: str | None) -> None:
+    """Refuse while another desk has the database open: its work would go to the old file."""
+    from practice_action.services import desks
+
+    database = locations.sqlite_path
+    if database is None or not database.exists() or check_sqlite_file(database):
+        return  # no database, or a damaged one: no desk can be working in it
+    try:
+        ctx = open_context(locations, migrate_now=False)
+    except StoreError:
+        return
+    try:
+        others = desks.open_desks(ctx, besides=this_desk)
+    except StoreError:
+        others = []  # an older schema without the desks table: no desk of this version
+    finally:
+        ctx.store.dispose()
+    if others:
+        listed = "\n".join(f"  - {desk.describe()}" for desk in others)
+        count = len(others)
+        raise PracticeActionError(
+            f"Not restored: Practice Action is open on {count} other desk"
+            f"{'s' if count != 1 else ''}:\n{listed}\n"
+            "Close Practice Action there (File > Quit), wait a minute, then restore again. "
+            "Nothing was changed."
+        )
 
 
 def _save_current(database: Path, folder: Path, stamp: str) -> Path | None:

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from practice_action.domain import validators
-from practice_action.domain.calendar import day_text, local_today
+from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import (
     ClinicianRole,
     ContactType,
@@ -38,7 +38,7 @@ from practice_action.store.counter_models import (
     ExtraDuty,
 )
 from practice_action.store.models import ClinicianRow, LocalServiceRow
-from practice_action.store.raw import Raw
+from practice_action.store.raw import Raw, transaction_now
 
 NEARLY_FULL_LEFT = 3
 DEFAULT_UNDO_MINUTES = 10
@@ -357,16 +357,13 @@ def record_contact(
 ) -> Recorded:
     """Record one contact for today. Raises AtCap when the cap refuses it."""
     require(actor, Permission.USE_COUNTER)
-    today = local_today(ctx.clock)
     urgent = urgent_reason is not None
     reason = _check_reason(urgent_reason or "", "Urgent override") if urgent else ""
     try:
         with ctx.store.write() as session:
-            return _record_in(
-                session, ctx, actor, clinician_id, today, contact_type, urgent, reason
-            )
-    except _Refused:
-        pass
+            return _record_in(session, ctx, actor, clinician_id, contact_type, urgent, reason)
+    except _Refused as refused:
+        today = refused.day
     current = board(ctx, today)
     raise AtCap(current.clinician(clinician_id), current)
 
@@ -376,8 +373,8 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
     require(actor, Permission.USE_COUNTER)
     why = _check_reason(reason, "Undo")
     _, undo_minutes = settings(ctx)
-    now = ctx.clock()
     with ctx.store.write() as session:
+        now = transaction_now(session, ctx.clock)
         # Locked, so that two desks undoing the same contact at once cannot both succeed
         # (PostgreSQL re-reads the row after the lock; SQLite's IMMEDIATE already serialises).
         contact = session.get(Contact, contact_id, with_for_update=True)
@@ -385,7 +382,7 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
             raise NotFound(f"No contact {contact_id}.")
         if contact.voided_at is not None:
             raise PracticeActionError("That contact was already undone.")
-        if contact.day != local_today(ctx.clock) or now - contact.at > timedelta(
+        if contact.day != now.astimezone(LONDON).date() or now - contact.at > timedelta(
             minutes=undo_minutes
         ):
             raise PracticeActionError(
@@ -432,8 +429,9 @@ def record_diversion(
         clean_note = validators.check_optional_text(note, "Note", 300)
     except ValueError as error:
         raise ValidationError({"note": str(error)}) from None
-    today = local_today(ctx.clock)
     with ctx.store.write() as session:
+        now = transaction_now(session, ctx.clock)
+        today = now.astimezone(LONDON).date()
         service_name = ""
         if local_service_id is not None:
             service = session.get(LocalServiceRow, local_service_id)
@@ -448,7 +446,7 @@ def record_diversion(
             who = f" from {row.name}"
         diversion = Diversion(
             day=today,
-            at=ctx.clock().astimezone(UTC),
+            at=now,
             clinician_id=clinician_id,
             destination=destination.value,
             local_service_id=local_service_id,
@@ -477,12 +475,15 @@ def add_to_today(ctx: Context, actor: Actor, clinician_id: int, sessions: int = 
     """Put a clinician on today's counter outside their usual pattern (a locum, a swap)."""
     require(actor, Permission.USE_COUNTER)
     _check_sessions(sessions)
-    today = local_today(ctx.clock)
     with ctx.store.write() as session:
         row = session.get(ClinicianRow, clinician_id)
         if row is None or not row.active:
             raise NotFound("That clinician is not in the practice's active list.")
-        _put_on_today(session, ctx, actor, row, today, sessions)
+        _put_on_today(session, ctx, actor, row, _transaction_day(session, ctx), sessions)
+
+
+def _transaction_day(session: Session, ctx: Context) -> date:
+    return transaction_now(session, ctx.clock).astimezone(LONDON).date()
 
 
 def _check_sessions(sessions: int) -> None:
@@ -532,7 +533,7 @@ def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) ->
             f"Added locum {clean} at the desk",
             after=convert.plain(convert.clinician_from_row(row)),
         )
-        _put_on_today(session, ctx, actor, row, local_today(ctx.clock), sessions)
+        _put_on_today(session, ctx, actor, row, _transaction_day(session, ctx), sessions)
         return row.id
 
 
@@ -567,6 +568,10 @@ def find_clinician(ctx: Context, text: str) -> Clinician:
 class _Refused(Exception):
     """Raised inside the transaction so that it rolls back; turned into AtCap outside it."""
 
+    def __init__(self, day: date) -> None:
+        super().__init__(day)
+        self.day = day
+
 
 def _on_duty_today(raw: Raw, clinician_id: int, day: date) -> tuple[str, int] | None:
     """(name, sessions today) for a clinician on duty on the day, in one query."""
@@ -589,15 +594,19 @@ def _record_in(
     ctx: Context,
     actor: Actor,
     clinician_id: int,
-    today: date,
     contact_type: ContactType | None,
     urgent: bool,
     reason: str,
 ) -> Recorded:
-    """The hot path: a handful of short statements in one IMMEDIATE transaction."""
+    """The hot path: a handful of short statements in one IMMEDIATE transaction.
+
+    The day and the time come from one reading taken inside the transaction (the server's on
+    PostgreSQL), so they always agree, whatever the desk's own clock says."""
     from practice_action.services.plan import contacts_cap_in
 
     raw = Raw(session)
+    now = transaction_now(session, ctx.clock)
+    today = now.astimezone(LONDON).date()
     duty = _on_duty_today(raw, clinician_id, today)
     if duty is None:
         raise NotFound(
@@ -629,7 +638,7 @@ def _record_in(
             params,
         )
         if row is None:
-            raise _Refused
+            raise _Refused(today)
     else:
         row = raw.one(
             "SELECT counted FROM clinician_day WHERE clinician_id = ? AND day = ?",
@@ -644,7 +653,7 @@ def _record_in(
         (
             clinician_id,
             day,
-            raw.time(ctx.clock()),
+            raw.time(now),
             contact_type.value,
             raw.flag(counts),
             raw.flag(urgent),

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from practice_action.domain.calendar import LONDON, is_working_day, local_today
+from practice_action.domain.calendar import LONDON, is_working_day, local_now, local_today
 from practice_action.domain.enums import (
     ClinicianRole,
     ContactType,
+    CounterState,
     DivertDestination,
     DsaPurpose,
     ServiceKind,
@@ -267,66 +268,12 @@ _DIVERT_SHARES = (
     (DivertDestination.UTC, 0.1),
 )
 
+# The desk's day, London time. Every event of a replayed day happens at a time inside it, so a
+# replayed day can never run into the next one, whatever the hour the demo is made.
+OPENS = time(8, 0)
+MORNING_ENDS = time(13, 0)
+CLOSES = time(18, 30)
 
-def _history(ctx: Context, manager: Actor) -> str:
-    """Three weeks of desk work under the cap, so that Reports has something to show."""
-    rng = random.Random(42)
-    desk = Actor("Liam Foster", StaffRole.RECEPTIONIST)
-    day = _history_start(ctx)
-    today = local_today(ctx.clock)
-    contacts = diverted = urgent = 0
-    while day < today:
-        if not is_working_day(day):
-            day += timedelta(days=1)
-            continue
-        opens = datetime.combine(day, time(8, 0), LONDON).astimezone(UTC)
-        clock = _SteppingClock(opens, timedelta(seconds=50))
-        past = Context(ctx.store, clock, ctx.data_dir, ctx.backups_dir)
-        for count in counter.board(past).clinicians:
-            demand = rng.randint(11, 15) * count.sessions_today
-            left = count.cap if count.cap is not None else demand
-            for _ in range(demand):
-                kind = rng.choice(_TYPES)
-                if left > 0:
-                    left = counter.record_contact(past, desk, count.clinician_id, kind).left or 0
-                    contacts += 1
-                    continue
-                if rng.random() < 0.05:
-                    counter.record_contact(
-                        past,
-                        desk,
-                        count.clinician_id,
-                        kind,
-                        urgent_reason="Deteriorating patient: duty doctor",
-                    )
-                    urgent += 1
-                    continue
-                destination = rng.choices(
-                    [d for d, _ in _DIVERT_SHARES], weights=[w for _, w in _DIVERT_SHARES]
-                )[0]
-                counter.record_diversion(past, desk, destination, clinician_id=count.clinician_id)
-                diverted += 1
-        day += timedelta(days=1)
-    return (
-        f"three weeks of history ({contacts} contacts, {diverted} patients diverted, "
-        f"{urgent} urgent overrides)"
-    )
-
-
-class _SteppingClock:
-    """A clock that moves on a few minutes at each reading: a morning at the desk, replayed."""
-
-    def __init__(self, start: datetime, step: timedelta) -> None:
-        self.now = start
-        self.step = step
-
-    def __call__(self) -> datetime:
-        self.now += self.step
-        return self.now
-
-
-# (clinician index in CLINICIANS order on duty, contacts this morning, contact types cycled)
-_MORNING = (25, 17, 12, 9, 14, 6, 11, 4)
 _TYPES = (
     ContactType.FACE_TO_FACE,
     ContactType.TELEPHONE,
@@ -338,49 +285,199 @@ _TYPES = (
 )
 
 
-def _morning(ctx: Context, manager: Actor) -> str:
-    """Today's contacts so far, one clinician already full, with the diversions that follow."""
+class _SetClock:
+    """A clock that reads whatever time the demo has set: one event of a replayed day at a time."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass(frozen=True)
+class _Event:
+    """One thing done at the desk: when it happens (UTC) and what it does, given that context."""
+
+    at: datetime
+    run: Callable[[Context], object]
+
+
+def _instant(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, LONDON).astimezone(UTC)
+
+
+def _spread(day: date, start: time, end: time, count: int) -> list[datetime]:
+    """``count`` instants spread evenly from ``start`` to before ``end`` on ``day`` (UTC)."""
+    first, last = _instant(day, start), _instant(day, end)
+    step = (last - first) / max(count, 1)
+    return [first + step * i for i in range(count)]
+
+
+def _session_hours(sessions: int) -> tuple[time, time]:
+    return (OPENS, CLOSES) if sessions >= 2 else (OPENS, MORNING_ENDS)
+
+
+def _play(ctx: Context, day: date, events: list[_Event], until: datetime | None = None) -> int:
+    """Run the day's events in time order, those up to ``until`` only; return how many ran."""
+    day_start, day_end = _instant(day, time(0, 0)), _instant(day, CLOSES)
+    clock = _SetClock(day_start)
+    at_desk = Context(ctx.store, clock, ctx.data_dir, ctx.backups_dir)
+    ran = 0
+    for event in sorted(events, key=lambda e: e.at):
+        if until is not None and event.at > until:
+            break
+        if not day_start <= event.at <= day_end:  # a guard: no replayed day leaves its own day
+            raise AssertionError(f"demo event at {event.at} is outside {day}")
+        clock.at = event.at
+        event.run(at_desk)
+        ran += 1
+    return ran
+
+
+def _board_before_opening(ctx: Context, day: date) -> counter.Board:
+    clock = _SetClock(_instant(day, time(7, 0)))
+    return counter.board(Context(ctx.store, clock, ctx.data_dir, ctx.backups_dir))
+
+
+def _history_day(
+    rng: random.Random, ctx: Context, desk: Actor, day: date, tally: dict[str, int]
+) -> None:
+    """One working day under the cap: each clinician's demand spread over their sessions."""
+    events: list[_Event] = []
+    for count in _board_before_opening(ctx, day).clinicians:
+        demand = rng.randint(11, 15) * count.sessions_today
+        left = count.cap if count.cap is not None else demand
+        start, end = _session_hours(count.sessions_today)
+        for at in _spread(day, start, end, demand):
+            kind = rng.choice(_TYPES)
+            who = count.clinician_id
+            if left > 0:
+                left -= 1
+                tally["contacts"] += 1
+                events.append(_Event(at, _contact(desk, who, kind)))
+            elif rng.random() < 0.05:
+                tally["urgent"] += 1
+                events.append(_Event(at, _contact(desk, who, kind, _URGENT)))
+            else:
+                destination = rng.choices(
+                    [d for d, _ in _DIVERT_SHARES], weights=[w for _, w in _DIVERT_SHARES]
+                )[0]
+                tally["diverted"] += 1
+                events.append(_Event(at, _diversion(desk, who, destination)))
+    _play(ctx, day, events)
+
+
+_URGENT = "Deteriorating patient: duty doctor"
+
+
+def _contact(
+    desk: Actor, clinician_id: int, kind: ContactType, urgent: str | None = None
+) -> Callable[[Context], object]:
+    def run(at: Context) -> object:
+        return counter.record_contact(at, desk, clinician_id, kind, urgent_reason=urgent)
+
+    return run
+
+
+def _diversion(
+    desk: Actor, clinician_id: int, destination: DivertDestination
+) -> Callable[[Context], object]:
+    def run(at: Context) -> object:
+        return counter.record_diversion(at, desk, destination, clinician_id=clinician_id)
+
+    return run
+
+
+def _slip(desk: Actor, clinician_id: int) -> Callable[[Context], object]:
+    """A contact recorded against the wrong clinician and undone half a minute later."""
+
+    def run(at: Context) -> object:
+        slip = counter.record_contact(at, desk, clinician_id)
+        later = Context(at.store, _SetClock(at.clock() + timedelta(seconds=30)), at.data_dir)
+        counter.void_contact(later, desk, slip.contact_id, "Recorded by mistake")
+        return slip
+
+    return run
+
+
+def _history(ctx: Context, manager: Actor) -> str:
+    """Three weeks of desk work under the cap, so that Reports has something to show.
+
+    The same whatever the hour the demo is made: it depends only on today's date."""
+    rng = random.Random(42)
+    desk = Actor("Liam Foster", StaffRole.RECEPTIONIST)
+    tally = {"contacts": 0, "diverted": 0, "urgent": 0}
+    day = _history_start(ctx)
+    today = local_today(ctx.clock)
+    while day < today:
+        if is_working_day(day):
+            _history_day(rng, ctx, desk, day, tally)
+        day += timedelta(days=1)
+    return (
+        f"three weeks of history ({tally['contacts']} contacts, {tally['diverted']} patients "
+        f"diverted, {tally['urgent']} urgent overrides)"
+    )
+
+
+# Today's contacts per clinician (in the counter's order), for a whole day at the desk. The
+# first clinician is full by late morning; the diversions and an urgent override follow.
+_TODAY = (25, 21, 17, 13, 9, 8, 15, 6)
+FIRST_FULL_BY = time(11, 30)
+
+
+def _today_events(on_duty: tuple[counter.ClinicianCount, ...], day: date) -> list[_Event]:
     desk = Actor("Jade Barker", StaffRole.RECEPTIONIST)
+    events: list[_Event] = []
+    for i, count in enumerate(on_duty):
+        target = _TODAY[i % len(_TODAY)]
+        if count.cap is not None:
+            target = min(target, count.cap)
+        start, end = _session_hours(count.sessions_today)
+        if i == 0:
+            end = FIRST_FULL_BY
+        for n, at in enumerate(_spread(day, start, end, target)):
+            events.append(_Event(at, _contact(desk, count.clinician_id, _TYPES[(i + n) % 7])))
+    full = on_duty[0].clinician_id
+    after = [time(11, 40), time(12, 25), time(14, 10)]
+    for at, destination in zip(
+        after,
+        (
+            DivertDestination.NHS_111,
+            DivertDestination.PHARMACY_FIRST,
+            DivertDestination.NEXT_ROUTINE,
+        ),
+        strict=True,
+    ):
+        events.append(_Event(_instant(day, at), _diversion(desk, full, destination)))
+    urgent = _contact(desk, full, ContactType.TELEPHONE, _URGENT)
+    events.append(_Event(_instant(day, time(15, 5)), urgent))
+    events.append(_Event(_instant(day, time(9, 20)), _slip(desk, on_duty[-1].clinician_id)))
+    return events
+
+
+def _morning(ctx: Context, manager: Actor) -> str:
+    """Today at the desk, as far as the time of day allows: nothing before 8am, all by 6:30pm."""
     on_duty = counter.board(ctx).clinicians
     if not on_duty:  # a weekend or bank holiday: put the first four on today's counter
         for clinician in registers.list_records(ctx, registers.CLINICIANS)[:4]:
             assert clinician.id is not None
             counter.add_to_today(ctx, manager, clinician.id)
         on_duty = counter.board(ctx).clinicians
-    total = sum(_MORNING[i % len(_MORNING)] for i in range(len(on_duty)))
+    today = local_today(ctx.clock)
     now = ctx.clock()
-    midnight = datetime.combine(local_today(ctx.clock), time(0, 1), LONDON).astimezone(UTC)
-    start = max(now - timedelta(hours=3), midnight)
-    step = (now - start) / (total * 2 + 10)
-    morning = Context(ctx.store, _SteppingClock(start, step), ctx.data_dir, ctx.backups_dir)
-    recorded = 0
-    for i, count in enumerate(on_duty):
-        for n in range(_MORNING[i % len(_MORNING)]):
-            kind = _TYPES[(i + n) % len(_TYPES)]
-            try:
-                counter.record_contact(morning, desk, count.clinician_id, kind)
-                recorded += 1
-            except counter.AtCap:
-                break
-    full = on_duty[0]
-    for destination in (
-        DivertDestination.NHS_111,
-        DivertDestination.PHARMACY_FIRST,
-        DivertDestination.NEXT_ROUTINE,
-    ):
-        counter.record_diversion(morning, desk, destination, clinician_id=full.clinician_id)
-    counter.record_contact(
-        morning,
-        desk,
-        full.clinician_id,
-        ContactType.TELEPHONE,
-        urgent_reason="Deteriorating patient: duty doctor",
-    )
-    slip = counter.record_contact(morning, desk, on_duty[-1].clinician_id)
-    counter.void_contact(morning, desk, slip.contact_id, "Recorded by mistake")
+    # The slip and its undo count as one event, timed when it is recorded; its undo lands
+    # 30 seconds on, so it is left out until that moment has passed too.
+    _play(ctx, today, _today_events(on_duty, today), until=now - timedelta(seconds=30))
+    board = counter.board(ctx)
+    if local_now(ctx.clock).time() < OPENS:
+        return "today's counter ready (the desk opens at 8am, so nobody has been seen yet)"
+    full = [c.name for c in board.clinicians if c.state is CounterState.FULL]
     return (
-        f"a morning at the desk ({recorded} contacts, {full.name} already full, "
-        "3 patients diverted, 1 urgent override)"
+        f"today at the desk so far ({board.total_counted} contacts, "
+        f"{', '.join(full) + ' already full' if full else 'nobody full yet'}, "
+        f"{board.total_diverted} diverted, {board.total_urgent} urgent "
+        f"{'override' if board.total_urgent == 1 else 'overrides'})"
     )
 
 
@@ -398,7 +495,7 @@ STEPS: list[DemoStep] = [
     ),
     DemoStep("action plan", _plan),
     DemoStep("three weeks of history", _history),
-    DemoStep("a morning of contacts", _morning),
+    DemoStep("today at the desk", _morning),
 ]
 
 
@@ -411,6 +508,9 @@ def create_demo(ctx: Context) -> str:
             "so the demo was not created: it only fills an empty one. Choose a new folder, "
             "e.g. practice-action --data-dir ~/practice-action-demo demo."
         )
+    # One reading of the clock for the whole demo: a demo made a moment before midnight still
+    # lays out one day, and everything it sets up is stamped with the moment it was asked for.
+    ctx = Context(ctx.store, _SetClock(ctx.clock()), ctx.data_dir, ctx.backups_dir, ctx.extra)
     signed_in = practice.first_run_setup(ctx, PRACTICE, MANAGER.name, DEMO_PINS[MANAGER.name])
     done = [step.run(ctx, signed_in.actor) for step in STEPS]
     pins = "\n".join(

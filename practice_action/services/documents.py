@@ -15,6 +15,7 @@ and never registered.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -46,7 +47,12 @@ from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import DsaPurpose, StaffRole
-from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.errors import (
+    MachineProblem,
+    NotFound,
+    PracticeActionError,
+    ValidationError,
+)
 from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction, conflicts_during
 from practice_action.domain.records import PostalAddress, PracticeProfile
 from practice_action.services import audit, convert
@@ -207,6 +213,7 @@ class Preview:
 class Generated:
     entry: CorrespondenceEntry
     content: bytes
+    path: Path | None = None  # where it was written, when generated with ``write_to``
 
 
 # --- from the plan to the documents' inputs ------------------------------------------------
@@ -622,12 +629,15 @@ def generate(
     *,
     kinds: Iterable[str] = (),
     signed_by: str | None = None,
+    write_to: Path | None = None,
 ) -> list[Generated]:
     """Generate documents of the plan (all, or those keys or kinds) and register each.
 
     Letters are signed by the partner generating them; ``signed_by`` names another active
     partner (the command line, run by a computer user, says who signs). Refuses with one
-    ``MissingData`` that lists every gap of the documents asked for.
+    ``MissingData`` that lists every gap of the documents asked for. With ``write_to``, each
+    file is written there before the register entries are committed, so that a document is
+    registered only once its file is safely written.
     """
     require(actor, Permission.SIGN_LETTERS)
     wanted_keys = set(keys) if keys is not None else None
@@ -712,6 +722,10 @@ def generate(
                 after=_plain(entry),
             )
             out.append(Generated(entry, content))
+        if write_to is not None:
+            # Inside the transaction: a file that cannot be written leaves no register entry.
+            files = write_files(write_to, out)
+            out = [replace(g, path=p) for g, p in zip(out, files, strict=True)]
         return out
 
 
@@ -831,7 +845,28 @@ def save_file(path: Path, content: bytes) -> Path:
 
 
 def write_files(folder: Path, generated: Iterable[Generated]) -> list[Path]:
-    """Each generated document to its own file in ``folder``, written atomically."""
+    """Each generated document to its own file in ``folder``, written atomically. Refuses with
+    a message naming the folder when it cannot be made or written, or the disk is full."""
+    try:
+        return _write_files(folder, generated)
+    except OSError as error:
+        raise output_problem(folder, error) from None
+
+
+def output_problem(folder: Path, error: OSError) -> MachineProblem:
+    if error.errno == errno.ENOSPC:
+        return MachineProblem(
+            f"The disk that holds {folder} is full: the documents were not written (nor "
+            "registered). Free some space there, or choose another folder."
+        )
+    return MachineProblem(
+        f"The documents cannot be written to {folder} "
+        f"({(error.strerror or type(error).__name__).lower()}): nothing was written or "
+        "registered. Choose a folder you can write to."
+    )
+
+
+def _write_files(folder: Path, generated: Iterable[Generated]) -> list[Path]:
     written: list[Path] = []
     taken: set[str] = set()
     for item in generated:

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from practice_action import __version__
 from practice_action.domain.calendar import Clock, system_clock
+from practice_action.domain.errors import DamagedDatabase, StoreError
 from practice_action.paths import Locations, make_private_dir, network_location
 from practice_action.services.context import Context
 from practice_action.store import migrate
+from practice_action.store.backup import restore_leftovers
 
 
 def open_context(
     locations: Locations, *, clock: Clock = system_clock, migrate_now: bool = True
 ) -> Context:
-    """Open (and if needed upgrade) the database the locations point at."""
+    """Open (and if needed upgrade) the database the locations point at.
+
+    On SQLite, first clears what a restore cut short left behind (``ctx.extra["cleared"]``
+    lists it) and refuses a database file that has gone missing or empty in a folder that has
+    held a practice: that is a lost database, never a new practice."""
     make_private_dir(locations.data_dir)
+    cleared: list[Path] = []
+    if locations.sqlite_path is not None:
+        cleared = restore_leftovers(locations.sqlite_path)
+        for path in cleared:
+            path.unlink(missing_ok=True)
+        _refuse_a_lost_database(locations)
     result = migrate.open_store(locations.database_url, locations.backups_dir, migrate=migrate_now)
     ctx = Context(
         store=result.store,
@@ -25,7 +39,55 @@ def open_context(
         backups_dir=locations.backups_dir,
     )
     ctx.extra["opened"] = result
+    ctx.extra["cleared"] = cleared
+    if locations.sqlite_path is not None:
+        leave_marker(ctx)
     return ctx
+
+
+# Left in a data folder once it holds a practice: a database missing from such a folder was
+# lost, and the app says so instead of starting a new, empty practice.
+MARKER = "practice-action-folder.txt"
+
+
+def leave_marker(ctx: Context) -> None:
+    """Mark a data folder whose SQLite database holds a practice (once; cheap after that)."""
+    if ctx.data_dir is None or not ctx.store.is_sqlite:
+        return
+    marker = ctx.data_dir / MARKER
+    if marker.exists():
+        return
+    from sqlalchemy import text
+
+    try:
+        with ctx.store.read() as session:
+            held = session.execute(text("SELECT 1 FROM practice LIMIT 1")).first() is not None
+    except StoreError:
+        return
+    if held:
+        with contextlib.suppress(OSError):
+            marker.write_text(
+                "This folder holds a Practice Action practice's database. Leave this file here: "
+                "it tells Practice Action that a missing database was lost, not never made.\n",
+                encoding="utf-8",
+            )
+
+
+def _refuse_a_lost_database(locations: Locations) -> None:
+    database = locations.sqlite_path
+    assert database is not None
+    if database.is_file() and database.stat().st_size > 0:
+        return
+    backups = locations.backups_dir
+    has_copies = backups.is_dir() and any(backups.glob("*.sqlite3"))
+    if not has_copies and not (locations.data_dir / MARKER).exists():
+        return  # a new folder: the practice is set up here for the first time
+    state = "is empty (0 bytes)" if database.is_file() else "is missing"
+    raise DamagedDatabase(
+        f"The practice's database {database} {state}, but this folder has held a practice "
+        "before. It has not been started afresh as an empty practice: restore the newest "
+        f"good backup (from {backups}), or ask your IT support to look for the file."
+    )
 
 
 @dataclass(frozen=True)
@@ -66,31 +128,88 @@ class HealthReport:
 
 
 def database_warnings(locations: Locations) -> tuple[str, ...]:
-    """What the practice should know about where its database is: today, a network drive."""
+    """What the practice should know about where its database is: a network drive, or a
+    folder or file other users of this computer may read."""
     path = locations.sqlite_path
     if path is None:
         return ()
+    found = []
     where = network_location(path)
-    if where is None:
-        return ()
-    # The advice comes first: a status bar shows one line and cuts the end off.
-    return (
-        "the database is on a network drive. Several PCs on one SQLite file can damage it: "
-        "use a PostgreSQL server for several PCs, or keep the file on this PC's own disk. "
-        f"The file {path} is {where}.",
-    )
+    if where is not None:
+        # The advice comes first: a status bar shows one line and cuts the end off.
+        found.append(
+            "the database is on a network drive. Several PCs on one SQLite file can damage "
+            "it: use a PostgreSQL server for several PCs, or keep the file on this PC's own "
+            f"disk. The file {path} is {where}."
+        )
+    if os.name == "posix":
+        for place, private in ((locations.data_dir, "chmod 700"), (path, "chmod 600")):
+            with contextlib.suppress(OSError):
+                if place.stat().st_mode & 0o077:
+                    found.append(
+                        f"{place} can be read by other users of this computer (permissions "
+                        f"{place.stat().st_mode & 0o777:o}). Practice Action leaves "
+                        f"permissions as you set them: make it private with {private} "
+                        f"{place}, or ask your IT support."
+                    )
+    return tuple(found)
+
+
+# ``check`` fails below this much free space on the disk that holds the data folder: the next
+# backup or a busy day's records may not fit.
+LOW_DISK_MB = 50
+
+
+def disk_problems(locations: Locations) -> list[str]:
+    """A full or nearly full disk under the data folder, in words (SQLite only)."""
+    if locations.sqlite_path is None:
+        return []
+    from practice_action.store.engine import free_megabytes
+
+    free = free_megabytes(locations.data_dir)
+    if free is None or free >= LOW_DISK_MB:
+        return []
+    return [
+        f"the disk that holds {locations.data_dir} is {'full' if free < 1 else 'nearly full'} "
+        f"({free:.1f} MB free; at least {LOW_DISK_MB} MB is needed): free some space on it, "
+        "or ask your IT support, before the practice records anything more."
+    ]
 
 
 def health(ctx: Context, locations: Locations) -> HealthReport:
     opened: migrate.OpenResult = ctx.extra["opened"]  # type: ignore[assignment]
+    warnings = list(database_warnings(locations))
+    cleared = ctx.extra.get("cleared") or []
+    if cleared:
+        warnings.append(
+            "a restore that was cut short had left "
+            + ", ".join(str(p) for p in cleared)  # type: ignore[attr-defined]
+            + ": removed, and the database is the one from before that restore."
+        )
+    if ctx.backups_dir is not None and locations.sqlite_path is not None:
+        from practice_action.domain.calendar import local_today
+        from practice_action.services.backups import future_dated
+
+        future = future_dated(ctx.backups_dir, local_today(ctx.clock))
+        if future:
+            warnings.append(
+                "backups dated after today (a computer's clock was wrong when they were "
+                "taken): " + ", ".join(p.name for p in future)
+            )
+    if locations.sqlite_path is None:
+        from practice_action.services.desks import clock_skew, skew_words
+
+        words = skew_words(clock_skew(ctx))
+        if words:
+            warnings.append(words)
     return HealthReport(
         version=__version__,
         revision=migrate.current_revision(ctx.store) or "(empty)",
         head=migrate.head_revision(),
         data_dir=locations.data_dir,
         database=locations.describe_database(),
-        problems=tuple(migrate.integrity_problems(ctx.store)),
+        problems=tuple(disk_problems(locations) + migrate.integrity_problems(ctx.store)),
         upgraded_from=opened.revision_before,
         backup=opened.backup,
-        warnings=database_warnings(locations),
+        warnings=tuple(warnings),
     )

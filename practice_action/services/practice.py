@@ -10,6 +10,7 @@ from practice_action.domain.errors import ConflictError, NotFound, ValidationErr
 from practice_action.domain.records import PracticeProfile, StaffMember
 from practice_action.services import audit, convert, staff
 from practice_action.services.context import Actor, Context
+from practice_action.services.health import leave_marker
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import Practice
 
@@ -75,7 +76,9 @@ def first_run_setup(
             f"Added staff account {manager.name} (Practice manager)",
             after=convert.plain(convert.staff_from_row(manager)),
         )
-        return staff.SignedIn(actor, convert.staff_from_row(manager))
+        signed = staff.SignedIn(actor, convert.staff_from_row(manager))
+    leave_marker(ctx)
+    return signed
 
 
 def save_profile(ctx: Context, actor: Actor, profile: PracticeProfile) -> PracticeProfile:

@@ -60,6 +60,7 @@ from practice_action.domain.records import (
 )
 from practice_action.services import audit, convert, registers, staff
 from practice_action.services.context import Actor, Context
+from practice_action.services.health import leave_marker
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import Practice, StaffRow
 
@@ -691,9 +692,59 @@ def check_data(data: Any, today: date) -> SetUp:
     )
 
 
+# The shape a set-up file can have: anything beyond it is refused before it is read into
+# records (a damaged or hostile file must not exhaust memory or the stack).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 8  # file > list > record > address or sessions > lines: 5 deep at most today
+MAX_RECORDS = {
+    "clinicians": 500,
+    "staff": 300,
+    "local_services": 500,
+    "voluntary_services": 500,
+    "data_sharing_agreements": 500,
+}
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise ValidationError(
+                    {
+                        f"line {line}": f"the file is nested more than {MAX_DEPTH} levels deep, "
+                        "which no set-up file is: it is damaged or not a set-up file. Export "
+                        "it again from Practice Action."
+                    }
+                )
+        elif token in "]}":
+            depth -= 1
+
+
+def _check_counts(data: Any) -> None:
+    if not isinstance(data, dict):
+        return
+    over = {
+        key: f"holds {len(data[key]):,} entries; a practice has at most {limit:,}. The file is "
+        "damaged or not this practice's set-up: export it again from Practice Action."
+        for key, limit in MAX_RECORDS.items()
+        if isinstance(data.get(key), list) and len(data[key]) > limit
+    }
+    if over:
+        raise ValidationError(over)
+
+
 def parse_text(text: str) -> Any:
+    """The parsed file, once its size, nesting and number of records fit a set-up file."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ValidationError({"(file)": _too_big(len(text))})
+    _check_depth(text)
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValidationError(
             {
@@ -701,11 +752,23 @@ def parse_text(text: str) -> Any:
                 f"({error.msg}). Fix the file there, or export it again from Practice Action."
             }
         ) from None
+    _check_counts(data)
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"the file is {size / 1024 / 1024:.1f} MB; a set-up file is far smaller (at most "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB). It is damaged or not a set-up file: export it "
+        "again from Practice Action."
+    )
 
 
 def read_file(path: Path | str) -> Any:
     source = Path(path).expanduser()
     try:
+        if source.is_file() and source.stat().st_size > MAX_FILE_BYTES:
+            raise ValidationError({"(file)": _too_big(source.stat().st_size)})
         raw = source.read_bytes()
     except FileNotFoundError:
         raise NotFound(f"There is no file at {source}: check the name and folder.") from None
@@ -835,6 +898,7 @@ def import_data(ctx: Context, actor: Actor, data: Any, *, source: str = "") -> s
             f"Imported the practice set-up{f' from {source}' if source else ''}",
             after={"source": source, "exported_at": setup.exported_at, **counts},
         )
+    leave_marker(ctx)
     return _summary(setup, source, pins)
 
 

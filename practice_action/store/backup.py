@@ -36,9 +36,8 @@ def check_sqlite_file(path: Path) -> list[str]:
 
 
 def backup_sqlite(source: Path, destination: Path) -> Path:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(destination.parent, 0o700)
+    if not destination.parent.is_dir():
+        raise StoreError(f"The folder {destination.parent} does not exist: make it first.")
     partial = destination.with_name(destination.name + ".partial")
     try:
         src = sqlite3.connect(source, timeout=30)
@@ -63,3 +62,16 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
     return destination
+
+
+# A restore prepares the new database beside the old one under this suffix, then renames it.
+RESTORING = ".restoring"
+
+
+def restore_leftovers(database: Path) -> list[Path]:
+    """What a restore that was cut short left beside ``database``."""
+    return [
+        path
+        for extra in ("", "-wal", "-shm", "-journal")
+        if (path := database.with_name(database.name + RESTORING + extra)).exists()
+    ]

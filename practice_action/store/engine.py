@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,21 +30,47 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from practice_action.domain.errors import StoreError
+from practice_action.domain.errors import (
+    DamagedDatabase,
+    DatabaseReplaced,
+    DiskFull,
+    MachineProblem,
+    StoreError,
+)
+from practice_action.paths import make_private_dir
 
 BUSY_TIMEOUT_MS = 30_000
 
 
 def _create_private_file(path: Path) -> None:
-    """Create the database file readable by its owner only, before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        os.chmod(path.parent, 0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    elif os.name == "posix":
-        os.chmod(path, 0o600)
+    """Create the database file readable by its owner only, before SQLite opens it.
+
+    A file that is already there keeps the permissions its owner gave it: one made read-only
+    is refused with a message, never made writable again."""
+    make_private_dir(path.parent)
+    if path.exists():
+        if path.is_dir():
+            raise MachineProblem(
+                f"{path} is a folder, but the practice's database should be a file there. "
+                "Move that folder away, or choose another data folder."
+            )
+        if os.name == "posix" and not path.stat().st_mode & 0o200:
+            raise MachineProblem(
+                f"The database file {path} is read-only: Practice Action cannot record "
+                "anything in it and will not change its permissions. Make it writable again "
+                "(or ask your IT support to), or restore a copy."
+            )
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise MachineProblem(
+            f"The database file {path} cannot be made ({(error.strerror or '').lower()}). "
+            "Choose a data folder you can write to."
+        ) from None
+    os.close(fd)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -72,6 +98,24 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _database_path(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return Path(database) if database and database != ":memory:" else None
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """Which file ``path`` is (device and inode): a restore puts a different file there."""
+    if path is None:
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_dev, info.st_ino)
 
 
 def _server_engine(url: str) -> Engine:
@@ -131,9 +175,89 @@ def _is_integrity(error: Exception) -> bool:
     return isinstance(error, tuple(integrity))
 
 
+# What SQLite and PostgreSQL say when the disk is full, the file is read-only, or the file is
+# damaged. Each gets its own words: none of them is a network problem.
+_FULL = ("database or disk is full", "no space left on device", "could not extend file")
+_READ_ONLY = ("attempt to write a readonly database", "read-only file system")
+_DAMAGED = (
+    "database disk image is malformed",
+    "file is not a database",
+    "file is encrypted or is not a database",
+)
+
+
+def free_megabytes(folder: Path) -> float | None:
+    """Free space on the disk that holds ``folder``, in MB (None when it cannot be told)."""
+    import shutil
+
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free / 1024 / 1024
+    except OSError:
+        return None
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return Path(database).parent if database else None
+
+
+def disk_full_message(folder: Path | None) -> str:
+    if folder is None:
+        return (
+            "The database server's disk is full: nothing was saved by this step. Ask whoever "
+            "looks after the server to free some space on it, then try again."
+        )
+    free = free_megabytes(folder)
+    room = "" if free is None else f" ({free:.1f} MB free)"
+    return (
+        f"The disk that holds {folder} is full{room}: nothing was saved by this step. Free some "
+        "space on that disk (empty the recycle bin, move old files off it), or ask your IT "
+        "support, then try again."
+    )
+
+
+def classify(error: BaseException, url: str) -> StoreError:
+    """The driver's error as a StoreError a person can act on (disk full, read-only, damaged,
+    or the database out of reach)."""
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+    reason = detail[0] if detail else type(error).__name__
+    lowered = reason.lower()
+    sqlstate = getattr(getattr(error, "orig", error), "sqlstate", None)
+    folder = _sqlite_folder(url)
+    if any(words in lowered for words in _FULL) or sqlstate == "53100":
+        return DiskFull(disk_full_message(folder))
+    if folder is not None and any(w in lowered for w in ("disk i/o error", "unable to open")):
+        free = free_megabytes(folder)
+        if free is not None and free < 1:  # SQLite could not even make its log files
+            return DiskFull(disk_full_message(folder))
+    if folder is not None and any(words in lowered for words in _READ_ONLY):
+        return StoreError(
+            f"The database in {folder} cannot be written: the file or its folder is read-only "
+            f"({reason}). Nothing was saved by this step. Make them writable again (or ask "
+            "your IT support to); Practice Action does not change permissions itself."
+        )
+    if folder is not None and any(words in lowered for words in _DAMAGED):
+        return DamagedDatabase(
+            f"The practice's database is damaged ({reason}). This desk has stopped saving to "
+            "it, so that nothing more is lost. Close Practice Action and start it again to "
+            "restore the newest good backup, or give the file to your IT support."
+        )
+    where = "the database file" if folder is not None else "the database server"
+    return StoreError(
+        f"Cannot use {where} just now ({reason}). Nothing was saved by this step. "
+        "Try again in a moment; if it goes on, check the network or the server, or ask "
+        "your IT support."
+    )
+
+
 @contextmanager
-def _plain_errors(url: str) -> Iterator[None]:
-    """A database that stops answering mid-session becomes a StoreError that says so."""
+def _plain_errors(store: Store) -> Iterator[None]:
+    """A database that stops answering mid-session becomes a StoreError that says so; one
+    found damaged stops the store from writing again."""
     try:
         yield
     except IntegrityError:
@@ -141,14 +265,10 @@ def _plain_errors(url: str) -> Iterator[None]:
     except (OperationalError, DatabaseError, *_driver_errors()) as error:
         if _is_integrity(error):
             raise
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
-        reason = detail[0] if detail else type(error).__name__
-        where = "the database file" if url.startswith("sqlite") else "the database server"
-        raise StoreError(
-            f"Cannot use {where} just now ({reason}). Nothing was saved by this step. "
-            "Try again in a moment; if it goes on, check the network or the server, or ask "
-            "your IT support."
-        ) from error
+        plain = classify(error, store.url)
+        if isinstance(plain, DamagedDatabase):
+            store.mark_damaged(str(plain))
+        raise plain from error
 
 
 @dataclass
@@ -162,6 +282,44 @@ class Store:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         reader_engine = self.engine.execution_options(practice_read_only=True)
         self._reader = sessionmaker(reader_engine, expire_on_commit=False)
+        self.damaged: str | None = None
+        self._damage_listeners: list[Callable[[str], None]] = []
+        self.file = _database_path(self.url)
+        self._identity = _identity(self.file)
+
+    def mark_damaged(self, message: str) -> None:
+        """From now on every write is refused with ``message``; listeners hear it once."""
+        first = self.damaged is None
+        self.damaged = message
+        if first:
+            for listener in list(self._damage_listeners):
+                listener(message)
+
+    def on_damage(self, listener: Callable[[str], None]) -> None:
+        self._damage_listeners.append(listener)
+
+    def refuse_if_damaged(self) -> None:
+        """Refuse to write to a damaged store, or to a file that is no longer the one opened
+        (restored from elsewhere, moved or deleted): what is written there would be lost."""
+        if self.damaged is not None:
+            raise self._stop_error(self.damaged)
+        if self.file is not None and _identity(self.file) != self._identity:
+            self.mark_damaged(
+                f"The practice's database {self.file} was replaced, moved or deleted while "
+                "this desk had it open (perhaps a backup was restored from another desk). "
+                "This desk has stopped saving, so that nothing is written where it would be "
+                "lost: close Practice Action and start it again."
+            )
+            raise DatabaseReplaced(self.damaged or "")
+
+    def _stop_error(self, message: str) -> StoreError:
+        return DatabaseReplaced(message) if "was replaced" in message else DamagedDatabase(message)
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection of the store's own for something that is not a practice record."""
+        with _plain_errors(self), self.engine.connect() as connection:
+            yield connection
 
     @property
     def is_sqlite(self) -> bool:
@@ -170,12 +328,13 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on any error."""
-        with _plain_errors(self.url), self._writer() as session, session.begin():
+        self.refuse_if_damaged()
+        with _plain_errors(self), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _plain_errors(self.url), self._reader() as session, session.begin():
+        with _plain_errors(self), self._reader() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from practice_action.domain.errors import DamagedDatabase, NewerDatabase, StoreError
+from practice_action.domain.errors import DamagedDatabase, DiskFull, NewerDatabase, StoreError
+from practice_action.paths import make_private_dir
 from practice_action.store.backup import backup_sqlite
-from practice_action.store.engine import Store, make_engine
+from practice_action.store.engine import Store, classify, make_engine
 from practice_action.store.revisions import MIGRATIONS_DIR, revision_chain
 
 if TYPE_CHECKING:
@@ -97,6 +98,9 @@ def current_revision(store: Store) -> str | None:
             )
             connection.rollback()
     except (OperationalError, DatabaseError) as error:
+        plain = classify(error, store.url)
+        if isinstance(plain, DiskFull) or "read-only" in str(plain):
+            raise plain from error  # the disk, not the database: say so
         kind = DamagedDatabase if store.url.startswith("sqlite") else StoreError
         raise kind(describe_connect_error(store.url, error)) from error
     if len(revisions) > 1:
@@ -130,7 +134,7 @@ def open_store(url: str, backups_dir: Path | None = None, *, migrate: bool = Tru
             if before is not None and store.is_sqlite and backups_dir is not None:
                 source = Path(store.engine.url.database or "")
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                backup = backups_dir / f"before-upgrade-{before}-{stamp}.sqlite3"
+                backup = make_private_dir(backups_dir) / f"before-upgrade-{before}-{stamp}.sqlite3"
                 backup_sqlite(source, backup)
             upgrade(store)
         revision = current_revision(store) or ""

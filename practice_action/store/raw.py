@@ -12,7 +12,7 @@ comes from BEGIN IMMEDIATE).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -52,3 +52,31 @@ class Raw:
     @staticmethod
     def json_value(value: Any) -> Any:
         return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def transaction_now(session: Session, clock: Callable[[], datetime]) -> datetime:
+    """The one time of this write transaction, in UTC, read once and reused by every record it
+    writes: on PostgreSQL the server's (so that desks whose clocks disagree still agree on the
+    day and the time), on SQLite this computer's, read after the write lock was taken.
+
+    A clock other than the computer's (a test's or a benchmark's, handed in or set as the
+    system clock) is taken at its word on both databases: it is how they choose the moment."""
+    cached = session.info.get("practice_now")
+    if isinstance(cached, datetime):
+        return cached
+    connection = session.connection()  # begins the transaction (IMMEDIATE on SQLite)
+    if connection.dialect.name == "postgresql" and _computer_time(clock):
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SELECT CURRENT_TIMESTAMP")
+        row = cursor.fetchone()
+        now = row[0].astimezone(UTC)
+    else:
+        now = clock().astimezone(UTC)
+    session.info["practice_now"] = now
+    return now
+
+
+def _computer_time(clock: Callable[[], datetime]) -> bool:
+    from practice_action.domain.calendar import system_clock, system_clock_is_set
+
+    return clock is system_clock and not system_clock_is_set()

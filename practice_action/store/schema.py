@@ -6,6 +6,7 @@ tables on the shared ``Base``.
 
 from practice_action.store import (
     counter_models,
+    desk_models,
     letters_models,
     models,
     plan_models,
@@ -14,4 +15,12 @@ from practice_action.store import (
 
 metadata = models.Base.metadata
 
-__all__ = ["counter_models", "letters_models", "metadata", "models", "plan_models", "safety_models"]
+__all__ = [
+    "counter_models",
+    "desk_models",
+    "letters_models",
+    "metadata",
+    "models",
+    "plan_models",
+    "safety_models",
+]

@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from practice_action import APP_NAME
-from practice_action.domain.errors import DamagedDatabase, StoreError
-from practice_action.paths import Locations
+from practice_action.domain.errors import DamagedDatabase, PracticeActionError, StoreError
+from practice_action.paths import Locations, check_folder
 from practice_action.services.context import Context
 from practice_action.ui.memory import return_large_blocks
 
@@ -46,6 +46,9 @@ def open_or_recover(locations: Locations) -> Context | None:
             return open_or_recover(locations)
         return None
     except StoreError as error:  # a newer version's database, a server out of reach: not damage
+        show_problem(f"{APP_NAME}: cannot open the database", str(error))
+        return None
+    except (PracticeActionError, OSError) as error:  # a read-only or full disk, and the like
         show_problem(f"{APP_NAME}: cannot open the database", str(error))
         return None
     from practice_action.store.migrate import integrity_problems
@@ -83,6 +86,11 @@ class _StartupProbe(QObject):
 
 def run_gui(locations: Locations) -> int:
     app = make_app()
+    try:
+        check_folder(locations.data_dir)
+    except PracticeActionError as error:
+        show_problem(f"{APP_NAME}: cannot use the data folder", str(error))
+        return 1
     if os.environ.get(STARTUP_PROBE_ENV):
         app.installEventFilter(_StartupProbe(app))
     from practice_action.services.early import sign_in_list
@@ -98,23 +106,33 @@ def run_gui(locations: Locations) -> int:
             if early.signed is None:  # closed without signing in
                 early.ctx.store.dispose()
                 return 0
-            return _run_desk(app, early.ctx, locations, signed=early.signed)
+            return _run_desk(
+                app, early.ctx, locations, signed=early.signed, presence=early.presence
+            )
     ctx = open_or_recover(locations)
     if ctx is None:
         return 1
     return _run_desk(app, ctx, locations)
 
 
-def _run_desk(app: QApplication, ctx: Context, locations: Locations, signed: object = None) -> int:
+def _run_desk(
+    app: QApplication,
+    ctx: Context,
+    locations: Locations,
+    signed: object = None,
+    presence: object = None,
+) -> int:
     from practice_action.services import practice
     from practice_action.ui.desk import Desk
 
-    desk = Desk(ctx, locations)
+    desk = Desk(ctx, locations, presence=presence)  # type: ignore[arg-type]
     if signed is not None:
         desk.start_signed_in(signed)
     elif not desk.start(first_run=not practice.is_set_up(ctx)):
+        desk.close_presence()
         ctx.store.dispose()
         return 0
     code = app.exec()
+    desk.close_presence()
     ctx.store.dispose()
     return code

@@ -28,6 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from practice_action.domain.calendar import local_today
+
 BAR_BLUE = "#005EB8"
 CAP_RED = "#B3261E"
 BUSIEST_ORANGE = "#ED8B00"
@@ -245,7 +247,7 @@ class ContactsPerDayChart(_Chart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._start = date.today()
+        self._start = local_today()
         self._end = self._start
         self._days: tuple[DayValues, ...] = ()
         self._series: tuple[Series, ...] = ()

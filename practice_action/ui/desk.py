@@ -13,7 +13,7 @@ import importlib
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from practice_action.domain.errors import PermissionDenied, PracticeActionError
 from practice_action.paths import Locations
@@ -21,6 +21,7 @@ from practice_action.services import practice, staff
 from practice_action.services.context import Actor, Context
 from practice_action.ui.main_window import MainWindow
 from practice_action.ui.modal import run_modal
+from practice_action.ui.presence import DeskPresence, show_stopped
 from practice_action.ui.signin import SignInDialog, SignInScreen
 
 DEFAULT_IDLE_MINUTES = 5
@@ -81,7 +82,14 @@ class Desk(QObject):
 
     locked_changed = Signal(bool)
 
-    def __init__(self, ctx: Context, locations: Locations, *, idle_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        locations: Locations,
+        *,
+        idle_ms: int | None = None,
+        presence: DeskPresence | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.locations = locations
@@ -92,6 +100,30 @@ class Desk(QObject):
         self._disabled_actions: list[QAction] = []
         self.idle = IdleWatcher(idle_ms or self._practice_idle_ms(), self)
         self.idle.idle.connect(self._lock_when_idle)
+        self.presence = presence or DeskPresence(ctx)
+        self.presence.setParent(self)
+        self.presence.lost.connect(self._stopped)
+        self.presence.clock_warning.connect(self._clock_warning)
+        self.presence.start()
+        self.stopped_box: QMessageBox | None = None
+
+    def _stopped(self, message: str) -> None:
+        """The database was replaced or found damaged: nothing more is saved on this desk."""
+        self.presence.timer.stop()
+        if self.stopped_box is not None:
+            return
+        self.idle.stop()
+        self.show_warning("This desk has stopped saving: " + message)
+        self.stopped_box = show_stopped(self.window, message)
+
+    def _clock_warning(self, words: str) -> None:
+        if words:
+            self.show_warning(f"Warning: {words}")
+            if self.window is not None:
+                self.window.statusBar().setToolTip(words)
+
+    def close_presence(self) -> None:
+        self.presence.stop()
 
     def _practice_idle_ms(self) -> int:
         try:
@@ -136,9 +168,12 @@ class Desk(QObject):
         self._open_window(signed.actor)
         self._daily_backup(signed.actor)
         self._warn_about_the_database()
+        if self.presence.last_clock_warning:
+            self._clock_warning(self.presence.last_clock_warning)
 
     def _open_window(self, actor: Actor) -> None:
         self.actor = actor
+        self.presence.person = actor.name
         window = MainWindow(self.ctx, self.locations, actor)
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
@@ -169,7 +204,15 @@ class Desk(QObject):
         """Said once a session, after the first sign-in: a SQLite file on a network drive."""
         from practice_action.services.health import database_warnings
 
-        for warning in database_warnings(self.locations):
+        warnings = list(database_warnings(self.locations))
+        cleared = self.ctx.extra.get("cleared") or []
+        if cleared:
+            warnings.append(
+                "a restore that was cut short had left "
+                + ", ".join(str(p) for p in cleared)  # type: ignore[attr-defined]
+                + ": removed; the database is the one from before that restore."
+            )
+        for warning in warnings:
             earlier = self.window.statusBar().currentMessage() if self.window else ""
             text = " ".join(m for m in (earlier, f"Warning: {warning}") if m)
             self.show_warning(text)
@@ -218,6 +261,7 @@ class Desk(QObject):
         self.lock(f"was signed out: desk locked after {shown} with no input")
 
     def _sign_out(self, reason: str) -> None:
+        self.presence.person = ""
         if self.actor is None:
             return
         try:
@@ -268,6 +312,7 @@ class Desk(QObject):
         else:
             window.who.setText(f"Signed in: {signed.actor.label}   ")
         self.actor = signed.actor
+        self.presence.person = signed.actor.name
         self.idle.start()
         self.locked_changed.emit(False)
         window.activateWindow()  # the keys go to the desk again, not to nowhere
@@ -294,6 +339,7 @@ class Desk(QObject):
             if not self.is_locked:
                 self._sign_out("signed out (closed the app)")
                 self.actor = None
+            self.presence.stop()
         return False
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from practice_action.ui.signin import ContextSource, SignInDialog, SignInSource
 
 if TYPE_CHECKING:
     from practice_action.services.staff import SignedIn
+    from practice_action.ui.presence import DeskPresence
 
 
 class _Opener(QThread):
@@ -92,11 +93,22 @@ class EarlySignIn:
         self.failed = False
         self.signed: SignedIn | None = None
         self.ctx: Context | None = None
+        self.presence: DeskPresence | None = None
 
     def _opened(self) -> None:
         if self.source.opener.ctx is None:  # damaged, newer, unreachable: say so the usual way
             self.failed = True
             self.dialog.reject()
+            return
+        self._start_presence(self.source.opener.ctx)
+
+    def _start_presence(self, ctx: Context) -> None:
+        """The desk is known to the others from the moment its database is open."""
+        if self.presence is None:
+            from practice_action.ui.presence import DeskPresence
+
+            self.presence = DeskPresence(ctx)
+            self.presence.start()
 
     def run(self) -> None:
         # The window first; the database layer starts loading once it is on screen, so the
@@ -108,5 +120,9 @@ class EarlySignIn:
         self.ctx = self.source.opener.ctx
         if self.ctx is None:
             self.failed = True
-        elif accepted and self.dialog.signed_in is not None:
+            return
+        self._start_presence(self.ctx)
+        if accepted and self.dialog.signed_in is not None:
             self.signed = self.dialog.signed_in
+        elif self.presence is not None:
+            self.presence.stop()
