@@ -241,6 +241,23 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
+def cannot_write(
+    place: Path, error: OSError, what: str, nothing: str = "nothing was written"
+) -> MachineProblem:
+    """Why ``what`` could not be written to ``place``, in words: a full disk or otherwise."""
+    import errno
+
+    if error.errno == errno.ENOSPC:
+        return MachineProblem(
+            f"The disk that holds {place} is full: {nothing}. Free some space there, or "
+            "choose another place, then try again."
+        )
+    return MachineProblem(
+        f"{what} cannot be written to {place} ({_reason(error)}): {nothing}. Choose a "
+        "place you can write to."
+    )
+
+
 def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 

@@ -501,3 +501,27 @@ def test_no_display_is_a_message_not_a_crash(
     assert "xvfb-run" in err
     assert cli.no_display_reason({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert cli.no_display_reason({"DISPLAY": ":0"}) is None
+
+
+def test_an_export_to_a_full_disk_says_so_and_writes_nothing(
+    small_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "demo"
+    assert main(["--data-dir", str(folder), "demo"]) == 0
+    _fill(small_disk, leave_kb=0)
+    target = small_disk / "set-up.json"
+    capsys.readouterr()
+
+    assert main(["--data-dir", str(folder), "export", str(target)]) == 1
+
+    err = capsys.readouterr().err
+    assert f"The disk that holds {small_disk} is full: nothing was written" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    ctx = open_context(paths.resolve(folder))
+    try:
+        with ctx.store.read() as session:
+            kinds = session.execute(text("SELECT kind FROM audit_entry")).scalars().all()
+        assert "setup.export" not in kinds  # the export is audited only once written
+    finally:
+        ctx.store.dispose()

@@ -15,7 +15,6 @@ and never registered.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -48,13 +47,13 @@ from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import DsaPurpose, StaffRole
 from practice_action.domain.errors import (
-    MachineProblem,
     NotFound,
     PracticeActionError,
     ValidationError,
 )
 from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction, conflicts_during
 from practice_action.domain.records import PostalAddress, PracticeProfile
+from practice_action.paths import cannot_write
 from practice_action.services import audit, convert
 from practice_action.services import plan as plan_service
 from practice_action.services.context import Actor, Context
@@ -850,20 +849,9 @@ def write_files(folder: Path, generated: Iterable[Generated]) -> list[Path]:
     try:
         return _write_files(folder, generated)
     except OSError as error:
-        raise output_problem(folder, error) from None
-
-
-def output_problem(folder: Path, error: OSError) -> MachineProblem:
-    if error.errno == errno.ENOSPC:
-        return MachineProblem(
-            f"The disk that holds {folder} is full: the documents were not written (nor "
-            "registered). Free some space there, or choose another folder."
-        )
-    return MachineProblem(
-        f"The documents cannot be written to {folder} "
-        f"({(error.strerror or type(error).__name__).lower()}): nothing was written or "
-        "registered. Choose a folder you can write to."
-    )
+        raise cannot_write(
+            folder, error, "The documents", "nothing was written or registered"
+        ) from None
 
 
 def _write_files(folder: Path, generated: Iterable[Generated]) -> list[Path]:

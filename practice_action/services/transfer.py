@@ -58,6 +58,7 @@ from practice_action.domain.records import (
     StaffMember,
     VoluntaryService,
 )
+from practice_action.paths import cannot_write
 from practice_action.services import audit, convert, registers, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.health import leave_marker
@@ -235,13 +236,21 @@ def _write_atomically(target: Path, text: str) -> None:
         raise PracticeActionError(
             f"The folder {target.parent} does not exist: create it or choose another place."
         )
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise cannot_write(target.parent, error, "The set-up file") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)
+    except OSError as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise cannot_write(target.parent, error, "The set-up file") from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
