@@ -14,6 +14,7 @@ from datetime import time
 from typing import TypeVar
 
 from practice_action.domain.errors import ValidationError
+from practice_action.domain.names import clean_name, invisible_characters
 
 T = TypeVar("T")
 
@@ -30,7 +31,14 @@ MAX_TEXT = 4000
 
 
 def check_name(value: str, what: str = "Name", max_length: int = MAX_NAME) -> str:
-    text = " ".join((value or "").split())
+    """A name as stored: NFC, spaces made ordinary; invisible characters refused by name."""
+    hidden = invisible_characters(value or "")
+    if hidden:
+        raise ValueError(
+            f"{what} contains a character that does not show ({', '.join(hidden)}): it could "
+            "make two names look the same. Type the name again rather than pasting it."
+        )
+    text = clean_name(value or "")
     if not text:
         raise ValueError(f"{what} is required: type at least one letter.")
     if len(text) > max_length:

@@ -21,9 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from practice_action.domain.calendar import LONDON, day_bounds_utc
+from practice_action.domain.enums import StaffRole
+from practice_action.domain.errors import PermissionDenied
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
-from practice_action.store.models import AuditEntry, AuditHead
+from practice_action.store.models import AuditEntry, AuditHead, StaffRow
 from practice_action.store.raw import Raw, transaction_now
 from practice_action.store.watch import ChangeWatcher
 
@@ -81,6 +83,7 @@ def append(
     """
     session.flush()  # ORM rows the caller added go first, so the entry can refer to them
     raw = Raw(session)
+    _refuse_a_stale_actor(session, raw, actor, kind)
     head = raw.one(f"SELECT seq, hash FROM audit_head WHERE id = 1{raw.for_update}")
     if head is None:
         raw.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,))
@@ -120,6 +123,36 @@ def append(
     )
     raw.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq + 1, digest))
     return seq + 1
+
+
+def standing_problem(role: str | None, active: bool | None, actor: Actor) -> str | None:
+    """Why ``actor`` may no longer act, from their staff row as it is now; None if they may."""
+    if role is None or not active:
+        return (
+            f"{actor.name}'s account has been retired since they signed in, so they can no "
+            "longer act here: nothing was changed."
+        )
+    if actor.role is not None and role != actor.role.value:
+        now = StaffRole(role).label if role in {r.value for r in StaffRole} else role
+        return (
+            f"{actor.name}'s role has changed to {now} since they signed in: nothing was "
+            "changed. Sign in again to carry on with the rights of that role."
+        )
+    return None
+
+
+def _refuse_a_stale_actor(session: Session, raw: Raw, actor: Actor, kind: str) -> None:
+    """Rights are the database's, not the desk's: re-read the person acting, in this very
+    transaction, and refuse when they were retired or their role changed since signing in."""
+    if actor.staff_id is None or kind.startswith("signin."):
+        return  # a computer user at a command line, or signing in or out
+    for key in session.identity_map:
+        if key[0] is StaffRow and key[1] == (actor.staff_id,):
+            return  # the change is to this person's own account: staff.py has checked it
+    row = raw.one("SELECT role, active FROM staff WHERE id = ?", (actor.staff_id,))
+    problem = standing_problem(row[0] if row else None, bool(row[1]) if row else None, actor)
+    if problem is not None:
+        raise PermissionDenied(problem)
 
 
 @dataclass(frozen=True)

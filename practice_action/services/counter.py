@@ -25,6 +25,8 @@ from practice_action.domain.enums import (
     Weekday,
 )
 from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.identifiers import refuse_identifiers
+from practice_action.domain.names import name_key
 from practice_action.domain.plan import DEFAULT_RECEPTION_WORDS, CapRule
 from practice_action.domain.records import Clinician, LocalService
 from practice_action.services import audit, convert
@@ -344,7 +346,10 @@ def _check_reason(reason: str, what: str) -> str:
         )
     if len(text) > 300:
         raise ValidationError({"reason": f"{what}: keep the reason to 300 characters."})
-    return text
+    try:
+        return refuse_identifiers(text, f"{what}: the reason", local_today())
+    except ValueError as error:
+        raise ValidationError({"reason": str(error)}) from None
 
 
 def record_contact(
@@ -522,6 +527,20 @@ def add_locum_today(ctx: Context, actor: Actor, name: str, sessions: int = 2) ->
     _check_sessions(sessions)
     # One transaction: a locum is never left in the register but off today's counter.
     with ctx.store.write() as session:
+        wanted = name_key(clean)
+        already = next(
+            (
+                known
+                for known in session.scalars(select(ClinicianRow).where(ClinicianRow.active))
+                if name_key(known.name) == wanted
+            ),
+            None,
+        )
+        if already is not None:
+            # The same person typed again (other case, accents or spacing): put the clinician
+            # already in the list on today's counter, with the one cap they have.
+            _put_on_today(session, ctx, actor, already, _transaction_day(session, ctx), sessions)
+            return already.id
         row = ClinicianRow(name=clean, role=ClinicianRole.LOCUM_GP.value, sessions=[], active=True)
         session.add(row)
         session.flush()

@@ -23,6 +23,7 @@ from practice_action.domain import plan as rules
 from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import ServiceKind, StaffRole
 from practice_action.domain.errors import NotFound, ValidationError
+from practice_action.domain.identifiers import refuse_identifiers
 from practice_action.domain.menu import DetailKind, Menu, MenuAction
 from practice_action.domain.plan import CapRule, Choice, Decision, Details, Registers
 from practice_action.domain.validators import check_name, check_optional_text
@@ -506,11 +507,11 @@ def save_plan_version(
     require(actor, Permission.EDIT_PLAN)
     if approver is not None:
         require(approver, Permission.APPROVE_PLAN)
+    today = local_today(ctx.clock)
     try:
-        note = check_optional_text(note, "The note", 2000)
+        note = refuse_identifiers(check_optional_text(note, "The note", 2000), "The note", today)
     except ValueError as error:
         raise ValidationError({"note": str(error)}) from None
-    today = local_today(ctx.clock)
     decisions = list(decisions)
     with ctx.store.write() as session:
         cat = Catalogue(shipped_menus(), _custom_actions(session))
@@ -676,6 +677,7 @@ def record_declined_request(
         problems["requester"] = str(error)
     try:
         description = check_name(description, "What they asked for", 2000)
+        refuse_identifiers(description, "What they asked for", today)
     except ValueError as error:
         problems["description"] = str(error)
     if received_on > today:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from practice_action.domain import records
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import NotFound, ValidationError
+from practice_action.domain.names import name_key
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
@@ -145,13 +146,18 @@ def _refuse_a_second_active_name(
 ) -> None:
     """Two active records of one name cannot be told apart at the desk or in letters."""
     rows = register.row_type
-    query = select(rows.id).where(func.lower(rows.name) == name.lower(), rows.active.is_(True))
-    if record_id is not None:
-        query = query.where(rows.id != record_id)
-    if session.execute(query).first() is not None:
+    wanted = name_key(name)
+    query = select(rows.id, rows.name).where(rows.active.is_(True))
+    same = [
+        other
+        for row_id, other in session.execute(query)
+        if row_id != record_id and name_key(other) == wanted
+    ]
+    if same:
+        shown = name if same[0] == name else f"{name} ({same[0]}, written another way)"
         raise ValidationError(
             {
-                "name": f"There is already an active {register.singular} called {name}. "
+                "name": f"There is already an active {register.singular} called {shown}. "
                 "Add something that tells them apart, e.g. an initial or the role."
             }
         )

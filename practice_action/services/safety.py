@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import DivertDestination
 from practice_action.domain.errors import NotFound, PermissionDenied, ValidationError
+from practice_action.domain.identifiers import refuse_identifiers
 from practice_action.domain.reports import ConcernKind, SafetyEntry
 from practice_action.services import audit
 from practice_action.services.context import Actor, Context
@@ -42,6 +43,15 @@ def _check(session: Session, entry: SafetyEntry, today: date) -> SafetyEntry:
         problems["what_happened"] = f"Keep 'what happened' to {MAX_TEXT} characters."
     if len(action) > MAX_TEXT:
         problems["action_taken"] = f"Keep 'action taken' to {MAX_TEXT} characters."
+    for field, text, label in (
+        ("what_happened", what, "What happened"),
+        ("action_taken", action, "Action taken"),
+    ):
+        if field not in problems:
+            try:
+                refuse_identifiers(text, label, today)
+            except ValueError as error:
+                problems[field] = str(error)
     if entry.day > today:
         problems["day"] = f"The date cannot be in the future: today is {day_text(today)}."
     if not isinstance(entry.kind, ConcernKind):

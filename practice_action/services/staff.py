@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from practice_action.domain import records
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
+from practice_action.domain.names import name_key
 from practice_action.domain.records import StaffMember
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
@@ -74,15 +75,18 @@ def add_staff_row(session: Session, member: StaffMember, pin: str) -> StaffRow:
 
 def _refuse_a_second_active_name(session: Session, name: str, staff_id: int | None) -> None:
     """Two active accounts of one name cannot be told apart on the sign-in screen."""
-    query = select(StaffRow.id).where(
-        func.lower(StaffRow.name) == name.lower(), StaffRow.active.is_(True)
-    )
-    if staff_id is not None:
-        query = query.where(StaffRow.id != staff_id)
-    if session.execute(query).first() is not None:
+    wanted = name_key(name)
+    query = select(StaffRow.id, StaffRow.name).where(StaffRow.active.is_(True))
+    same = [
+        other
+        for row_id, other in session.execute(query)
+        if row_id != staff_id and name_key(other) == wanted
+    ]
+    if same:
+        shown = name if same[0] == name else f"{name} ({same[0]}, written another way)"
         raise ValidationError(
             {
-                "name": f"There is already an active account called {name}. Add something "
+                "name": f"There is already an active account called {shown}. Add something "
                 "that tells them apart on the sign-in screen, e.g. a middle initial."
             }
         )
@@ -249,3 +253,14 @@ def _record_failure(
 def sign_out(ctx: Context, actor: Actor, reason: str = "signed out") -> None:
     with ctx.store.write() as session:
         audit.append(session, ctx, actor, "signin.out", f"{actor.name} {reason}")
+
+
+def standing(ctx: Context, actor: Actor) -> str | None:
+    """Why the person signed in at a desk may no longer act (retired, or their role changed
+    elsewhere), or None. The desk asks every few seconds and signs them out on an answer."""
+    if actor.staff_id is None:
+        return None
+    with ctx.store.read() as session:
+        row = session.get(StaffRow, actor.staff_id)
+        role, active = (row.role, row.active) if row is not None else (None, None)
+    return audit.standing_problem(role, active, actor)

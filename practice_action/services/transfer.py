@@ -48,6 +48,7 @@ from practice_action.domain.errors import (
     PracticeActionError,
     ValidationError,
 )
+from practice_action.domain.names import name_key
 from practice_action.domain.records import (
     Clinician,
     DataSharingAgreement,
@@ -615,7 +616,7 @@ def _read_list(
             # locum who came back), so the app's own export holds such pairs.
             out.append(record)
             continue
-        folded = " ".join(record.name.split()).casefold()
+        folded = name_key(record.name)
         if folded in seen:
             r.fault(
                 f"{path}.name",

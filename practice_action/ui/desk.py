@@ -25,6 +25,7 @@ from practice_action.ui.presence import DeskPresence, show_stopped
 from practice_action.ui.signin import SignInDialog, SignInScreen
 
 DEFAULT_IDLE_MINUTES = 5
+STANDING_CHECK_MS = 1000
 
 _INPUT_EVENTS = frozenset(
     {
@@ -106,6 +107,35 @@ class Desk(QObject):
         self.presence.clock_warning.connect(self._clock_warning)
         self.presence.start()
         self.stopped_box: QMessageBox | None = None
+        # Rights are the database's: a person retired or given another role on another desk
+        # is signed out here within about a second of that change.
+        self._stamp_seen: int | None = None
+        self.standing_timer = QTimer(self)
+        self.standing_timer.setInterval(STANDING_CHECK_MS)
+        self.standing_timer.timeout.connect(self._check_standing)
+        self.standing_timer.start()
+
+    def _check_standing(self) -> None:
+        if self.actor is None or self.is_locked or self.ctx.store.damaged is not None:
+            return
+        from practice_action.services import audit
+
+        try:
+            stamp = audit.change_stamp(self.ctx)
+            if stamp == self._stamp_seen:
+                return
+            self._stamp_seen = stamp
+            problem = staff.standing(self.ctx, self.actor)
+        except PracticeActionError:
+            return  # out of reach for now: the next check tries again
+        if problem is None or self.window is None:
+            return
+        self._hide_content(
+            heading="You have been signed out",
+            note=f"{problem} Choose your name and type your PIN to sign in again.",
+            preselect_id=None,
+        )
+        self._sign_out("was signed out: their account was changed on another desk")
 
     def _stopped(self, message: str) -> None:
         """The database was replaced or found damaged: nothing more is saved on this desk."""
@@ -123,6 +153,7 @@ class Desk(QObject):
                 self.window.statusBar().setToolTip(words)
 
     def close_presence(self) -> None:
+        self.standing_timer.stop()
         self.presence.stop()
 
     def _practice_idle_ms(self) -> int:
@@ -340,6 +371,7 @@ class Desk(QObject):
                 self._sign_out("signed out (closed the app)")
                 self.actor = None
             self.presence.stop()
+            self.standing_timer.stop()
         return False
 
     def close(self) -> None:
