@@ -136,6 +136,32 @@ def db_ctx(db_locations: paths.Locations) -> Iterator[Context]:
     context.store.dispose()
 
 
+# What a person working on the database directly does first: the append-only triggers go.
+AUDIT_GUARDS_SQLITE = (
+    "DROP TRIGGER IF EXISTS audit_entry_no_update",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete",
+)
+AUDIT_GUARDS_POSTGRES = (
+    "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry",
+    "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry",
+)
+
+
+def drop_audit_guards(session_or_connection: object) -> None:
+    """Drop the audit trail's append-only triggers, on a session or a sqlite3 connection."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    if isinstance(session_or_connection, sqlite3.Connection):
+        for statement in AUDIT_GUARDS_SQLITE:
+            session_or_connection.execute(statement)
+        return
+    name = session_or_connection.get_bind().dialect.name  # type: ignore[attr-defined]
+    for statement in AUDIT_GUARDS_POSTGRES if name == "postgresql" else AUDIT_GUARDS_SQLITE:
+        session_or_connection.execute(text(statement))  # type: ignore[attr-defined]
+
+
 def faketime() -> str:
     """The faketime program, for the tests that move a computer's clock in a process of its
     own; missing, such a test is skipped here and fails under CI, which installs it."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import MANAGER_PIN, valid_profile
+from conftest import MANAGER_PIN, drop_audit_guards, valid_profile
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
@@ -57,6 +57,7 @@ def count(ctx: Context) -> int:
 
 def run_sql(ctx: Context, *statements: object) -> None:
     with ctx.store.write() as session:
+        drop_audit_guards(session)
         for statement in statements:
             session.execute(statement)  # type: ignore[call-overload]
 
@@ -283,6 +284,7 @@ def _tamper_sqlite(database: Path, sql: str) -> None:
     connection = sqlite3.connect(database)
     try:
         with connection:
+            drop_audit_guards(connection)
             connection.execute(sql)
     finally:
         connection.close()

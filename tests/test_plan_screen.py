@@ -211,3 +211,35 @@ def test_reception_reads_the_plan_but_changes_nothing(
     for button in (screen.end_button, screen.decline_button, screen.own_button):
         assert not button.isVisibleTo(screen)
     assert screen.tabs.count() == 5
+
+
+def test_approving_shows_what_is_approved_and_asks_first(
+    qtbot: QtBot, planned: Context, partner: Actor
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    screen = _screen(qtbot, planned, partner)
+    assert screen.approve_button.isVisible()
+    seen: list[str] = []
+
+    def answer(cancel: bool):
+        def press(box: QDialog) -> int:
+            assert isinstance(box, QMessageBox)
+            seen.append(box.text())
+            assert box.defaultButton().text() == "Cancel"  # Enter alone never approves
+            wanted = "Cancel" if cancel else "&Approve version 1"
+            return _press(box, next(b for b in box.buttons() if b.text() == wanted))
+
+        return press
+
+    with answered_by(answer(cancel=True)):
+        qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
+    assert plan_service.current_plan(planned).version.approved_by is None  # type: ignore[union-attr]
+    assert "Approve plan version 1" in seen[0] and "It adopts 2 actions" in seen[0]
+    assert "from Mon 16 Jun 2025" in seen[0]
+
+    with answered_by(answer(cancel=False)):
+        qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
+    assert plan_service.current_plan(planned).version.approved_by == partner.label  # type: ignore[union-attr]
+    assert not screen.approve_button.isVisible()

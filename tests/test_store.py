@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import drop_audit_guards
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +35,9 @@ def test_every_sqlite_connection_has_the_safe_settings(ctx: Context) -> None:
 
 def test_foreign_keys_are_enforced(ctx: Context, manager: Actor) -> None:
     with pytest.raises(IntegrityError, match="FOREIGN KEY"), ctx.store.write() as session:
-        session.connection().exec_driver_sql("UPDATE audit_entry SET staff_id = 999 WHERE seq = 1")
+        session.connection().exec_driver_sql(
+            "INSERT INTO extra_duty (clinician_id, day, sessions) VALUES (999, '2026-01-05', 2)"
+        )
 
 
 def test_a_write_transaction_holds_the_write_lock_from_its_start(
@@ -221,6 +224,7 @@ def test_check_finds_a_broken_reference_and_exits_1(
     database = locations.sqlite_path
     assert database is not None
     raw = sqlite3.connect(database)  # foreign keys are off on a bare connection
+    drop_audit_guards(raw)
     raw.execute("UPDATE audit_entry SET staff_id = 999 WHERE seq = 1")
     raw.commit()
     raw.close()

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from conftest import drop_audit_guards
 from PySide6.QtWidgets import QDialog, QFileDialog
 from sqlalchemy import update
 
@@ -233,6 +234,7 @@ def test_verify_chain_says_intact_then_names_the_tampered_entry(
     assert "intact" in screen.result.text()
     assert "all 6 entries" in screen.result.text()
     with history.store.write() as session:
+        drop_audit_guards(session)
         session.execute(
             update(AuditEntry).where(AuditEntry.seq == 4).values(summary="Nothing happened")
         )

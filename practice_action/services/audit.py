@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from practice_action.domain.calendar import LONDON, day_bounds_utc
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import PermissionDenied
+from practice_action.services import witness
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import AuditEntry, AuditHead, StaffRow
@@ -170,8 +171,15 @@ def verify(ctx: Context) -> ChainReport:
         prev = GENESIS
         expected_seq = 1
         count = 0
+        witnessed = {w.seq for w in witness.witnesses(ctx)}
+        hash_at: dict[int, str] = {}
+        restored: tuple[int, datetime] | None = None
         for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
             count += 1
+            if entry.seq in witnessed:
+                hash_at[entry.seq] = entry.hash
+            if entry.kind == "backup.restored":
+                restored = (entry.seq, entry.at)
             if entry.seq != expected_seq:
                 return ChainReport(
                     count,
@@ -231,6 +239,16 @@ def verify(ctx: Context) -> ChainReport:
                 last,
                 f"entry {last} is not the last entry written: it was replaced",
             )
+
+        def every_hash() -> list[tuple[int, str]]:
+            rows = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq))
+            return [(int(seq), str(digest)) for seq, digest in rows]
+
+        disagree = witness.problems(ctx, last, hash_at, restored, every_hash)
+        if disagree:
+            first, words = disagree[0]
+            more = f" ({len(disagree) - 1} more witness{'es' if len(disagree) > 2 else ''} agree)"
+            return ChainReport(count, False, first, words + (more if len(disagree) > 1 else ""))
     return ChainReport(count, True)
 
 

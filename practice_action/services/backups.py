@@ -277,6 +277,7 @@ def restore_file(
         _enter_restore(locations, incoming, actor, summary, source, saved)
         _retire_wal(database)
         os.replace(incoming, database)
+        _witness_the_restored_head(locations, database)
     finally:
         for leftover in restore_leftovers(database):
             leftover.unlink(missing_ok=True)
@@ -321,6 +322,28 @@ def _enter_restore(
         raise StoreError(f"The restored copy could not be finished: {error}") from error
     if incoming.with_name(incoming.name + "-wal").exists():
         raise StoreError("The restored copy could not be finished: its log is still open.")
+
+
+def _witness_the_restored_head(locations: Locations, database: Path) -> None:
+    """The restored trail starts a new history: this folder's witness follows it."""
+    from practice_action.domain.calendar import system_clock
+    from practice_action.services import witness
+
+    with contextlib.suppress(sqlite3.Error):
+        connection = sqlite3.connect(read_only_uri(database), uri=True)
+        try:
+            row = connection.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        finally:
+            connection.close()
+        if row is not None:
+            witness.remember_in(
+                locations.data_dir,
+                locations.database_url,
+                int(row[0]),
+                str(row[1]),
+                system_clock(),
+                replace=True,
+            )
 
 
 def _refuse_while_desks_are_open(locations: Locations, this_desk: str | None) -> None:

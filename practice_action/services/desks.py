@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from practice_action.domain.errors import DatabaseReplaced
+from practice_action.services import witness
 from practice_action.services.context import Context
 from practice_action.store.desk_models import DeskRow
 from practice_action.store.raw import transaction_now
@@ -120,7 +121,11 @@ def heartbeat(ctx: Context, person: str = "") -> float | None:
         changed = session.execute(
             update(DeskRow).where(DeskRow.id == desk_id).values(seen_at=now, person=person[:200])
         ).rowcount
+        head = session.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
+    if changed and head is not None:
+        witness.remember(ctx, int(head[0]), str(head[1]))  # a copy of the head outside
     if not changed:
+        witness.forget(ctx)  # what this desk saw is of the history that was replaced
         message = (
             "The practice's database was replaced while this desk had it open (perhaps a "
             "backup was restored from another desk). This desk has stopped saving, so that "

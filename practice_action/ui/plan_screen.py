@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -250,7 +251,7 @@ class PlanScreen(QWidget):
 
     def approve(self) -> None:
         version = self.view.version
-        if version is None:
+        if version is None or not self.confirm_approval(version):
             return
         try:
             plan_service.approve_version(self.ctx, self.actor, version.number)
@@ -259,6 +260,34 @@ class PlanScreen(QWidget):
             return
         set_problem(self.problem, "")
         self.refresh()
+
+    def confirm_approval(self, version: plan_service.VersionView) -> bool:
+        """Say exactly what is being approved, and ask: an approval is a partner's signature."""
+        lines = []
+        for decision in version.adopted:
+            since = _day(decision.effective_date) if decision.effective_date else "no date set"
+            until = f" until {_day(decision.end_date)}" if decision.end_date else ""
+            lines.append(f"<li>{html.escape(decision.title)}: from {since}{until}</li>")
+        box = QMessageBox(self)
+        box.setObjectName("confirm-approval")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(f"Approve plan version {version.number}?")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<b>Approve plan version {version.number}</b>, saved {_day(version.created_day)} by "
+            f"{html.escape(version.created_by)}?<br>It adopts {len(version.adopted)} "
+            f"action{'s' if len(version.adopted) != 1 else ''}:<ul>{''.join(lines)}</ul>"
+            f"Your approval, as {html.escape(self.actor.name)}, goes in the audit trail and on "
+            "the letters."
+        )
+        approve = box.addButton(
+            f"&Approve version {version.number}", QMessageBox.ButtonRole.AcceptRole
+        )
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter alone never approves
+        box.setEscapeButton(cancel)
+        run_modal(box)
+        return box.clickedButton() is approve
 
     def complain(self, message: str) -> None:
         self.done.setVisible(False)
