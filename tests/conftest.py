@@ -162,6 +162,19 @@ def drop_audit_guards(session_or_connection: object) -> None:
         session_or_connection.execute(text(statement))  # type: ignore[attr-defined]
 
 
+@pytest.fixture
+def pin_typed(monkeypatch: pytest.MonkeyPatch):
+    """``pin_typed("573028")``: the next command that asks for a PIN reads this one, as a
+    script passing it on standard input would."""
+    import io
+    import sys
+
+    def typed(pin: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(pin + "\n"))
+
+    return typed
+
+
 def faketime() -> str:
     """The faketime program, for the tests that move a computer's clock in a process of its
     own; missing, such a test is skipped here and fails under CI, which installs it."""

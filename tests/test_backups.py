@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import MANAGER_PIN
 from sqlalchemy import select
 
 from practice_action import cli, paths
@@ -355,7 +356,7 @@ def test_on_postgresql_the_server_tools_are_the_way(
 
 
 def test_backup_and_restore_commands(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], ctx: Context, manager: Actor
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ctx: Context, manager: Actor, pin_typed
 ) -> None:
     assert ctx.data_dir is not None
     data = str(ctx.data_dir)
@@ -363,11 +364,13 @@ def test_backup_and_restore_commands(
     assert cli.main(["--data-dir", data, "backup", "--out", str(out)]) == cli.EXIT_OK
     assert f"Backup written to {out}" in capsys.readouterr().out
     ctx.store.dispose()
-    assert cli.main(["--data-dir", data, "restore", str(out)]) == cli.EXIT_OK
+    pin_typed(MANAGER_PIN)
+    assert cli.main(["--data-dir", data, "restore", str(out), "--as", manager.name]) == cli.EXIT_OK
     assert "Restored the database from" in capsys.readouterr().out
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"nothing to see" * 100)
-    assert cli.main(["--data-dir", data, "restore", str(junk)]) == cli.EXIT_PROBLEM
+    pin_typed(MANAGER_PIN)
+    assert cli.main(["--data-dir", data, "restore", str(junk), "--as", manager.name]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Not restored:") and "Traceback" not in err
 

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import PARTNER_PIN
 from counter_helpers import MORNINGS, add_clinician, adopt_cap
 from sqlalchemy import select
 
@@ -218,22 +219,28 @@ def test_reception_records_but_may_not_change_counter_settings(ctx, receptionist
 # --- headless --------------------------------------------------------------------------
 
 
-def test_headless_record_and_counter_exit_codes(ctx, locations, partner, capsys):
+def test_headless_record_and_counter_exit_codes(ctx, locations, partner, capsys, pin_typed):
     add_clinician(ctx, partner, "Dr Ada Lovelace")
     add_clinician(ctx, partner, "Dr Ada Byron")
     adopt_cap(ctx, partner, 1)
     ctx.store.dispose()
     base = ["--data-dir", str(locations.data_dir)]
-    assert main([*base, "record", "Lovelace", "--type", "telephone"]) == 0
+    sam = ["--as", "Dr Sam Patel"]
+
+    def record(*argv: str) -> int:
+        pin_typed(PARTNER_PIN)
+        return main([*base, "record", *argv, *sam])
+
+    assert record("Lovelace", "--type", "telephone") == 0
     assert "1 of 1" in capsys.readouterr().out
-    assert main([*base, "record", "Lovelace"]) == 3
+    assert record("Lovelace") == 3
     assert "reached the cap" in capsys.readouterr().err
-    assert main([*base, "record", "Lovelace", "--urgent", "Chest pain"]) == 0
-    assert main([*base, "record", "Ada"]) == 1
+    assert record("Lovelace", "--urgent", "Chest pain") == 0
+    assert record("Ada") == 1
     assert "more than one" in capsys.readouterr().err
-    assert main([*base, "record", "Nobody"]) == 1
+    assert record("Nobody") == 1
     with pytest.raises(SystemExit) as bad_type:
-        main([*base, "record", "Lovelace", "--type", "carrier-pigeon"])
+        record("Lovelace", "--type", "carrier-pigeon")
     assert bad_type.value.code == 2
     capsys.readouterr()
     assert main([*base, "counter", "--json"]) == 0

@@ -15,13 +15,21 @@ from practice_action.services import documents as letters
 from practice_action.services.context import Context, system_user
 from practice_action.store.models import Practice
 
+ASHA = ["--as", "Dr Asha Mistry"]
+ASHA_PIN = "135791"  # the demo's PINs (services/demo.py)
+
 
 def test_documents_writes_every_file_and_registers_it(
-    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    locations: paths.Locations,
+    ctx: Context,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pin_typed,
 ) -> None:
     make_demo(ctx)
     out = tmp_path / "letters"
-    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]) == 0
+    pin_typed(ASHA_PIN)
+    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out), *ASHA]) == 0
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 12 and not [n for n in files if n.endswith(".part")]
     assert "notification-service-changes.pdf" in files
@@ -35,11 +43,16 @@ def test_documents_writes_every_file_and_registers_it(
 
 
 def test_documents_only_one_kind(
-    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    locations: paths.Locations,
+    ctx: Context,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pin_typed,
 ) -> None:
     make_demo(ctx)
     out = tmp_path / "sms"
-    argv = ["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]
+    argv = ["--data-dir", str(locations.data_dir), "documents", "--out", str(out), *ASHA]
+    pin_typed(ASHA_PIN)
     assert main([*argv, "--only", "sms"]) == 0
     (only,) = out.iterdir()
     assert only.name == "patient-notice-text-message.txt"
@@ -50,13 +63,18 @@ def test_documents_only_one_kind(
 
 
 def test_documents_refuses_with_the_list_of_missing_data(
-    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    locations: paths.Locations,
+    ctx: Context,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pin_typed,
 ) -> None:
     make_demo(ctx)
     with ctx.store.write() as session:
         session.execute(update(Practice).values(lmc_name="", lmc_address=""))
     out = tmp_path / "none"
-    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]) == 1
+    pin_typed(ASHA_PIN)
+    assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out), *ASHA]) == 1
     err = capsys.readouterr().err
     assert "LMC name: fill it in at Set-up > Practice profile > LMC name" in err
     assert "LMC address: fill it in at Set-up > Practice profile > LMC address" in err
@@ -65,16 +83,23 @@ def test_documents_refuses_with_the_list_of_missing_data(
 
 
 def test_documents_signed_by_a_chosen_partner(
-    locations: paths.Locations, ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    locations: paths.Locations,
+    ctx: Context,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pin_typed,
 ) -> None:
     make_demo(ctx)
     out = tmp_path / "signed"
     argv = ["--data-dir", str(locations.data_dir), "documents", "--out", str(out)]
-    assert main([*argv, "--only", "service_changes_notification", "--signed-by", "Whitfield"]) == 0
+    pin_typed("135792")
+    signed_by_tom = ["--as", "Dr Tom Whitfield", "--only", "service_changes_notification"]
+    assert main([*argv, *signed_by_tom]) == 0
     letter = pdf_text((out / "notification-service-changes.pdf").read_bytes())
     assert "Dr Tom Whitfield" in letter and "Dr Asha Mistry" not in letter
     entry = letters.register(ctx, system_user())[0]
     assert entry.signed_by == "Dr Tom Whitfield"
     capsys.readouterr()
-    assert main([*argv, "--signed-by", "Karen Holt"]) == 1  # a manager, not a partner
-    assert "is not one active partner" in capsys.readouterr().err
+    pin_typed("246802")
+    assert main([*argv, "--as", "Karen Holt"]) == 1  # a manager, not a partner
+    assert "may not generate, sign and print letters" in capsys.readouterr().err

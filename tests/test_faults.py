@@ -32,6 +32,8 @@ from practice_action.services.health import MARKER, open_context
 from practice_action.store.counter_models import Contact
 from practice_action.store.desk_models import DeskRow
 
+MARIA = ["--as", "Maria Okafor"]
+
 
 def _contacts(ctx: Context) -> int:
     with ctx.store.read() as session:
@@ -79,7 +81,7 @@ def _wait_for_desk(ctx: Context, seconds: float = 60) -> list[desks.OpenDesk]:
 
 
 def test_a_restore_is_refused_while_an_idle_desk_is_open(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pin_typed
 ) -> None:
     locations = paths.resolve(tmp_path / "data")
     ctx, manager, _, _ = _practice(locations)
@@ -91,7 +93,8 @@ def test_a_restore_is_refused_while_an_idle_desk_is_open(
         assert len(seen) == 1 and seen[0].process == desk.pid
         capsys.readouterr()
 
-        assert main(["--data-dir", str(locations.data_dir), "restore", str(copy)]) == 1
+        pin_typed(MANAGER_PIN)
+        assert main(["--data-dir", str(locations.data_dir), "restore", str(copy), *MARIA]) == 1
 
         err = capsys.readouterr().err
         assert "Not restored: Practice Action is open on 1 other desk" in err
@@ -108,7 +111,8 @@ def test_a_restore_is_refused_while_an_idle_desk_is_open(
     with ctx.store.write() as session:
         session.execute(update(DeskRow).values(seen_at=datetime(2020, 1, 1, tzinfo=UTC)))
     ctx.store.dispose()
-    assert main(["--data-dir", str(locations.data_dir), "restore", str(copy)]) == 0
+    pin_typed(MANAGER_PIN)
+    assert main(["--data-dir", str(locations.data_dir), "restore", str(copy), *MARIA]) == 0
     restored = open_context(locations)
     try:
         with restored.store.read() as session:
@@ -267,7 +271,7 @@ def _damage_the_contact_table(database: Path) -> None:
 
 
 def test_a_damaged_page_stops_writing_and_says_damaged(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pin_typed
 ) -> None:
     locations = paths.resolve(tmp_path / "data")
     ctx, manager, _, clinician = _practice(locations)
@@ -291,7 +295,8 @@ def test_a_damaged_page_stops_writing_and_says_damaged(
     capsys.readouterr()
     assert main(["--data-dir", str(locations.data_dir), "check"]) == 1
     assert "Problems found" in capsys.readouterr().out
-    code = main(["--data-dir", str(locations.data_dir), "record", "Dr Ann Lee"])
+    pin_typed(MANAGER_PIN)
+    code = main(["--data-dir", str(locations.data_dir), "record", "Dr Ann Lee", *MARIA])
     err = capsys.readouterr().err
     assert code == 1 and "damaged" in err and "network" not in err and "Traceback" not in err
 
@@ -421,7 +426,7 @@ def test_a_data_folder_that_cannot_be_one_gets_a_message(
 
 
 def test_documents_to_an_unwritable_place_are_neither_written_nor_registered(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pin_typed
 ) -> None:
     folder = tmp_path / "demo"
     assert main(["--data-dir", str(folder), "demo"]) == 0
@@ -429,7 +434,11 @@ def test_documents_to_an_unwritable_place_are_neither_written_nor_registered(
     out = tmp_path / "notes.txt" / "letters"
     capsys.readouterr()
 
-    assert main(["--data-dir", str(folder), "documents", "--out", str(out)]) == 1
+    pin_typed("135791")  # the demo's Dr Asha Mistry
+    assert (
+        main(["--data-dir", str(folder), "documents", "--out", str(out), "--as", "Dr Asha Mistry"])
+        == 1
+    )
 
     err = capsys.readouterr().err
     assert f"The documents cannot be written to {out}" in err

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from practice_action import APP_NAME, __version__, paths
+from practice_action.cli.acting import add_acting, sign_in_as
 from practice_action.domain.errors import PracticeActionError, StoreError, ValidationError
 
 EXIT_OK = 0
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", type=Path, metavar="FILE", help="where to write the backup")
     restore = commands.add_parser("restore", help="replace the database with a backup file")
     restore.add_argument("file", type=Path)
+    add_acting(restore, "the practice manager or partner")
     for extra in EXTRA_COMMANDS:
         extra[0](commands)
     return parser
@@ -163,11 +165,35 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from practice_action.services import backups
-    from practice_action.services.context import system_user
 
-    result = backups.restore_file(_locations(args), system_user(), args.file)
+    locations = _locations(args)
+    actor = _restorer(args, locations)
+    result = backups.restore_file(locations, actor, args.file)
     print(result)
     return EXIT_OK
+
+
+def _restorer(args: argparse.Namespace, locations: paths.Locations):  # -> Actor
+    """Who restores: the person named by --as, with their PIN, while the database can be read.
+    A database that cannot be opened (damaged, emptied) holds no PIN to check: then the
+    computer user restores, as the file's owner could anyway, and the restored trail says so."""
+    from practice_action.domain.errors import StoreError
+    from practice_action.services.context import system_user
+    from practice_action.services.health import open_context
+
+    try:
+        ctx = open_context(locations)
+    except StoreError as error:
+        print(
+            f"The database cannot be read ({error}), so no PIN can be checked: restoring "
+            "as the computer user.",
+            file=sys.stderr,
+        )
+        return system_user()
+    try:
+        return sign_in_as(args, ctx)
+    finally:
+        ctx.store.dispose()
 
 
 def no_display_reason(environ: Mapping[str, str] | None = None) -> str | None:

@@ -13,6 +13,7 @@ from practice_action.cli import (
     _open,
     print_json,
 )
+from practice_action.cli.acting import add_acting, sign_in_as
 from practice_action.domain.calendar import day_text
 from practice_action.domain.enums import ContactType
 
@@ -53,19 +54,20 @@ def add_record(commands: argparse._SubParsersAction) -> None:
         metavar="REASON",
         help="record an urgent override with this reason (never refused)",
     )
+    add_acting(parser, "the member of staff at the desk")
 
 
 def cmd_record(args: argparse.Namespace) -> int:
     from practice_action.services import counter
-    from practice_action.services.context import system_user
 
     ctx = _open(args)
     try:
         clinician = counter.find_clinician(ctx, args.clinician)
         assert clinician.id is not None
+        actor = sign_in_as(args, ctx)
         try:
             result = counter.record_contact(
-                ctx, system_user(), clinician.id, args.contact_type, urgent_reason=args.urgent
+                ctx, actor, clinician.id, args.contact_type, urgent_reason=args.urgent
             )
         except counter.AtCap as refusal:
             print(str(refusal), file=sys.stderr)

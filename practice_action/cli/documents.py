@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from practice_action.cli import EXIT_OK, EXTRA_COMMANDS, _open
+from practice_action.cli.acting import add_acting, sign_in_as
 
 
 def add_documents(commands: argparse._SubParsersAction) -> None:
@@ -26,22 +27,16 @@ def add_documents(commands: argparse._SubParsersAction) -> None:
         metavar="KIND",
         help="only this kind of document (may be given more than once): " + ", ".join(KINDS),
     )
-    parser.add_argument(
-        "--signed-by",
-        metavar="PARTNER",
-        help="the partner whose name signs the letters (default: the first active partner)",
-    )
+    add_acting(parser, "the partner who signs the letters")
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
     from practice_action.services import documents
-    from practice_action.services.context import system_user
 
     ctx = _open(args)
     try:
-        generated = documents.generate(
-            ctx, system_user(), kinds=args.only or (), signed_by=args.signed_by, write_to=args.out
-        )
+        partner = sign_in_as(args, ctx)  # a partner's name on a letter needs their PIN
+        generated = documents.generate(ctx, partner, kinds=args.only or (), write_to=args.out)
     finally:
         ctx.store.dispose()
     for item in generated:
