@@ -9,6 +9,7 @@ second, identical-looking partner or clinician with a cap of their own.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 # Characters that show nothing (or reorder what is around them) but are not format controls.
 _INVISIBLE_OTHERS = {
@@ -46,3 +47,13 @@ def name_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", clean_name(text))
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))
     return "".join(letters.casefold().split())
+
+
+def same_name(name: str, others: Iterable[tuple[int, str]], besides: int | None) -> str | None:
+    """How the record of ``others`` (id, name) that is ``name`` typed another way is shown,
+    e.g. 'dr asha mistry (Dr Asha Mistry, written another way)'; None when there is none."""
+    wanted = name_key(name)
+    for other_id, other in others:
+        if other_id != besides and name_key(other) == wanted:
+            return name if other == name else f"{name} ({other}, written another way)"
+    return None

@@ -132,7 +132,7 @@ def heartbeat(ctx: Context, person: str = "") -> float | None:
             "nothing is written where it would be lost: close Practice Action and start it "
             "again."
         )
-        ctx.store.mark_damaged(message)
+        ctx.store.stop(DatabaseReplaced(message))
         raise DatabaseReplaced(message)
     return skew
 

@@ -155,6 +155,18 @@ def database_warnings(locations: Locations) -> tuple[str, ...]:
     return tuple(found)
 
 
+def restore_leftover_warnings(ctx: Context) -> list[str]:
+    """What opening the database cleared away from a restore cut short, said once."""
+    cleared = ctx.extra.get("cleared") or []
+    if not cleared:
+        return []
+    return [
+        "a restore that was cut short had left "
+        + ", ".join(str(p) for p in cleared)  # type: ignore[attr-defined]
+        + ": removed, and the database is the one from before that restore."
+    ]
+
+
 # ``check`` fails below this much free space on the disk that holds the data folder: the next
 # backup or a busy day's records may not fit.
 LOW_DISK_MB = 50
@@ -179,13 +191,7 @@ def disk_problems(locations: Locations) -> list[str]:
 def health(ctx: Context, locations: Locations) -> HealthReport:
     opened: migrate.OpenResult = ctx.extra["opened"]  # type: ignore[assignment]
     warnings = list(database_warnings(locations))
-    cleared = ctx.extra.get("cleared") or []
-    if cleared:
-        warnings.append(
-            "a restore that was cut short had left "
-            + ", ".join(str(p) for p in cleared)  # type: ignore[attr-defined]
-            + ": removed, and the database is the one from before that restore."
-        )
+    warnings += restore_leftover_warnings(ctx)
     if ctx.backups_dir is not None and locations.sqlite_path is not None:
         from practice_action.domain.calendar import local_today
         from practice_action.services.backups import future_dated

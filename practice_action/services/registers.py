@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from practice_action.domain import records
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import NotFound, ValidationError
-from practice_action.domain.names import name_key
+from practice_action.domain.names import same_name
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
@@ -146,15 +146,9 @@ def _refuse_a_second_active_name(
 ) -> None:
     """Two active records of one name cannot be told apart at the desk or in letters."""
     rows = register.row_type
-    wanted = name_key(name)
-    query = select(rows.id, rows.name).where(rows.active.is_(True))
-    same = [
-        other
-        for row_id, other in session.execute(query)
-        if row_id != record_id and name_key(other) == wanted
-    ]
-    if same:
-        shown = name if same[0] == name else f"{name} ({same[0]}, written another way)"
+    active = session.execute(select(rows.id, rows.name).where(rows.active.is_(True)))
+    shown = same_name(name, active, record_id)  # type: ignore[arg-type]
+    if shown is not None:
         raise ValidationError(
             {
                 "name": f"There is already an active {register.singular} called {shown}. "

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from practice_action.domain import records
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
-from practice_action.domain.names import name_key
+from practice_action.domain.names import same_name
 from practice_action.domain.records import StaffMember
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
@@ -75,15 +75,9 @@ def add_staff_row(session: Session, member: StaffMember, pin: str) -> StaffRow:
 
 def _refuse_a_second_active_name(session: Session, name: str, staff_id: int | None) -> None:
     """Two active accounts of one name cannot be told apart on the sign-in screen."""
-    wanted = name_key(name)
-    query = select(StaffRow.id, StaffRow.name).where(StaffRow.active.is_(True))
-    same = [
-        other
-        for row_id, other in session.execute(query)
-        if row_id != staff_id and name_key(other) == wanted
-    ]
-    if same:
-        shown = name if same[0] == name else f"{name} ({same[0]}, written another way)"
+    active = session.execute(select(StaffRow.id, StaffRow.name).where(StaffRow.active.is_(True)))
+    shown = same_name(name, active, staff_id)  # type: ignore[arg-type]
+    if shown is not None:
         raise ValidationError(
             {
                 "name": f"There is already an active account called {shown}. Add something "

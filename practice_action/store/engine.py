@@ -267,7 +267,7 @@ def _plain_errors(store: Store) -> Iterator[None]:
             raise
         plain = classify(error, store.url)
         if isinstance(plain, DamagedDatabase):
-            store.mark_damaged(str(plain))
+            store.stop(plain)
         raise plain from error
 
 
@@ -282,18 +282,23 @@ class Store:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         reader_engine = self.engine.execution_options(practice_read_only=True)
         self._reader = sessionmaker(reader_engine, expire_on_commit=False)
-        self.damaged: str | None = None
+        self.stopped: StoreError | None = None  # why this store writes no more, once it does not
         self._damage_listeners: list[Callable[[str], None]] = []
         self.file = _database_path(self.url)
         self._identity = _identity(self.file)
 
-    def mark_damaged(self, message: str) -> None:
-        """From now on every write is refused with ``message``; listeners hear it once."""
-        first = self.damaged is None
-        self.damaged = message
+    @property
+    def damaged(self) -> str | None:
+        """Why this store writes no more (damaged, or its file replaced), or None."""
+        return None if self.stopped is None else str(self.stopped)
+
+    def stop(self, error: StoreError) -> None:
+        """From now on every write is refused with ``error``; listeners hear it once."""
+        first = self.stopped is None
+        self.stopped = error
         if first:
             for listener in list(self._damage_listeners):
-                listener(message)
+                listener(str(error))
 
     def on_damage(self, listener: Callable[[str], None]) -> None:
         self._damage_listeners.append(listener)
@@ -301,25 +306,22 @@ class Store:
     def refuse_if_damaged(self) -> None:
         """Refuse to write to a damaged store, or to a file that is no longer the one opened
         (restored from elsewhere, moved or deleted): what is written there would be lost."""
-        if self.damaged is not None:
-            raise self._stop_error(self.damaged)
-        if self.file is not None and _identity(self.file) != self._identity:
-            self.mark_damaged(
-                f"The practice's database {self.file} was replaced, moved or deleted while "
-                "this desk had it open (perhaps a backup was restored from another desk). "
-                "This desk has stopped saving, so that nothing is written where it would be "
-                "lost: close Practice Action and start it again."
+        if (
+            self.stopped is None
+            and self.file is not None
+            and _identity(self.file) != self._identity
+        ):
+            self.stop(
+                DatabaseReplaced(
+                    f"The practice's database {self.file} was replaced, moved or deleted "
+                    "while this desk had it open (perhaps a backup was restored from "
+                    "another desk). This desk has stopped saving, so that nothing is "
+                    "written where it would be lost: close Practice Action and start it "
+                    "again."
+                )
             )
-            raise DatabaseReplaced(self.damaged or "")
-
-    def _stop_error(self, message: str) -> StoreError:
-        return DatabaseReplaced(message) if "was replaced" in message else DamagedDatabase(message)
-
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        """A connection of the store's own for something that is not a practice record."""
-        with _plain_errors(self), self.engine.connect() as connection:
-            yield connection
+        if self.stopped is not None:
+            raise type(self.stopped)(str(self.stopped))
 
     @property
     def is_sqlite(self) -> bool:

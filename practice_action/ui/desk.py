@@ -233,16 +233,9 @@ class Desk(QObject):
 
     def _warn_about_the_database(self) -> None:
         """Said once a session, after the first sign-in: a SQLite file on a network drive."""
-        from practice_action.services.health import database_warnings
+        from practice_action.services.health import database_warnings, restore_leftover_warnings
 
-        warnings = list(database_warnings(self.locations))
-        cleared = self.ctx.extra.get("cleared") or []
-        if cleared:
-            warnings.append(
-                "a restore that was cut short had left "
-                + ", ".join(str(p) for p in cleared)  # type: ignore[attr-defined]
-                + ": removed; the database is the one from before that restore."
-            )
+        warnings = [*database_warnings(self.locations), *restore_leftover_warnings(self.ctx)]
         for warning in warnings:
             earlier = self.window.statusBar().currentMessage() if self.window else ""
             text = " ".join(m for m in (earlier, f"Warning: {warning}") if m)
