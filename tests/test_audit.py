@@ -29,7 +29,7 @@ from practice_action.domain.records import Clinician, StaffMember
 from practice_action.services import audit, counter, demo, practice, registers, staff, transfer
 from practice_action.services.context import Actor, Context
 from practice_action.services.health import open_context
-from practice_action.store.models import AuditEntry, ClinicianRow, Practice
+from practice_action.store.models import AuditEntry, AuditHead, ClinicianRow, Practice
 
 SIX = 6  # entries made by ``trail`` below
 # What a failed statement raises: through SQLAlchemy, or from the driver on the hot paths.
@@ -121,8 +121,9 @@ def test_a_time_moved_by_a_second_is_caught(db_ctx: Context) -> None:
     assert audit.verify(db_ctx).first_broken_seq == 4
 
 
-def test_an_edit_with_its_hash_recomputed_breaks_the_link_to_the_next(db_ctx: Context) -> None:
-    """Someone who knows the recipe and rehashes the entry still breaks the entry after it."""
+def test_an_edit_with_its_hash_recomputed_is_named_by_the_entry_after_it(db_ctx: Context) -> None:
+    """Someone who knows the recipe and rehashes the entry is caught by the next entry, which
+    still holds the hash it had; the entry named is the one that was rewritten."""
     trail(db_ctx)
     row = entry(db_ctx, 3)
     fields = {k: row[k] for k in ("seq", "actor", "actor_kind", "staff_id", "kind")}
@@ -141,8 +142,11 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_link_to_the_next(db_ctx: Co
         .values(summary="Nothing happened", hash=forged),
     )
     report = audit.verify(db_ctx)
-    assert report.first_broken_seq == 4
-    assert "does not follow" in report.problem
+    assert report.first_broken_seq == 3
+    assert report.problem == (
+        "entry 3 was changed after it was written and its hash worked out again, but entry 4 "
+        "still holds the hash it had"
+    )
 
 
 def test_an_entry_deleted_from_the_middle_is_named(db_ctx: Context) -> None:
@@ -150,8 +154,11 @@ def test_an_entry_deleted_from_the_middle_is_named(db_ctx: Context) -> None:
     run_sql(db_ctx, delete(AuditEntry).where(AuditEntry.seq == 3))
     report = audit.verify(db_ctx)
     assert not report.intact
-    assert report.first_broken_seq == 4
-    assert "where entry 3 should be" in report.problem
+    assert report.first_broken_seq == 3
+    assert report.problem == (
+        "entry 3 is missing: the trail goes from entry 2 straight to entry 4, so an entry was "
+        "removed or moved"
+    )
 
 
 def test_the_last_entry_deleted_is_named(db_ctx: Context) -> None:
@@ -160,14 +167,18 @@ def test_the_last_entry_deleted_is_named(db_ctx: Context) -> None:
     report = audit.verify(db_ctx)
     assert not report.intact
     assert report.first_broken_seq == SIX
-    assert "removed from the end" in report.problem
+    assert (
+        report.problem
+        == "the trail ends at entry 5 but 6 were written: entry 6 was removed from the end"
+    )
 
 
 def test_the_first_entry_deleted_is_named(db_ctx: Context) -> None:
     trail(db_ctx)
     run_sql(db_ctx, delete(AuditEntry).where(AuditEntry.seq == 1))
     report = audit.verify(db_ctx)
-    assert not report.intact and report.first_broken_seq == 2
+    assert not report.intact and report.first_broken_seq == 1
+    assert report.problem.startswith("entry 1 is missing: the trail starts at entry 2")
 
 
 def test_an_entry_added_at_the_end_is_caught_even_with_a_good_hash(db_ctx: Context) -> None:
@@ -233,8 +244,9 @@ def test_an_entry_slipped_into_the_middle_is_named(db_ctx: Context) -> None:
     )
     report = audit.verify(db_ctx)
     assert not report.intact
-    # The old entry 3 (now numbered 4) comes first in the table and no longer matches its hash.
-    assert report.first_broken_seq == 4
+    # The old entry 3 (now numbered 4) comes first in the table: entry 3 is out of its place.
+    assert report.first_broken_seq == 3
+    assert report.problem.startswith("entry 3 is missing")
 
 
 def test_two_entries_swapped_are_named(db_ctx: Context) -> None:
@@ -273,8 +285,19 @@ def test_two_entries_swapped_with_their_numbers_are_named(db_ctx: Context) -> No
     )
     report = audit.verify(db_ctx)
     assert not report.intact
-    assert report.first_broken_seq == 4
-    assert "where entry 3 should be" in report.problem
+    assert report.first_broken_seq == 3
+    assert report.problem.startswith("entry 3 is missing: the trail goes from entry 2 straight")
+
+
+def test_the_trail_s_head_deleted_is_named(db_ctx: Context) -> None:
+    trail(db_ctx)
+    run_sql(db_ctx, delete(AuditHead))
+    report = audit.verify(db_ctx)
+    assert not report.intact and report.first_broken_seq == SIX
+    assert report.problem == (
+        "the record of the last entry written (the trail's head) was deleted; the trail holds "
+        "6 entries"
+    )
 
 
 # --- the command ----------------------------------------------------------------------------

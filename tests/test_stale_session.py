@@ -37,10 +37,13 @@ def test_every_partner_action_from_a_stale_session_is_refused(tmp_path, change: 
     other_desk = open_context(locations)
     try:
         by = Actor(manager.name, manager.role, manager.id)
+        asha = _member(first_desk, "Dr Asha Mistry")
+        agreed = staff.Countersign(asha.id, "135791")  # type: ignore[arg-type]
         if change == "retired":
-            staff.update_staff(other_desk, by, replace(tom, active=False))
+            staff.update_staff(other_desk, by, replace(tom, active=False), countersign=agreed)
         else:
-            staff.update_staff(other_desk, by, replace(tom, role=StaffRole.RECEPTIONIST))
+            changed = replace(tom, role=StaffRole.RECEPTIONIST)
+            staff.update_staff(other_desk, by, changed, countersign=agreed)
         before = audit.change_stamp(first_desk)
         words = "has been retired" if change == "retired" else "role has changed to Receptionist"
         for action in (
@@ -79,7 +82,9 @@ def test_the_desk_signs_out_a_partner_retired_elsewhere(
         other = open_context(locations)
         try:
             member = _member(other, partner.name)
-            staff.update_staff(other, manager, replace(member, active=False))
+            # The practice's only partner agrees to their own retirement with their PIN.
+            agreed = staff.Countersign(partner.staff_id, PARTNER_PIN)
+            staff.update_staff(other, manager, replace(member, active=False), countersign=agreed)
         finally:
             other.store.dispose()
         qtbot.waitUntil(lambda: desk.is_locked, timeout=5000)

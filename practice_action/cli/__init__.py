@@ -143,10 +143,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if report.intact:
         print(f"Audit trail intact: {report.entries} entries, each following from the one before.")
         return EXIT_OK
-    print(
-        f"Audit trail BROKEN at entry {report.first_broken_seq}: {report.problem}.",
-        file=sys.stderr,
-    )
+    if report.counter:
+        print(f"Audit check FAILED: {report.headline}.", file=sys.stderr)
+    else:
+        print(f"Audit trail {report.headline.replace('broken', 'BROKEN', 1)}.", file=sys.stderr)
     return EXIT_PROBLEM
 
 

@@ -13,7 +13,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from practice_action.domain.calendar import LONDON, day_bounds_utc
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import PermissionDenied
-from practice_action.services import witness
+from practice_action.services import tally, witness
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import AuditEntry, AuditHead, StaffRow
@@ -162,93 +162,191 @@ class ChainReport:
     intact: bool
     first_broken_seq: int | None = None
     problem: str = ""
+    counter: bool = False  # the chain holds, but the counter's tables differ from it
+
+    @property
+    def headline(self) -> str:
+        """The finding in one sentence, for the command line and the audit screen."""
+        if self.intact:
+            return f"intact: {self.entries:,} entries, each following from the one before"
+        if self.counter:
+            return f"the counter's records do not match the audit trail: {self.problem}"
+        if self.first_broken_seq is None:
+            return f"broken: {self.problem}"
+        return f"broken at entry {self.first_broken_seq:,}: {self.problem}"
+
+
+_ENTRY_COLUMNS = (
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.actor,
+    AuditEntry.actor_kind,
+    AuditEntry.staff_id,
+    AuditEntry.kind,
+    AuditEntry.summary,
+    AuditEntry.before,
+    AuditEntry.after,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
+
+
+def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
+    """Follow the chain in the order the entries were written (the table's own order)."""
+    walk = _Walk()
+    prev = GENESIS
+    expected = 1
+    previous_seq = 0
+    for (
+        seq,
+        at,
+        actor,
+        actor_kind,
+        staff_id,
+        kind,
+        summary,
+        before,
+        after,
+        prev_hash,
+        digest,
+    ) in rows:
+        walk.count += 1
+        if seq in witnessed:
+            walk.hash_at[seq] = digest
+        if kind == "backup.restored":
+            walk.restored = (seq, at)
+        if seq != expected:
+            if seq > expected:
+                gone = (
+                    f"entry {expected:,} is missing"
+                    if seq == expected + 1
+                    else f"entries {expected:,} to {seq - 1:,} are missing"
+                )
+                where = (
+                    f"the trail starts at entry {seq:,}"
+                    if previous_seq == 0
+                    else f"the trail goes from entry {previous_seq:,} straight to entry {seq:,}"
+                )
+                walk.broken = (expected, f"{gone}: {where}, so an entry was removed or moved")
+            else:
+                walk.broken = (
+                    seq,
+                    f"entry {seq:,} stands where entry {expected:,} should be: an entry was "
+                    "inserted or moved",
+                )
+            return walk
+        recomputed = entry_hash(
+            seq=seq,
+            at=at,
+            actor=actor,
+            actor_kind=actor_kind,
+            staff_id=staff_id,
+            kind=kind,
+            summary=summary,
+            before=before,
+            after=after,
+            prev_hash=prev_hash,
+        )
+        if recomputed != digest:
+            walk.broken = (seq, f"entry {seq:,} was changed after it was written")
+            return walk
+        if prev_hash != prev:
+            # This entry is whole and still names the hash its predecessor had when it was
+            # written: the predecessor was rewritten and given a freshly worked-out hash.
+            walk.broken = (
+                seq - 1,
+                f"entry {seq - 1:,} was changed after it was written and its hash worked out "
+                f"again, but entry {seq:,} still holds the hash it had",
+            )
+            return walk
+        ledger.note(seq, kind, before, after)
+        prev = digest
+        previous_seq = seq
+        expected += 1
+    walk.last = expected - 1
+    walk.last_hash = prev
+    return walk
+
+
+@dataclass
+class _Walk:
+    count: int = 0
+    last: int = 0
+    last_hash: str = GENESIS
+    broken: tuple[int, str] | None = None
+    restored: tuple[int, datetime] | None = None
+    hash_at: dict[int, str] = field(default_factory=dict)
 
 
 def verify(ctx: Context) -> ChainReport:
-    """Walk the whole chain; name the first entry that does not follow from the one before."""
+    """Walk the whole chain and name the first entry that does not follow from the one before;
+    then check it against every witness kept outside the database, and the counter's tables
+    against the entries that recorded them.
+
+    The entries are read in batches, never all at once, so a trail of a million entries is
+    checked in the memory of a few thousand."""
+    ledger = tally.CounterLedger()
     with ctx.store.read() as session:
         head = session.get(AuditHead, 1)
-        prev = GENESIS
-        expected_seq = 1
-        count = 0
         witnessed = {w.seq for w in witness.witnesses(ctx)}
-        hash_at: dict[int, str] = {}
-        restored: tuple[int, datetime] | None = None
-        for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
-            count += 1
-            if entry.seq in witnessed:
-                hash_at[entry.seq] = entry.hash
-            if entry.kind == "backup.restored":
-                restored = (entry.seq, entry.at)
-            if entry.seq != expected_seq:
+        rows = session.execute(
+            select(*_ENTRY_COLUMNS).order_by(AuditEntry.id).execution_options(yield_per=5000)
+        )
+        walk = _walk(rows, ledger, witnessed)
+        count = walk.count
+        if walk.broken is not None:
+            return ChainReport(count, False, *walk.broken)
+        last = walk.last
+        if head is None:
+            if last:
                 return ChainReport(
                     count,
                     False,
-                    entry.seq,
-                    f"entry {entry.seq} stands where entry {expected_seq} should be: "
-                    "an entry was removed, inserted or moved",
+                    last,
+                    f"the record of the last entry written (the trail's head) was deleted; "
+                    f"the trail holds {last:,} entries",
                 )
-            if entry.prev_hash != prev:
-                return ChainReport(
-                    count,
-                    False,
-                    entry.seq,
-                    f"entry {entry.seq} does not follow from the entry before it",
-                )
-            recomputed = entry_hash(
-                seq=entry.seq,
-                at=entry.at,
-                actor=entry.actor,
-                actor_kind=entry.actor_kind,
-                staff_id=entry.staff_id,
-                kind=entry.kind,
-                summary=entry.summary,
-                before=entry.before,
-                after=entry.after,
-                prev_hash=entry.prev_hash,
+        elif head.seq > last:
+            gone = (
+                f"entry {head.seq:,} was"
+                if head.seq == last + 1
+                else f"entries {last + 1:,} to {head.seq:,} were"
             )
-            if recomputed != entry.hash:
-                return ChainReport(
-                    count, False, entry.seq, f"entry {entry.seq} was changed after it was written"
-                )
-            prev = entry.hash
-            expected_seq += 1
-        head_seq = head.seq if head else 0
-        head_hash = head.hash if head else GENESIS
-        last = expected_seq - 1
-        if head_seq > last:
             return ChainReport(
                 count,
                 False,
                 last + 1,
-                f"the trail ends at entry {last} but {head_seq} were written: "
-                "entries were removed from the end",
+                f"the trail ends at entry {last:,} but {head.seq:,} were written: {gone} removed "
+                "from the end",
             )
-        if head_seq < last:
+        elif head.seq < last:
             return ChainReport(
                 count,
                 False,
-                head_seq + 1,
-                f"entry {head_seq + 1} follows the last entry written ({head_seq}): "
+                head.seq + 1,
+                f"entry {head.seq + 1:,} follows the last entry written ({head.seq:,}): "
                 "entries were added at the end",
             )
-        if head_hash != prev:
+        elif head.hash != walk.last_hash:
             return ChainReport(
                 count,
                 False,
                 last,
-                f"entry {last} is not the last entry written: it was replaced",
+                f"entry {last:,} is not the last entry written: it was replaced",
             )
 
         def every_hash() -> list[tuple[int, str]]:
             rows = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq))
             return [(int(seq), str(digest)) for seq, digest in rows]
 
-        disagree = witness.problems(ctx, last, hash_at, restored, every_hash)
+        disagree = witness.problems(ctx, last, walk.hash_at, walk.restored, every_hash)
         if disagree:
             first, words = disagree[0]
             more = f" ({len(disagree) - 1} more witness{'es' if len(disagree) > 2 else ''} agree)"
             return ChainReport(count, False, first, words + (more if len(disagree) > 1 else ""))
+        found = ledger.check(session)
+        if found is not None:
+            return ChainReport(count, False, found.seq, found.words, counter=True)
     return ChainReport(count, True)
 
 

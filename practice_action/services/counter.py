@@ -699,6 +699,7 @@ def _record_in(
         after={
             "contact": contact_id,
             "clinician": clinician_id,
+            "day": today.isoformat(),
             "type": contact_type.value,
             "counted": counts,
         },

@@ -227,8 +227,19 @@ class DemoStep:
 
 
 def _add_staff(ctx: Context, manager: Actor) -> str:
+    first_partner: staff.Countersign | None = None
     for member in OTHER_STAFF:
-        staff.add_staff(ctx, manager, member, DEMO_PINS[member.name])
+        # The first partner is added by the manager alone; each later one with their agreement.
+        partner = member.role is StaffRole.PARTNER
+        made = staff.add_staff(
+            ctx,
+            manager,
+            member,
+            DEMO_PINS[member.name],
+            countersign=first_partner if partner else None,
+        )
+        if partner and first_partner is None and made.id is not None:
+            first_partner = staff.Countersign(made.id, DEMO_PINS[member.name])
     return f"{len(OTHER_STAFF) + 1} staff accounts (a practice manager, partners, receptionists)"
 
 

@@ -87,6 +87,41 @@ def _pins_problem(pin: str, again: str, member: StaffMember | None = None) -> di
     return problems
 
 
+class PartnerAgreement(FieldForm):
+    """A partner's agreement to a change of partner rights: which partner, and their PIN.
+
+    Shown only when the change needs one (the service decides, and refuses without it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_heading("A partner agrees")
+        self.note = self.add_note("")
+        self.partner = QComboBox()
+        self.pin = _pin_edit()
+        self.add_row("agreed_by", "Partner &who agrees", self.partner)
+        self.add_row("agreed_pin", "&Their PIN", self.pin, "Typed by that partner, here and now.")
+        self.setVisible(False)
+
+    def need(self, partners: tuple[tuple[int, str], ...], what: str) -> None:
+        """Show the rows for ``partners`` (or hide them when the change needs none)."""
+        chosen = self.partner.currentData()
+        self.partner.clear()
+        for staff_id, name in partners:
+            self.partner.addItem(name, staff_id)
+        if chosen is not None and self.partner.findData(chosen) >= 0:
+            self.partner.setCurrentIndex(self.partner.findData(chosen))
+        self.note.setText(
+            f"To {what}, a partner must agree: they choose their name and type their PIN. "
+            "Nobody may agree to a change of their own rights."
+        )
+        self.setVisible(bool(partners))
+
+    def countersign(self) -> staff.Countersign | None:
+        if not self.isVisible() or self.partner.currentData() is None:
+            return None
+        return staff.Countersign(int(self.partner.currentData()), self.pin.text())
+
+
 # Staff
 
 
@@ -132,11 +167,41 @@ class StaffDialog(QDialog):
             self.role.setCurrentIndex(self.role.findData(member.role.value))
             self.active.setChecked(member.active)
             self.form.add_row("active", "&Active", self.active)
+        self.agreement = self.form.add_form(PartnerAgreement())
+        self.role.currentIndexChanged.connect(self._ask_agreement)
+        self.active.toggled.connect(self._ask_agreement)
+        self.name.textChanged.connect(self._ask_agreement)
+        self._ask_agreement()
 
         self.buttons = _lay_out_with_save(self)
 
+    def _ask_agreement(self) -> None:
+        """Show the partner's agreement rows when the change gives or takes partner rights."""
+        is_partner = self.role.currentData() == StaffRole.PARTNER.value
+        was = self.member
+        was_partner = was is not None and was.active and was.role is StaffRole.PARTNER
+        if was is not None:
+            is_partner = is_partner and self.active.isChecked()
+        name = self.name.text().strip() or "this person"
+        if is_partner and not was_partner:
+            giving, what = True, f"make {name} a partner"
+        elif was_partner and not is_partner:
+            giving, what = False, f"take partner rights from {name}"
+        else:
+            self.agreement.need((), "")
+            return
+        subject = was.id if was is not None else None
+        try:
+            partners = staff.partners_who_may_agree(self.ctx, self.actor, subject, giving=giving)
+        except PracticeActionError:
+            partners = ()  # the service asks again when saving
+        self.agreement.need(partners, what)
+
     def save(self) -> bool:
-        return _save_with_pins(self, self._save)
+        try:
+            return _save_with_pins(self, self._save)
+        finally:
+            self.agreement.pin.clear()
 
     def _save(self) -> None:
         role = StaffRole(self.role.currentData())
@@ -145,12 +210,26 @@ class StaffDialog(QDialog):
             problems = _pins_problem(self.pin.text(), self.pin_again.text(), member)
             if problems:
                 raise ValidationError(problems)
-            self.saved = staff.add_staff(self.ctx, self.actor, member, self.pin.text())
+            self.saved = staff.add_staff(
+                self.ctx,
+                self.actor,
+                member,
+                self.pin.text(),
+                countersign=self._agreed(),
+            )
         else:
             changed = replace(
                 self.member, name=self.name.text(), role=role, active=self.active.isChecked()
             )
-            self.saved = staff.update_staff(self.ctx, self.actor, changed)
+            self.saved = staff.update_staff(
+                self.ctx, self.actor, changed, countersign=self._agreed()
+            )
+
+    def _agreed(self) -> staff.Countersign | None:
+        agreed = self.agreement.countersign()
+        if agreed is not None and not agreed.pin:
+            raise ValidationError({"agreed_pin": "The partner who agrees types their PIN here."})
+        return agreed
 
 
 def _lay_out_with_save(dialog: Any) -> QDialogButtonBox:
@@ -174,6 +253,12 @@ def _save_with_pins(dialog: Any, save: Callable[[], None]) -> bool:
     except ValidationError as error:
         dialog.form.show_problems(error.problems)
         dialog.adjustSize()  # make room for the messages under the fields
+        return False
+    except staff.PartnerNeeded as error:
+        # Another desk changed who the partners are since the dialog opened: ask now.
+        dialog.agreement.need(error.partners, "make this change")
+        dialog.form.show_problems({"": str(error)})
+        dialog.adjustSize()
         return False
     except PracticeActionError as error:
         dialog.form.show_problems({"": str(error)})
@@ -203,17 +288,28 @@ class ResetPinDialog(QDialog):
         self.pin_again = _pin_edit()
         self.form.add_row("pin", "New &PIN", self.pin, PIN_HINT)
         self.form.add_row("pin_again", "PIN &again", self.pin_again)
+        self.agreement = self.form.add_form(PartnerAgreement())
+        if member.role is StaffRole.PARTNER and member.active and actor.staff_id != member.id:
+            with contextlib.suppress(PracticeActionError):
+                partners = staff.partners_who_may_agree(ctx, actor, member.id, giving=True)
+                self.agreement.need(partners, f"give {member.name} a new PIN")
         self.buttons = _lay_out_with_save(self)
 
     def save(self) -> bool:
-        return _save_with_pins(self, self._save)
+        try:
+            return _save_with_pins(self, self._save)
+        finally:
+            self.agreement.pin.clear()
 
     def _save(self) -> None:
         problems = _pins_problem(self.pin.text(), self.pin_again.text())
         if problems:
             raise ValidationError(problems)
         assert self.member.id is not None
-        staff.set_pin(self.ctx, self.actor, self.member.id, self.pin.text())
+        agreed = self.agreement.countersign()
+        if agreed is not None and not agreed.pin:
+            raise ValidationError({"agreed_pin": "The partner who agrees types their PIN here."})
+        staff.set_pin(self.ctx, self.actor, self.member.id, self.pin.text(), countersign=agreed)
 
 
 class StaffScreen(QWidget):
@@ -598,8 +694,8 @@ class AuditScreen(QWidget):
             style = "color: #1b5e20; font-weight: 600;"
         else:
             text = (
-                f"✘ The audit trail is broken at entry {report.first_broken_seq}: "
-                f"{report.problem}. Someone changed the database outside Practice Action. "
+                f"✘ The audit trail: {report.headline}. Someone changed the database "
+                "outside Practice Action. "
                 "Keep a copy of the database file as it is, and tell the partners and your "
                 "IT support."
             )
