@@ -65,8 +65,7 @@ def test_clinicians_one_click_enables_edit_and_retire_by_mouse(qtbot: QtBot, ctx
     click(retire)
     qtbot.waitUntil(lambda: not box.isVisible())
     active = [
-        c.name
-        for c in registers.list_records(ctx, tab.screen.register, include_retired=False)
+        c.name for c in registers.list_records(ctx, tab.screen.register, include_retired=False)
     ]
     assert name not in active
 
