@@ -479,7 +479,14 @@ class CounterScreen(QWidget):
             return
         self.last_recorded = result.contact_id
         self.say(result.describe() + "  (Ctrl+Z to undo)")
+        self.back_to_usual_type()
         self.refresh()
+
+    def back_to_usual_type(self) -> None:
+        """After each contact the type goes back to the practice's usual one, so a telephone
+        contact chosen with F7 is not silently carried on to the next patient."""
+        usual = self.board.default_type if self.board else ContactType.FACE_TO_FACE
+        self.type_buttons[usual].setChecked(True)
 
     def undo(self, clinician_id: int) -> None:
         if self.board is None:
@@ -488,19 +495,32 @@ class CounterScreen(QWidget):
         if count.last_contact_id is None or count.last_undoable_until is None:
             self.say("There is no recent contact to undo for this clinician.", problem=True)
             return
-        self._void(count.last_contact_id, count.name)
+        self._void(count.last_contact_id)
 
     def undo_last(self) -> None:
         if self.last_recorded is None:
             self.say("Nothing recorded at this desk to undo.", problem=True)
             return
-        self._void(self.last_recorded, "")
+        self._void(self.last_recorded)
 
-    def _void(self, contact_id: int, name: str) -> None:
+    def _void(self, contact_id: int) -> None:
+        try:
+            contact = counter.contact_view(self.ctx, contact_id)
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        if contact.voided:
+            self.say("That contact was already undone.", problem=True)
+            return
+        what = contact.describe()
+        warning = (
+            "\n\nThis was an urgent override: undo it only if it was recorded by mistake."
+            if contact.urgent
+            else ""
+        )
         dialog = ReasonDialog(
-            "Undo a contact",
-            f"Undo the last contact{' for ' + name if name else ''}? It stays in the record "
-            "as undone. Why?",
+            "Undo an urgent override" if contact.urgent else "Undo a contact",
+            f"Undo {what}?{warning}\n\nIt stays in the record as undone. Why?",
             UNDO_REASONS,
             self,
         )
@@ -513,7 +533,7 @@ class CounterScreen(QWidget):
             return
         if contact_id == self.last_recorded:
             self.last_recorded = None
-        self.say("Contact undone.")
+        self.say(f"Undone: {what}.")
         self.refresh()
 
     def open_divert(self, clinician_id: int) -> None:
@@ -618,6 +638,7 @@ class CounterScreen(QWidget):
             return
         self.last_recorded = result.contact_id
         self.say(result.describe())
+        self.back_to_usual_type()
         self.close_divert()
         self.refresh()
 
