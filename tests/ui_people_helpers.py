@@ -35,3 +35,77 @@ def click(widget: QWidget, at: QPoint | None = None) -> None:
 def _text(widget: QWidget) -> str:
     text = getattr(widget, "text", None)
     return str(text()) if callable(text) else ""
+
+
+def access_key(text: str) -> str | None:
+    """The letter after a single '&' (Alt+letter), lower case; None if there is none."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] == "&":
+                i += 2
+                continue
+            return text[i + 1].lower()
+        i += 1
+    return None
+
+
+def access_keys(window: QWidget) -> list[tuple[str, str]]:
+    """(letter, what carries it) for every control of ``window`` a person can see now:
+    buttons, labels with a buddy, group boxes, tabs of visible tab bars, and the menu bar."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMainWindow, QTabBar
+
+    found: list[tuple[str, str]] = []
+
+    def add(text: str, where: str) -> None:
+        key = access_key(text)
+        if key:
+            found.append((key, f"{where} '{text}'"))
+
+    if isinstance(window, QMainWindow) and window.menuBar().isVisible():
+        for action in window.menuBar().actions():
+            add(action.text(), "menu")
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.window() is not window:
+            continue
+        if isinstance(widget, QAbstractButton):
+            add(widget.text(), type(widget).__name__)
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            if widget.buddy().isVisibleTo(window):
+                add(widget.text(), "label")
+        elif isinstance(widget, QGroupBox):
+            add(widget.title(), "group")
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                if widget.isTabVisible(i):
+                    add(widget.tabText(i), "tab")
+    return found
+
+
+def duplicate_access_keys(window: QWidget) -> dict[str, list[str]]:
+    by_key: dict[str, list[str]] = {}
+    for key, where in access_keys(window):
+        by_key.setdefault(key, []).append(where)
+    return {k: v for k, v in by_key.items() if len(v) > 1}
+
+
+def menu_duplicates(window: QWidget) -> dict[str, dict[str, list[str]]]:
+    """Within each menu of a main window, items sharing an access key."""
+    from PySide6.QtWidgets import QMainWindow
+
+    found: dict[str, dict[str, list[str]]] = {}
+    if not isinstance(window, QMainWindow):
+        return found
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if menu is None:
+            continue
+        by_key: dict[str, list[str]] = {}
+        for action in menu.actions():
+            key = access_key(action.text())
+            if key and action.isVisible():
+                by_key.setdefault(key, []).append(action.text())
+        dups = {k: v for k, v in by_key.items() if len(v) > 1}
+        if dups:
+            found[top.text()] = dups
+    return found

@@ -43,7 +43,7 @@ class CounterSettingsTab(QWidget):
             field.setMaximumWidth(260)
         form = QFormLayout()
         form.addRow("&Usual contact type:", self.usual_type)
-        form.addRow("A contact can be &undone for:", self.undo_minutes)
+        form.addRow("A contact can be undone &within:", self.undo_minutes)
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()

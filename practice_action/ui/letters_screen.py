@@ -117,7 +117,7 @@ class LettersScreen(QWidget):
         self.table.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the plan's order
         self.table.selection_changed.connect(lambda _record: self.show_preview())
 
-        self.generate_button = QPushButton("&Generate")
+        self.generate_button = QPushButton("Ge&nerate")
         self.generate_button.setToolTip("Make the final, signed document and record it")
         self.generate_button.clicked.connect(self.generate_selected)
         self.generate_all_button = QPushButton("Generate &all")

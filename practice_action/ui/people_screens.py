@@ -432,7 +432,7 @@ class AuditScreen(QWidget):
 
         filters = QHBoxLayout()
         for text, widget in (
-            ("&From", self.date_from),
+            ("Fr&om", self.date_from),
             ("&To", self.date_to),
             ("&Person", self.person),
             ("&Kind", self.kind),

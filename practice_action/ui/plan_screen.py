@@ -122,7 +122,7 @@ class PlanScreen(QWidget):
             placeholder="Filter the declined requests…",
         )
         self.declined.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.decline_button = QPushButton("&Record a declined request…")
+        self.decline_button = QPushButton("Re&cord a declined request…")
         self.decline_button.setToolTip(
             "Log a request to join a data sharing agreement or platform that the practice "
             "turned down under the freeze"
@@ -152,7 +152,7 @@ class PlanScreen(QWidget):
         self.tabs.addTab(tasks_box, "Open &tasks")
         self.tabs.addTab(self.notices, "&Notice end dates")
         self.tabs.addTab(declined_box, "&Declined data requests")
-        self.tabs.addTab(history, "&History")
+        self.tabs.addTab(history, "Histor&y")
         self.problem = problem_label()
         self.done = QLabel()
         self.done.setObjectName("done")

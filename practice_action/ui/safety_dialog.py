@@ -86,7 +86,7 @@ class SafetyDialog(QDialog):
         self.diversion = QComboBox()
         self.form.add_row(
             "diversion_id",
-            "Linked &diversion:",
+            "Linked di&version:",
             self.diversion,
             "A patient diverted that day whom this concerns, if any.",
         )

@@ -97,7 +97,7 @@ class SetupSection(QTabWidget):
         from practice_action.ui.counter_settings import CounterSettingsTab
 
         self.counter_settings = CounterSettingsTab(ctx, actor)
-        self.addTab(self.counter_settings, "Co&unter")
+        self.addTab(self.counter_settings, "Dail&y counter")
 
 
 class ProfileTab(QWidget):
@@ -118,7 +118,7 @@ class ProfileTab(QWidget):
         self.idle_lock.setMaximumWidth(140)
         self.settings.add_row(
             "idle_lock_minutes",
-            "Lock a desk &after",
+            "Lock a des&k after",
             self.idle_lock,
             "A desk left alone this long asks for a PIN again.",
         )
@@ -320,7 +320,7 @@ class RegisterTab(QWidget):
         self.table.activated.connect(self.open_editor)
         self.table.selection_changed.connect(self._update_buttons)
 
-        self.show_retired = QCheckBox("Show &retired")
+        self.show_retired = QCheckBox("Sh&ow retired")
         self.show_retired.setToolTip("Retired records are kept for history and letters")
         self.show_retired.toggled.connect(self.refresh)
         self.add_button = QPushButton(f"&Add {screen.register.singular}…")

@@ -142,7 +142,7 @@ class ManagerPage(QWizardPage):
             edit.setMaximumWidth(180)
             edit.textChanged.connect(self.completeChanged)
         self.name_edit.textChanged.connect(self.completeChanged)
-        self.form.add_row("manager_name", "&Name", self.name_edit)
+        self.form.add_row("manager_name", "Na&me", self.name_edit)
         self.form.add_row(
             "pin",
             "&PIN",
