@@ -12,10 +12,15 @@ from collections.abc import Mapping
 from datetime import time
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, QTime, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTime, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -89,6 +94,24 @@ def set_problem(label: QLabel, message: str) -> None:
     label.setVisible(bool(message))
 
 
+def _edited_signal(editor: QWidget) -> SignalInstance | None:
+    """The signal an editor sends when a person changes what is in it."""
+    if isinstance(editor, QLineEdit):
+        return editor.textEdited
+    if isinstance(editor, QPlainTextEdit):
+        return editor.textChanged
+    if isinstance(editor, QComboBox):
+        return editor.editTextChanged if editor.isEditable() else editor.activated
+    if isinstance(editor, QDateTimeEdit):
+        return editor.dateTimeChanged
+    if isinstance(editor, QAbstractSpinBox) and hasattr(editor, "valueChanged"):
+        return editor.valueChanged  # type: ignore[no-any-return]
+    if isinstance(editor, QAbstractButton):
+        return editor.toggled
+    changed = getattr(editor, "changed", None)
+    return changed if isinstance(changed, SignalInstance) else None
+
+
 def plain_text_edit(lines: int = 3) -> QPlainTextEdit:
     """A multi-line box where Tab moves on, as in every other field."""
     edit = QPlainTextEdit()
@@ -131,10 +154,55 @@ class FieldForm(QWidget):
         self.layout_.addRow(None, message)
         self.layout_.setRowVisible(message, False)
         editor.setAccessibleName(label.replace("&", ""))
+        edited = _edited_signal(editor)
+        if edited is not None:
+            # The message goes as soon as the person starts putting it right.
+            edited.connect(lambda *_: self._clear_field(field))
         self._editors[field] = editor
         self._messages[field] = message
         self._order.append(field)
         return editor
+
+    def _clear_field(self, field: str) -> None:
+        label = self._messages.get(field)
+        if label is not None and label.text():
+            self._set(label, "")
+            self._relayout()
+
+    def first_editor(self) -> QWidget | None:
+        """The first field a person can type in, in the order the form shows them."""
+        for field in self.ordered_fields():
+            editor = self.editor(field)
+            if editor.isVisibleTo(self) and editor.isEnabled():
+                if editor.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                    return editor
+                inner = next(
+                    (
+                        w
+                        for w in editor.findChildren(QWidget)
+                        if w.isVisibleTo(self)
+                        and w.isEnabled()
+                        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                    ),
+                    None,
+                )
+                if inner is not None:
+                    return inner
+        return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A dialog puts the keyboard on its first control, which is often its Save button
+        # (made before the fields): typing a name with a space in it would press Save. The
+        # keyboard starts in the first field instead.
+        window = self.window()
+        if not isinstance(window, QDialog) or isinstance(self.parentWidget(), FieldForm):
+            return
+        focus = window.focusWidget()
+        if focus is None or (isinstance(focus, QAbstractButton) and not self.isAncestorOf(focus)):
+            first = self.first_editor()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set(self, label: QLabel, message: str) -> None:
         set_problem(label, message)

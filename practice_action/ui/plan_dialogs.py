@@ -52,13 +52,13 @@ class ServiceDialog(QDialog):
         self.ok_button: QPushButton = self.buttons.addButton(
             button, QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.ok_button.setDefault(True)  # once in the dialog, so Enter keeps pressing it
 
     def save(self) -> Any:
         raise NotImplementedError

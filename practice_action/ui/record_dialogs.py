@@ -83,7 +83,6 @@ class RecordDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_button.setToolTip("Save this record (Ctrl+S)")
-        self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -91,6 +90,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # Made default once it is in the dialog, so that the dialog remembers it: Enter saves
+        # even after the mouse has been on Save (set before, the default is lost on focus out).
+        self.save_button.setDefault(True)
 
     def showEvent(self, event: QShowEvent) -> None:
         if self.width() < 640:

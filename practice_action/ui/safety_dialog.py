@@ -53,6 +53,10 @@ class SafetyDialog(QDialog):
         self.form = FieldForm()
         layout.addWidget(self.form)
 
+        self.what = plain_text_edit(4)
+        self.what.setPlaceholderText("What happened, in a few sentences")
+        self.form.add_row("what_happened", "&What happened:", self.what, safety.NO_IDENTIFIERS)
+
         today = local_today(ctx.clock)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
@@ -72,10 +76,6 @@ class SafetyDialog(QDialog):
         kinds_layout.addWidget(self.concern)
         kinds_layout.addWidget(self.near_miss)
         self.form.add_row("kind", "Kind:", kinds)
-
-        self.what = plain_text_edit(4)
-        self.what.setPlaceholderText("What happened, in a few sentences")
-        self.form.add_row("what_happened", "&What happened:", self.what, safety.NO_IDENTIFIERS)
 
         self.clinician = QComboBox()
         self.clinician.addItem("No clinician", None)
