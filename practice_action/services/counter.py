@@ -456,7 +456,7 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
             minutes=undo_minutes
         ):
             raise PracticeActionError(
-                f"A contact can be undone only within {undo_minutes} minutes, on the day it "
+                f"A contact can be undone only within {_plural(undo_minutes, 'minute')}, on the day it "
                 "was recorded. Ask a practice manager to note the correction."
             )
         contact.voided_at = now.astimezone(UTC)

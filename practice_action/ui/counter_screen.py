@@ -106,6 +106,7 @@ class CounterScreen(QWidget):
         self.divert_for: int | None = None
         self.last_recorded: int | None = None  # contact id recorded at this desk
         self.message = QLabel()
+        self._problem_shown = False
         self._build()
         self.refresh()
         self.feed: CounterFeed | None = None
@@ -289,6 +290,9 @@ class CounterScreen(QWidget):
         if board.day > board.today:
             when = "Future day (read only)"
         self.title.setText(f"{when}: {day_text(board.day, weekday=True)}")
+        that_day = "today" if board.day == board.today else "that day"
+        self.headers[2].setText(f"<b>Contacts {that_day}</b>")
+        self.headers[5].setText(f"<b>Also {that_day}</b>")
         self.day_edit.blockSignals(True)
         self.day_edit.setDate(QDate(board.day.year, board.day.month, board.day.day))
         self.day_edit.blockSignals(False)
@@ -677,6 +681,9 @@ class CounterScreen(QWidget):
     def show_day(self, day: date) -> None:
         self.day = day
         self.close_divert()
+        if self._problem_shown:  # e.g. "past days are read only": not true of the new day
+            self.message.clear()
+            self._problem_shown = False
         self.refresh()
 
     def _day_picked(self, qdate: QDate) -> None:
@@ -697,6 +704,7 @@ class CounterScreen(QWidget):
     def say(self, text: str, *, problem: bool = False) -> None:
         stamp = local_now(self.ctx.clock).strftime("%H:%M:%S")  # the practice's clock
         prefix = "Problem: " if problem else ""
+        self._problem_shown = problem
         self.message.setText(f"{stamp}  {prefix}{text}")
         colour = "#7f1010" if problem else "#14532d"
         self.message.setStyleSheet(f"color: {colour}; font-size: 14px;")

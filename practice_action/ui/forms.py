@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QTimeEdit,
     QWidget,
 )
@@ -110,6 +111,16 @@ def _edited_signal(editor: QWidget) -> SignalInstance | None:
         return editor.toggled
     changed = getattr(editor, "changed", None)
     return changed if isinstance(changed, SignalInstance) else None
+
+
+def plural_suffix(spin: QSpinBox, one: str, many: str) -> None:
+    """A spin box whose unit follows its number: "1 minute", "5 minutes"."""
+
+    def follow(value: int) -> None:
+        spin.setSuffix(f" {one if value == 1 else many}")
+
+    spin.valueChanged.connect(follow)
+    follow(spin.value())
 
 
 def plain_text_edit(lines: int = 3) -> QPlainTextEdit:

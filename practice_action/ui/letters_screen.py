@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.words import plural
 from practice_action.services import documents as letters_service
 from practice_action.services.context import Actor, Context
 from practice_action.services.documents import DocumentStatus, LettersOverview
@@ -247,7 +248,7 @@ class LettersScreen(QWidget):
             else "You may read drafts; a partner generates, prints and signs the letters."
         )
         return (
-            f"<b>{len(overview.documents)} documents</b> for the plan, {done} generated. "
+            f"<b>{plural(len(overview.documents), 'document')}</b> for the plan, {done} generated. "
             f"{signer} {who}"
         )
 

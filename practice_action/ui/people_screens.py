@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from practice_action.domain import records
+from practice_action.domain.audit_words import field_label, group_label, kind_label
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import PracticeActionError, ValidationError
 from practice_action.domain.records import StaffMember
+from practice_action.domain.words import plural
 from practice_action.services import audit, staff
 from practice_action.services.audit import AuditView
 from practice_action.services.context import Actor, Context
@@ -308,18 +310,6 @@ class StaffScreen(QWidget):
 
 # Audit trail
 
-KIND_GROUPS: dict[str, str] = {
-    "signin.": "Signing in, out and locks",
-    "staff.": "Staff accounts",
-    "practice.": "Practice set-up",
-    "register.": "Registers",
-    "plan.": "Action plan",
-    "counter.": "Counter",
-    "contact.": "Contacts",
-    "letter.": "Letters",
-    "backup.": "Backups and restores",
-}
-
 ANY_DATE = QDate(2000, 1, 1)
 
 
@@ -328,7 +318,7 @@ def _kind_prefix(kind: str) -> str:
 
 
 def _kind_label(prefix: str) -> str:
-    return KIND_GROUPS.get(prefix, prefix.rstrip(".").replace("_", " ").capitalize())
+    return group_label(prefix)
 
 
 def _date_edit() -> QDateEdit:
@@ -357,7 +347,7 @@ def details_html(entry: AuditView) -> str:
         "<table cellspacing='4'>",
         f"<tr><td><b>When</b></td><td>{escape(when)} (UK time)</td></tr>",
         f"<tr><td><b>Who</b></td><td>{escape(entry.actor)}</td></tr>",
-        f"<tr><td><b>Kind</b></td><td>{escape(entry.kind)}</td></tr>",
+        f"<tr><td><b>Kind</b></td><td>{escape(kind_label(entry.kind))}</td></tr>",
         "</table>",
     ]
     before, after = _decode(entry.before), _decode(entry.after)
@@ -365,22 +355,34 @@ def details_html(entry: AuditView) -> str:
         before_map = before if isinstance(before, dict) else {}
         after_map = after if isinstance(after, dict) else {}
         keys = list(dict.fromkeys([*before_map, *after_map]))
-        parts.append(
-            "<table border='1' cellspacing='0' cellpadding='4'>"
-            "<tr><th align='left'>Field</th><th align='left'>Before</th>"
-            "<th align='left'>After</th></tr>"
-        )
-        for key in keys:
-            old, new = before_map.get(key, ""), after_map.get(key, "")
-            changed = entry.before and entry.after and old != new
-            style = " style='background:#fff3c4'" if changed else ""
+        both = bool(entry.before and entry.after)
+        if both:
+            # An edit: only what changed, so the change is not lost among what did not.
+            keys = [k for k in keys if before_map.get(k) != after_map.get(k)]
+        columns = ["Before", "After"] if both else (["After"] if entry.after else ["Before"])
+        if keys:
+            head = "".join(f"<th align='left'>{c}</th>" for c in columns)
             parts.append(
-                f"<tr{style}><td>{escape(str(key))}</td><td>{_cell(old)}</td>"
-                f"<td>{_cell(new)}</td></tr>"
+                "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+                f"<tr><th align='left' width='28%'>Field</th>{head}</tr>"
             )
-        parts.append("</table>")
-        if entry.before and entry.after:
-            parts.append("<p>Fields that changed are highlighted.</p>")
+            for key in keys:
+                cells = "".join(
+                    f"<td>{_cell((before_map if c == 'Before' else after_map).get(key, ''))}</td>"
+                    for c in columns
+                )
+                parts.append(
+                    f"<tr><td nowrap><b>{escape(field_label(str(key)))}</b></td>{cells}</tr>"
+                )
+            parts.append("</table>")
+        if both:
+            changed = len(keys)
+            parts.append(
+                f"<p>{changed} field{'' if changed == 1 else 's'} changed; only "
+                f"{'it is' if changed == 1 else 'those are'} shown.</p>"
+                if changed
+                else "<p>Saved with no field changed.</p>"
+            )
     else:
         for title, value in (("Before", entry.before), ("After", entry.after)):
             if value:
@@ -455,7 +457,7 @@ class AuditScreen(QWidget):
                     sort_key=lambda e: e.seq,
                 ),
                 Column("Who", lambda e: e.actor),
-                Column("Kind", lambda e: e.kind),
+                Column("Kind", lambda e: kind_label(e.kind)),
                 Column("What", lambda e: e.summary, tooltip=lambda e: e.summary),
             ],
             placeholder="Find in these entries…",
@@ -592,8 +594,10 @@ class AuditScreen(QWidget):
         report = audit.verify(self.ctx)
         if report.intact:
             text = (
-                f"✔ The audit trail is intact: all {report.entries} entries follow one from "
-                "another, and none was changed, removed or moved."
+                f"✔ The audit trail is intact: all {report.entries} entries follow one "
+                "from another, and none was changed, removed or moved."
+                if report.entries != 1
+                else "✔ The audit trail is intact: its one entry was not changed."
             )
             style = "color: #1b5e20; font-weight: 600;"
         else:
@@ -634,7 +638,7 @@ class AuditScreen(QWidget):
             self.result.setStyleSheet("color: #b3261e; font-weight: 600;")
             return False
         self.result.setStyleSheet("")
-        self.result.setText(f"Wrote {len(entries)} entries to {path}")
+        self.result.setText(f"Wrote {plural(len(entries), 'entry', 'entries')} to {path}")
         return True
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.plan import Choice
+from practice_action.domain.words import plural
 from practice_action.services import plan as plan_service
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed
@@ -198,7 +199,8 @@ class PlanScreen(QWidget):
             self.heading.setText(
                 f"<b>Plan version {version.number}</b>, saved {_day(version.created_day)} by "
                 f"{html.escape(version.created_by)}; {approval}. "
-                f"{len(version.adopted)} actions adopted, {len(view.open_tasks)} tasks open."
+                f"{plural(len(version.adopted), 'action')} adopted, "
+                f"{plural(len(view.open_tasks), 'task')} open."
             )
         self.approve_button.setVisible(
             version is not None

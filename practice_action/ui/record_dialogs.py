@@ -46,7 +46,7 @@ from practice_action.domain.records import (
     PostalAddress,
     VoluntaryService,
 )
-from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit
+from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit, plural_suffix
 
 SaveFunction = Callable[[Any], Any]
 
@@ -268,7 +268,7 @@ class VoluntaryServiceDialog(RecordDialog):
         self.commissioner = AddressEditor("commissioner", "Commissioner")
         self.notice_days = QSpinBox()
         self.notice_days.setRange(0, 730)
-        self.notice_days.setSuffix(" days")
+        plural_suffix(self.notice_days, "day", "days")
         self.notice_days.setMaximumWidth(140)
         self.notice_explained = QLabel()
         self.notice_explained.setWordWrap(True)

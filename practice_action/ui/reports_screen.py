@@ -37,6 +37,7 @@ from practice_action.domain.reports import (
     Report,
     SafetyEntry,
 )
+from practice_action.domain.words import plural
 from practice_action.services import reports
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
@@ -265,9 +266,10 @@ class ReportsScreen(QWidget):
         self.summary.setText(
             f"<b>{_esc(report.period_text)}</b><br>"
             f"<span style='font-size:17px'><b>{_esc(report.diversion_summary())}</b></span><br>"
-            f"{t.contacts:,} contacts · {rate_text} per 1,000 patients per working day · "
-            f"{t.days_at_cap:,} clinician-days at the cap · {t.urgent:,} urgent overrides · "
-            f"{len(report.safety)} safety log entries"
+            f"{plural(t.contacts, 'contact', thousands=True)} · {rate_text} per 1,000 patients "
+            f"per working day · {plural(t.days_at_cap, 'clinician-day', thousands=True)} at the "
+            f"cap · {plural(t.urgent, 'urgent override', thousands=True)} · "
+            f"{plural(len(report.safety), 'safety log entry', 'safety log entries')}"
         )
         self.by_clinician.set_rows(list(report.clinicians))
         self.by_day.set_rows(list(report.rows))
@@ -329,7 +331,9 @@ class ReportsScreen(QWidget):
         if self.report is None:
             return False
         data = reports.to_csv(self.report).encode("utf-8-sig")  # a spreadsheet reads it as is
-        return self._write(path, data, f"Wrote the report ({len(self.report.rows)} rows) to")
+        return self._write(
+            path, data, f"Wrote the report ({plural(len(self.report.rows), 'row')}) to"
+        )
 
     def save_pdf(self, path: Path) -> bool:
         if self.report is None:

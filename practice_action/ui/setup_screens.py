@@ -33,11 +33,12 @@ from practice_action.domain.records import (
     PostalAddress,
     PracticeProfile,
 )
+from practice_action.domain.words import plural
 from practice_action.services import practice, registers
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
 from practice_action.services.registers import Register
-from practice_action.ui.forms import FieldForm
+from practice_action.ui.forms import FieldForm, plural_suffix
 from practice_action.ui.practice_forms import (
     CommissionersForm,
     HoursForm,
@@ -114,7 +115,7 @@ class ProfileTab(QWidget):
         self.settings = FieldForm()
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(0, 999)
-        self.idle_lock.setSuffix(" minutes")
+        plural_suffix(self.idle_lock, "minute", "minutes")
         self.idle_lock.setMaximumWidth(140)
         self.settings.add_row(
             "idle_lock_minutes",
@@ -266,7 +267,9 @@ VOLUNTARY_SCREEN = RegisterScreen(
     (
         _name_column(),
         Column("Commissioner", lambda r: r.commissioner.name),
-        Column("Notice period", lambda r: f"{r.notice_days} days", lambda r: r.notice_days, RIGHT),
+        Column(
+            "Notice period", lambda r: plural(r.notice_days, "day"), lambda r: r.notice_days, RIGHT
+        ),
         Column("Notes", lambda r: _first_line(r.notes), tooltip=lambda r: r.notes),
     ),
     lambda tab, record: VoluntaryServiceDialog(
