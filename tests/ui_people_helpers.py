@@ -109,3 +109,95 @@ def menu_duplicates(window: QWidget) -> dict[str, dict[str, list[str]]]:
         if dups:
             found[top.text()] = dups
     return found
+
+
+def layout_problems(window: QWidget) -> list[str]:
+    """What a person would see cut off in ``window`` as it is now: a visible control outside
+    the window (and not inside something that scrolls), or a button, label or tab whose text
+    is squeezed narrower or shorter than it needs."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractScrollArea,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QTabBar,
+    )
+
+    problems: list[str] = []
+    frame = window.rect()
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.window() is not window:
+            continue
+        if not isinstance(widget, QAbstractButton | QLabel | QComboBox | QLineEdit | QTabBar):
+            continue
+        if widget.width() <= 0 or widget.height() <= 0:
+            continue
+        name = _describe(widget)
+        scroller = _scrolling_ancestor(widget, QAbstractScrollArea)
+        place = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+        if scroller is None and not frame.contains(place):
+            problems.append(f"{name} is outside the window ({place.getRect()} in {frame.size()})")
+            continue
+        if scroller is not None:
+            viewport = scroller.viewport() if hasattr(scroller, "viewport") else scroller
+            view_rect = QRect(viewport.mapTo(window, viewport.rect().topLeft()), viewport.size())
+            if not frame.contains(view_rect.intersected(frame)):
+                problems.append(f"{name}: its scrolling area is outside the window")
+            off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if scroller.horizontalScrollBarPolicy() == off and (
+                place.left() < view_rect.left() or place.right() > view_rect.right()
+            ):
+                problems.append(f"{name} is cut off at the side, with no scroll bar to reach it")
+            if scroller.verticalScrollBarPolicy() == off and (
+                place.top() < view_rect.top() or place.bottom() > view_rect.bottom()
+            ):
+                problems.append(f"{name} is cut off below, with no scroll bar to reach it")
+        if isinstance(widget, QLabel):
+            if widget.wordWrap() or not widget.text():
+                continue
+            if widget.textFormat() == Qt.TextFormat.RichText or "<" in widget.text():
+                need = widget.sizeHint()
+            else:
+                need = widget.minimumSizeHint()
+            if widget.width() < need.width() - 1 or widget.height() < need.height() - 2:
+                problems.append(
+                    f"{name} squeezed to {widget.width()}x{widget.height()}, needs {need.width()}x{need.height()}"
+                )
+        elif isinstance(widget, QAbstractButton):
+            if not widget.text():
+                continue
+            need = widget.minimumSizeHint()
+            hint = widget.sizeHint()
+            text_width = widget.fontMetrics().horizontalAdvance(widget.text().replace("&", ""))
+            if (
+                widget.width() < min(hint.width(), text_width + 8)
+                or widget.height() < need.height() - 2
+            ):
+                problems.append(
+                    f"{name} squeezed to {widget.width()}x{widget.height()}, needs {hint.width()}x{hint.height()}"
+                )
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                rect = widget.tabRect(i)
+                text = widget.tabText(i).replace("&", "")
+                needed = widget.fontMetrics().horizontalAdvance(text)
+                cut = rect.width() < needed or not widget.rect().contains(rect)
+                if cut and not widget.usesScrollButtons():
+                    problems.append(f"tab '{text}' does not fit")
+    return problems
+
+
+def _scrolling_ancestor(widget: QWidget, kind: type) -> QWidget | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, kind):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def _describe(widget: QWidget) -> str:
+    text = _text(widget).replace("\n", " ")[:40]
+    return f"{type(widget).__name__} '{text}'" if text else type(widget).__name__

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -424,29 +425,39 @@ class AuditScreen(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.refresh)
         for combo in (self.person, self.kind):
-            combo.setMinimumContentsLength(12)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(12)  # long names must not widen the window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.currentIndexChanged.connect(self.refresh)
         self.today_button = QPushButton("Today")
         self.today_button.clicked.connect(self.show_today)
         self.clear_button = QPushButton("Show all")
         self.clear_button.clicked.connect(self.clear_filters)
 
-        filters = QHBoxLayout()
-        for text, widget in (
-            ("Fr&om", self.date_from),
-            ("&To", self.date_to),
-            ("&Person", self.person),
-            ("&Kind", self.kind),
+        # Two short lines rather than one long one, so the screen fits a small or scaled
+        # display: the dates, then who and what.
+        filters = QGridLayout()
+        for column, (text, widget) in enumerate(
+            (
+                ("Fr&om", self.date_from),
+                ("&To", self.date_to),
+                ("&Person", self.person),
+                ("&Kind", self.kind),
+            )
         ):
             label = QLabel(text)
             label.setBuddy(widget)
             label.setMinimumWidth(label.sizeHint().width())  # never squeezed to a letter
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.today_button)
-        filters.addWidget(self.clear_button)
-        filters.addStretch(1)
+            row, col = divmod(column, 2)
+            filters.addWidget(label, row, col * 2)
+            filters.addWidget(widget, row, col * 2 + 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.today_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        filters.addLayout(buttons, 0, 4)
+        filters.setColumnStretch(5, 1)
 
         self.table = FilteredTable(
             [

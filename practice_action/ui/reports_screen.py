@@ -153,6 +153,9 @@ class ReportsScreen(QWidget):
         self.show_button.clicked.connect(self.refresh)
         top.addWidget(self.show_button)
         top.addStretch(1)
+        # The actions go on a line of their own, so the toolbar fits a small or scaled screen.
+        actions = QHBoxLayout()
+        actions.addStretch(1)
         self.safety_button = QPushButton("Record a safety conce&rn…")
         self.safety_button.clicked.connect(self.record_concern)
         self.csv_button = QPushButton("E&xport CSV…")
@@ -160,8 +163,9 @@ class ReportsScreen(QWidget):
         self.pdf_button = QPushButton("Save P&DF summary…")
         self.pdf_button.clicked.connect(self.choose_pdf_file)
         for b in (self.safety_button, self.csv_button, self.pdf_button):
-            top.addWidget(b)
+            actions.addWidget(b)
         outer.addLayout(top)
+        outer.addLayout(actions)
         self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
         self.start.dateChanged.connect(lambda _d: self._dates_edited())
         self.end.dateChanged.connect(lambda _d: self._dates_edited())
