@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
-from PySide6.QtGui import QHideEvent, QPainter, QShowEvent
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -42,6 +43,7 @@ from practice_action.services.documents import DocumentStatus, LettersOverview
 from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import problem_label, set_problem
 from practice_action.ui.modal import run_modal
+from practice_action.ui.printing import PrintJob
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import Column, FilteredTable
 
@@ -136,6 +138,15 @@ class LettersScreen(QWidget):
             "Record the day it was posted, emailed or put up. Generate the document first."
         )
         self.sent_button.clicked.connect(self.mark_sent_selected)
+        self.print_job: PrintJob | None = None
+        self.printed_how = ""  # how the last job went to the printer (see ui/printing.py)
+        self.print_progress = QProgressBar()
+        self.print_progress.setAccessibleName("Printing progress")
+        self.print_progress.setTextVisible(True)
+        self.print_progress.hide()
+        self.cancel_print_button = QPushButton("Cancel printing")
+        self.cancel_print_button.clicked.connect(self.cancel_printing)
+        self.cancel_print_button.hide()
         for button in (
             self.generate_button,
             self.generate_all_button,
@@ -153,12 +164,16 @@ class LettersScreen(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        printing = QHBoxLayout()
+        printing.addWidget(self.print_progress, 1)
+        printing.addWidget(self.cancel_print_button)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
         left_layout.addLayout(buttons)
+        left_layout.addLayout(printing)
 
         self.preview_title = QLabel()
         self.preview_title.setWordWrap(True)
@@ -269,7 +284,9 @@ class LettersScreen(QWidget):
     def _update_buttons(self) -> None:
         status = self.current()
         registered = status is not None and status.latest is not None
-        self.print_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
+        self.print_button.setEnabled(
+            registered and not status.out_of_date and self.print_job is None  # type: ignore[union-attr]
+        )
         self.sent_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
         self.generate_button.setEnabled(status is not None and not status.document.gaps)
         self.generate_all_button.setEnabled(bool(self.overview.documents))
@@ -422,17 +439,19 @@ class LettersScreen(QWidget):
         return status
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Print the document shown on ``printer`` and record it; True when printed."""
+        """Print the document shown on ``printer``; recorded as printed once the printer has
+        it. A PDF prints on a thread of its own (``print_job``), with progress and Cancel, so
+        the window keeps working; True when the printing started (or, for text, was done)."""
         status = self._registered()
         if status is None or status.latest is None:
             return False
+        if self.print_job is not None:
+            set_problem(self.problem, "A document is printing: wait for it, or cancel it.")
+            return False
         entry_id, key = status.latest.id, status.document.key
         if status.document.is_pdf:
-            if not self._print_pdf(printer):
-                set_problem(
-                    self.problem, "The printer could not be started: check it and try again."
-                )
-                return False
+            self._start_print_job(printer, entry_id, key)
+            return True
         else:
             from PySide6.QtGui import QTextDocument
 
@@ -448,29 +467,47 @@ class LettersScreen(QWidget):
             return True
         return False
 
-    def _print_pdf(self, printer: QPrinter) -> bool:
-        document = self._pdf_document
-        if document is None or document.pageCount() == 0:
-            return False
-        painter = QPainter()
-        if not painter.begin(printer):
-            return False
-        try:
-            dpi = printer.resolution()
-            for page in range(document.pageCount()):
-                if page:
-                    printer.newPage()
-                points = document.pagePointSize(page)
-                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image = document.render(page, size)
-                target = painter.viewport()
-                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(
-                    target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio)
-                )
-        finally:
-            painter.end()
-        return True
+    def _start_print_job(self, printer: QPrinter, entry_id: int, key: str) -> None:
+        job = PrintJob(self.content, printer, self)
+        self.print_job = job
+        self.print_progress.setRange(0, 0)  # busy until the first page is out
+        self.print_progress.setFormat("Printing…")
+        self.print_progress.show()
+        self.cancel_print_button.show()
+        self.print_button.setEnabled(False)  # one job at a time: a second press waits
+        job.progress.connect(self._print_progress)
+        job.done.connect(lambda printed, why: self._print_done(job, printed, why, entry_id, key))
+        job.start()
+
+    def _print_progress(self, sent: int, pages: int) -> None:
+        self.print_progress.setRange(0, pages)
+        self.print_progress.setValue(sent)
+        self.print_progress.setFormat(f"Printing: page {sent} of {pages}")
+
+    def cancel_printing(self) -> None:
+        if self.print_job is not None:
+            self.print_job.cancel()
+            self.print_progress.setFormat("Cancelling…")
+
+    def _print_done(self, job: PrintJob, printed: bool, why: str, entry_id: int, key: str) -> None:
+        job.wait()
+        self.print_job = None
+        self.print_progress.hide()
+        self.cancel_print_button.hide()
+        self.printed_how = job.how
+        job.deleteLater()
+        if printed and self._run(
+            lambda: letters_service.mark_printed(self.ctx, self.actor, entry_id)
+        ):
+            self.refresh()
+            self.select_key(key)
+            return
+        self._update_buttons_safely()
+        if not printed:
+            set_problem(
+                self.problem,
+                why or "Printing was cancelled: nothing was recorded as printed.",
+            )
 
     def print_selected(self) -> None:
         if self._registered() is None:
