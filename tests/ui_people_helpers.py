@@ -201,3 +201,62 @@ def _scrolling_ancestor(widget: QWidget, kind: type) -> QWidget | None:
 def _describe(widget: QWidget) -> str:
     text = _text(widget).replace("\n", " ")[:40]
     return f"{type(widget).__name__} '{text}'" if text else type(widget).__name__
+
+
+def unnamed_controls(window: QWidget) -> list[str]:
+    """Interactive controls a screen reader cannot name, read through Qt's accessibility
+    interfaces (as a screen reader reads them), with a checkable control's state checked."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTabBar,
+        QTextEdit,
+    )
+
+    interactive = (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QTabBar,
+    )
+    missing: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, interactive) or not widget.isVisibleTo(window):
+            continue
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(
+            widget, QAbstractButton
+        ):
+            continue
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parentWidget(), QComboBox | QAbstractSpinBox
+        ):
+            continue  # the box's own editor: the box carries the name
+        if isinstance(widget, QAbstractSlider) and isinstance(
+            widget.parentWidget().parentWidget() if widget.parentWidget() else None,
+            QAbstractItemView | QPlainTextEdit | QTextEdit,
+        ):
+            continue  # a scroll bar of a list or text box
+        if widget.parentWidget() is not None and widget.parentWidget().objectName().startswith(
+            "qt_scrollarea"
+        ):
+            continue  # scroll bars
+        face = QAccessible.queryAccessibleInterface(widget)
+        name = face.text(QAccessible.Text.Name).strip() if face is not None else ""
+        if not name:
+            missing.append(_describe(widget) + f" in {type(widget.parentWidget()).__name__}")
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state = face.state()
+            if bool(state.checked) != widget.isChecked():
+                missing.append(f"{_describe(widget)}: its checked state is not told")
+    return missing

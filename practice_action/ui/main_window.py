@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Sections")
         self.sidebar.setMaximumWidth(220)
         self.sidebar.setMinimumWidth(150)
         self.sidebar.setStyleSheet(

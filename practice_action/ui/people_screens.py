@@ -474,8 +474,10 @@ class AuditScreen(QWidget):
             placeholder="Find in these entries…",
         )
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.table.view.setAccessibleName("Audit entries")
         self.table.selection_changed.connect(self._show_details)
         self.details = QTextBrowser()
+        self.details.setAccessibleName("The entry in full")
         self.details.setOpenLinks(False)
         self.details.setPlaceholderText("Choose an entry to see what changed.")
 

@@ -143,6 +143,7 @@ class PlanScreen(QWidget):
         )
         self.comparison = QTextBrowser()
         self.comparison.setObjectName("comparison")
+        self.comparison.setAccessibleName("What differs from the version before")
         self.versions.selection_changed.connect(self.compare)
         history = QSplitter()
         history.addWidget(self.versions)

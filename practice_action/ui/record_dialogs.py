@@ -267,6 +267,7 @@ class VoluntaryServiceDialog(RecordDialog):
         self.name_edit.setPlaceholderText("e.g. Ear irrigation")
         self.commissioner = AddressEditor("commissioner", "Commissioner")
         self.notice_days = QSpinBox()
+        self.notice_days.setAccessibleName("Notice period in days")
         self.notice_days.setRange(0, 730)
         plural_suffix(self.notice_days, "day", "days")
         self.notice_days.setMaximumWidth(140)

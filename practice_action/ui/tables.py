@@ -179,6 +179,8 @@ class FilteredTable(QWidget):
         self.filter_edit.returnPressed.connect(self._focus_table)
 
         self.view = _RecordView()
+        # What a screen reader says for the table (a screen may name it more exactly).
+        self.view.setAccessibleName(_table_name(placeholder))
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -274,6 +276,12 @@ class FilteredTable(QWidget):
 
 
 _NOTHING = object()
+
+
+def _table_name(placeholder: str) -> str:
+    """'Filter the documents…' -> 'The documents'."""
+    words = placeholder.rstrip("…. ").removeprefix("Filter ").strip()
+    return (words[:1].upper() + words[1:]) if words else "Table"
 
 
 def _same(a: Any, b: Any) -> bool:
