@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([200, 100_000])  # the sidebar as wide as its names, the rest for work
         outer = QScrollArea()
         outer.setObjectName("window-scroll")
         outer.setWidgetResizable(True)

@@ -448,7 +448,7 @@ class AuditScreen(QWidget):
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            label.setMinimumWidth(label.sizeHint().width())  # never squeezed to a letter
+            label.setMinimumWidth(label.sizeHint().width() + 4)  # never squeezed to a letter
             row, col = divmod(column, 2)
             filters.addWidget(label, row, col * 2)
             filters.addWidget(widget, row, col * 2 + 1)

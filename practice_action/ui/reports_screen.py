@@ -146,6 +146,7 @@ class ReportsScreen(QWidget):
             edit.setDate(_qdate(today))
             label = QLabel({"From": "Fr&om", "To": "&To"}[name])
             label.setBuddy(edit)
+            label.setMinimumWidth(label.sizeHint().width() + 4)  # never cut to "Tc"
             top.addWidget(label)
             top.addWidget(edit)
         self.show_button = QPushButton("&Show")
