@@ -46,6 +46,19 @@ def test_letters_one_click_previews_and_enables_the_buttons(qtbot: QtBot, ctx: C
     assert screen.current().document.title == screen.table.view.model().index(3, 0).data()
 
 
+def test_typing_the_start_of_a_name_chooses_the_row(qtbot: QtBot, ctx: Context) -> None:
+    people = make_demo(ctx)
+    section = _show(qtbot, SetupSection(ctx, people["Karen Holt"]))
+    section.setCurrentWidget(section.clinicians)
+    tab = section.clinicians
+    names = [tab.table.view.model().index(r, 0).data() for r in range(3)]
+    target = names[2]
+    click_row(tab.table.view, 0)
+    QTest.keyClicks(tab.table.view, target[:6])
+    assert tab.table.current_record().name.startswith(target[:6])
+    assert tab.edit_button.isEnabled()
+
+
 def test_clinicians_one_click_enables_edit_and_retire_by_mouse(qtbot: QtBot, ctx: Context) -> None:
     people = make_demo(ctx)
     section = _show(qtbot, SetupSection(ctx, people["Karen Holt"]))
