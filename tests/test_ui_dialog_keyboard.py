@@ -145,4 +145,14 @@ def test_the_first_run_wizard_clears_a_problem_as_it_is_typed_away(
     assert "Practice name is required" in wizard.details_form.problem("name")
     QTest.keyClicks(wizard.details_form.name_edit, "Hill Top Surgery")
     assert wizard.details_form.problem("name") == ""
+    # and a new problem shows as it is typed, without pressing Next again
+    postcode = wizard.details_form.editor("postcode")
+    click(postcode)
+    assert QApplication.focusWidget() is postcode
+    QTest.keyClicks(postcode, "NOT A POSTCODE")
+    assert wizard.details_form.problem("postcode")
+    assert QApplication.focusWidget() is postcode  # the keyboard stays where it was
+    QTest.keyClick(postcode, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all
+    QTest.keyClicks(postcode, "LE1 6TP")
+    assert wizard.details_form.problem("postcode") == ""
     empty.store.dispose()

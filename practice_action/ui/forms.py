@@ -135,6 +135,8 @@ def plain_text_edit(lines: int = 3) -> QPlainTextEdit:
 class FieldForm(QWidget):
     """Rows of label, editor and the editor's problem message, plus nested forms."""
 
+    edited = Signal()  # a person changed a field (here or in a nested form)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layout_ = QFormLayout(self)
@@ -169,6 +171,7 @@ class FieldForm(QWidget):
         if edited is not None:
             # The message goes as soon as the person starts putting it right.
             edited.connect(lambda *_: self._clear_field(field))
+            edited.connect(lambda *_: self.edited.emit())
         self._editors[field] = editor
         self._messages[field] = message
         self._order.append(field)
@@ -235,6 +238,7 @@ class FieldForm(QWidget):
         """Nest another form (an address, say); its problems show and focus as this form's."""
         self.layout_.addRow(form)
         self._order.append(form)
+        form.edited.connect(self.edited)
         return form
 
     def fields(self) -> set[str]:
