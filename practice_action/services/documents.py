@@ -232,7 +232,7 @@ class DocumentStatus:
         if self.latest is None:
             return "Not yet generated"
         if self.out_of_date:
-            return f"{self.latest.state}; what it prints has changed since: generate again"
+            return f"{self.latest.state}; out of date: generate again"
         return self.latest.state
 
 

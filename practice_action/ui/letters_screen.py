@@ -9,7 +9,10 @@ words, each with where to fill it in.
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -324,6 +327,18 @@ class LettersScreen(QWidget):
                 ).content
                 self.content_is_draft = True
                 label = "DRAFT: not yet generated"
+                if status.latest is not None:  # generated, but what it prints has changed
+                    old = letters_service.reproduce(self.ctx, self.actor, status.latest.id)
+                    changes = what_changed(old, self.content, document.is_pdf)
+                    label = (
+                        f"DRAFT: {html.escape(status.latest.reference)} is out of date. "
+                        + (
+                            "Changed since: " + "; ".join(html.escape(c) for c in changes)
+                            if changes
+                            else "Its wording has changed since."
+                        )
+                        + " Generate it again."
+                    )
         except PracticeActionError as error:
             set_problem(self.problem, str(error))
             self.stack.setCurrentWidget(self.nothing)
@@ -563,6 +578,67 @@ class LettersScreen(QWidget):
         dialog = SentDialog(local_today(self.ctx.clock), status.latest.dated, self)
         if run_modal(dialog) == QDialog.DialogCode.Accepted:
             self.mark_sent_on(dialog.day())
+
+
+_DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")
+_REFERENCE = re.compile(r"\b[A-Z0-9]+/[A-Z]+/\d{4}/\d+\b")
+
+
+def _lines(content: bytes, is_pdf: bool) -> list[str]:
+    if not is_pdf:
+        text = content.decode("utf-8", errors="replace")
+        text = re.sub(r"<[^>]+>", "\n", text)
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    from PySide6.QtPdf import QPdfDocument
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(content)
+        document = QPdfDocument()
+        document.load(str(path))
+        lines = [
+            " ".join(line.split())
+            for page in range(document.pageCount())
+            for line in document.getAllText(page).text().splitlines()
+            if line.strip()
+        ]
+        document.close()
+    return lines
+
+
+def _plain(line: str) -> str:
+    """A line without what changes every time (the date, the reference, the DRAFT stamp)."""
+    text = _REFERENCE.sub("", _DATE.sub("", line)).strip()
+    return "" if re.fullmatch(r"[A-Z0-9/ ]*", text) else text  # a piece of a reference
+
+
+def what_changed(old: bytes, new: bytes, is_pdf: bool, most: int = 3) -> list[str]:
+    """The first few lines that differ between the document as generated and as it would be
+    now, in words: 'now "…" (was "…")'."""
+    before = [line for line in _lines(old, is_pdf) if _plain(line)]
+    after = [line for line in _lines(new, is_pdf) if _plain(line)]
+    matcher = difflib.SequenceMatcher(a=[_plain(x) for x in before], b=[_plain(x) for x in after])
+    found: list[str] = []
+
+    def cut(text: str) -> str:
+        return text if len(text) <= 80 else text[:77] + "…"
+
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        was = " ".join(before[a1:a2])
+        now = " ".join(after[b1:b2])
+        if "DRAFT" in now:
+            continue  # the draft's own stamp and note, not a change to the document
+        if op == "replace":
+            found.append(f"now “{cut(now)}” (was “{cut(was)}”)")
+        elif op == "insert":
+            found.append(f"added “{cut(now)}”")
+        else:
+            found.append(f"no longer “{cut(was)}”")
+        if len(found) >= most:
+            break
+    return found
 
 
 def sections() -> list[Section]:
