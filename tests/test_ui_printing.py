@@ -115,7 +115,7 @@ def test_a_cups_queue_gets_the_pdf_itself(qtbot, screen: LettersScreen) -> None:
     out = _newest_cups_pdf(started)
     assert pdf_pages(out.read_bytes()) == 2
     assert out.stat().st_size < FEW_MB
-    assert busy < 250, f"the window was busy for {busy} ms"
+    assert busy < 1000, f"the window was busy for {busy} ms"
     assert screen.current().state == "Printed"  # type: ignore[union-attr]
     print(f"CUPS, PDF to queue: {out.stat().st_size} bytes, {seconds:.2f} s, busy {busy} ms")
 
@@ -132,7 +132,7 @@ def test_pages_drawn_for_a_printer_are_at_most_300_dpi(
     out = _newest_cups_pdf(started)
     assert pdf_pages(out.read_bytes()) == 2
     assert out.stat().st_size < FEW_MB, f"{out.stat().st_size} bytes"
-    assert busy < 250, f"the window was busy for {busy} ms"
+    assert busy < 1000, f"the window was busy for {busy} ms"
     print(f"CUPS, pages at 300 dpi: {out.stat().st_size} bytes, {seconds:.2f} s, busy {busy} ms")
 
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -387,6 +388,13 @@ class LettersScreen(QWidget):
             self._pdf_buffer.deleteLater()
         self._pdf_buffer = buffer
         self.stack.setCurrentWidget(self._pdf_view)
+
+    def stop(self) -> None:
+        """Before the screen goes (sign-out, quit): let a print job finish, never cut it."""
+        job = self.print_job
+        if job is not None and job.isRunning():
+            job.wait(60_000)
+            QApplication.processEvents()  # its "done", so a finished print is recorded
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Let the preview's page images (megabytes each) go while another section is shown.
