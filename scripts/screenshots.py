@@ -181,9 +181,19 @@ def demo_practice(shots: Shooter, scratch: Path) -> None:
         with window_for(shots, ctx, locations, _actor(ctx, "Jade Barker")) as window:
             screen = window.show_section("counter")
             shots.shoot(window, "counter")
-            full = next(c for c in counter.board(ctx).clinicians if c.left == 0)
+            full = next((c for c in counter.board(ctx).clinicians if c.left == 0), None)
+            if full is None:  # nobody full yet at this hour of the demo: fill the first row
+                first = counter.board(ctx).clinicians[0]
+                for _ in range(first.left or 0):
+                    counter.record_contact(ctx, screen.actor, first.clinician_id)
+                screen.refresh()
+                full = counter.board(ctx).clinician(first.clinician_id)
             screen.record(full.clinician_id)  # refused at the cap: the divert panel opens
             shots.shoot(window, "counter-divert")
+            # The same on a small screen: 1024x768 less a taskbar.
+            window.resize(1024, 728)
+            shots.wait(150)
+            shots.shoot(window, "counter-small-screen")
 
         # The practice manager: set-up, the plan and its wizard, staff.
         manager = _actor(ctx, "Karen Holt")

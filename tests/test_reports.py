@@ -127,7 +127,7 @@ def test_safety_log_entries_of_the_period_are_in_the_report(
     report = reports.build(ctx, partner, SUMMER_1, SUMMER_2)
     assert [e.what_happened for e in report.safety] == ["Patient left before triage"]
     assert report.safety[0].clinician_name == "Dr Amy Ash"
-    assert "1 safety log entries" in report.headline()
+    assert "1 safety log entry." in report.headline()
 
 
 def test_reception_may_not_read_reports(ctx: Context, manager: Actor, receptionist: Actor) -> None:

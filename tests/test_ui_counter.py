@@ -123,7 +123,9 @@ def test_undo_asks_for_a_reason_and_voids(qtbot, screen: CounterScreen, clock):
     with answered_by(reason("Wrong clinician")):
         qtbot.mouseClick(row.undo, Qt.MouseButton.LeftButton)
     assert row_of(screen, "Dr Mary Seacole")[1].counted == 1
-    assert screen.message.text().endswith("Contact undone.")
+    assert screen.message.text().endswith(
+        "Undone: the face to face contact for Dr Mary Seacole at 10:00."
+    )
     clock.now += timedelta(minutes=11)
     screen.refresh()
     assert not row_of(screen, "Dr Mary Seacole")[0].undo.isEnabled()

@@ -60,6 +60,7 @@ def test_partner_generates_previews_prints_and_marks_sent(
     printed = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(printed))
     assert screen.print_to(printer)
+    qtbot.waitUntil(lambda: screen.print_job is None)  # it prints on a thread of its own
     assert pdf_pages(printed.read_bytes()) == 2
     assert screen.current().state == "Printed"  # type: ignore[union-attr]
 
@@ -92,6 +93,7 @@ def test_print_goes_through_the_print_dialog(qtbot: QtBot, ctx: Context, tmp_pat
 
     with answered_by(answer_print):
         screen.print_button.click()
+    qtbot.waitUntil(lambda: screen.print_job is None)
     assert pdf_pages(out.read_bytes()) == 1
     assert screen.current().state == "Printed"  # type: ignore[union-attr]
 

@@ -220,7 +220,8 @@ def test_audit_details_show_before_and_after(qtbot, history: Context, manager: A
     text = screen.details.toPlainText()
     assert "Changed staff account Jo Brennan" in text
     assert "receptionist" in text and "partner" in text
-    assert "highlighted" in text
+    assert "Person changed" in text  # the kind in words
+    assert "1 field changed; only it is shown." in text
     assert screen.table.select(lambda e: e.kind == "signin.ok")
     assert "no values were changed" in screen.details.toPlainText()
 

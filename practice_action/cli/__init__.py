@@ -18,6 +18,7 @@ from pathlib import Path
 from practice_action import APP_NAME, __version__, paths
 from practice_action.cli.acting import add_acting, sign_in_as
 from practice_action.domain.errors import PracticeActionError, StoreError, ValidationError
+from practice_action.domain.words import plural
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -115,7 +116,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         count = transfer.export_to_file(ctx, system_user(), args.file)
     finally:
         ctx.store.dispose()
-    print(f"Wrote the practice set-up ({count} records) to {args.file}")
+    print(f"Wrote the practice set-up ({plural(count, 'record')}) to {args.file}")
     return EXIT_OK
 
 

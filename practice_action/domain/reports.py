@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from practice_action.domain.enums import ContactType, DivertDestination, LabelledEnum
+from practice_action.domain.words import plural
 
 NO_CLINICIAN = "No clinician named"
 
@@ -198,9 +199,11 @@ class Report:
         rate = self.contacts_per_1000_per_day
         rate_text = "" if rate is None else f" ({rate:.1f} per 1,000 patients per working day)"
         return (
-            f"{t.contacts} contacts{rate_text}; {t.days_at_cap} clinician-days at the cap; "
-            f"{t.urgent} urgent overrides; {t.total_diverted} patients diverted; "
-            f"{len(self.safety)} safety log entries."
+            f"{plural(t.contacts, 'contact')}{rate_text}; "
+            f"{plural(t.days_at_cap, 'clinician-day')} at the cap; "
+            f"{plural(t.urgent, 'urgent override')}; "
+            f"{plural(t.total_diverted, 'patient')} diverted; "
+            f"{plural(len(self.safety), 'safety log entry', 'safety log entries')}."
         )
 
 

@@ -149,21 +149,76 @@ class Recorded:
     cap: int | None
     urgent: bool
     counts_against_cap: bool
+    contact_type: ContactType = ContactType.FACE_TO_FACE
 
     @property
     def left(self) -> int | None:
         return None if self.cap is None else max(0, self.cap - self.counted)
 
     def describe(self) -> str:
+        what = f"{_a_type(self.contact_type)} contact"
         if self.urgent:
             return (
-                f"Urgent override recorded for {self.name} ({self.counted} capped contacts today)."
+                f"Urgent override recorded for {self.name}: {what} "
+                f"({_plural(self.counted, 'capped contact')} today)."
             )
         if self.cap is None:
-            return f"Recorded for {self.name}: {self.counted} contacts today (no cap in force)."
+            return (
+                f"Recorded {what} for {self.name}: {_plural(self.counted, 'contact')} today "
+                "(no cap in force)."
+            )
         if not self.counts_against_cap:
-            return f"Recorded for {self.name} (this type is not counted against the cap)."
-        return f"Recorded for {self.name}: {self.counted} of {self.cap}, {self.left} left."
+            return f"Recorded {what} for {self.name} (this type is not counted against the cap)."
+        return f"Recorded {what} for {self.name}: {self.counted} of {self.cap}, {self.left} left."
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """One recorded contact, as a person is told about it before undoing it."""
+
+    contact_id: int
+    clinician_id: int
+    name: str
+    contact_type: ContactType
+    at: datetime
+    urgent: bool
+    voided: bool
+
+    def describe(self) -> str:
+        """'the urgent override (telephone contact) for Dr X at 10:02'"""
+        when = self.at.astimezone(LONDON).strftime("%H:%M")
+        kind = f"{self.contact_type.label.lower()} contact"
+        if self.urgent:
+            return f"the urgent override ({kind}) for {self.name} at {when}"
+        return f"the {kind} for {self.name} at {when}"
+
+
+def _a_type(contact_type: ContactType) -> str:
+    label = contact_type.label.lower()
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def contact_view(ctx: Context, contact_id: int) -> ContactView:
+    """What a contact was (for whom, what type, when, urgent or not)."""
+    with ctx.store.read() as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"No contact {contact_id}.")
+        clinician = session.get(ClinicianRow, contact.clinician_id)
+        at = contact.at if contact.at.tzinfo else contact.at.replace(tzinfo=UTC)
+        return ContactView(
+            contact_id=contact.id,
+            clinician_id=contact.clinician_id,
+            name=clinician.name if clinician else f"clinician {contact.clinician_id}",
+            contact_type=ContactType(contact.contact_type),
+            at=at,
+            urgent=bool(contact.urgent),
+            voided=contact.voided_at is not None,
+        )
 
 
 def _cap_rule(ctx: Context, day: date) -> CapRule | None:
@@ -206,23 +261,33 @@ def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_mi
 
 
 def _duty(session: Session, day: date) -> list[tuple[Clinician, int, bool]]:
-    """(clinician, sessions that day, added for the day) for everyone on duty."""
+    """(clinician, sessions that day, added for the day) for everyone on duty.
+
+    The order gives the counter's keys (1-9, 0), so it must not change during the day: those
+    on duty by their usual pattern come first, by name, and anyone added for the day follows
+    in the order they were added, taking the next free key. Nobody's key moves."""
     weekday = list(Weekday)[day.weekday()]
     extras = {
-        row.clinician_id: row.sessions
+        row.clinician_id: (row.id, row.sessions)
         for row in session.execute(select(ExtraDuty).where(ExtraDuty.day == day)).scalars()
     }
-    duty = []
+    usual_duty = []
+    added: list[tuple[int, tuple[Clinician, int, bool]]] = []
     for row in session.execute(
         select(ClinicianRow).where(ClinicianRow.active.is_(True)).order_by(ClinicianRow.name)
     ).scalars():
         clinician = convert.clinician_from_row(row)
         usual = clinician.sessions_on(weekday)
         if row.id in extras:
-            duty.append((clinician, max(usual, extras[row.id]), usual == 0))
+            added_at, sessions = extras[row.id]
+            entry = (clinician, max(usual, sessions), usual == 0)
+            if usual:
+                usual_duty.append(entry)
+            else:
+                added.append((added_at, entry))
         elif usual:
-            duty.append((clinician, usual, False))
-    return duty
+            usual_duty.append((clinician, usual, False))
+    return usual_duty + [entry for _, entry in sorted(added, key=lambda pair: pair[0])]
 
 
 def _cap_for(rule: CapRule | None, sessions: int) -> int | None:
@@ -391,7 +456,7 @@ def void_contact(ctx: Context, actor: Actor, contact_id: int, reason: str) -> No
             minutes=undo_minutes
         ):
             raise PracticeActionError(
-                f"A contact can be undone only within {undo_minutes} minutes, on the day it "
+                f"A contact can be undone only within {_plural(undo_minutes, 'minute')}, on the day it "
                 "was recorded. Ask a practice manager to note the correction."
             )
         contact.voided_at = now.astimezone(UTC)
@@ -704,4 +769,4 @@ def _record_in(
             "counted": counts,
         },
     )
-    return Recorded(contact_id, clinician_id, name, counted_now, cap, urgent, counts)
+    return Recorded(contact_id, clinician_id, name, counted_now, cap, urgent, counts, contact_type)

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from practice_action.domain.errors import DatabaseReplaced
+from practice_action.domain.words import plural
 from practice_action.services import witness
 from practice_action.services.context import Context
 from practice_action.store.desk_models import DeskRow
@@ -99,7 +100,7 @@ def skew_words(seconds: float | None) -> str | None:
     if seconds is None or abs(seconds) <= SKEW_WARNING_SECONDS:
         return None
     minutes = round(abs(seconds) / 60)
-    amount = f"{minutes} minutes" if minutes < 180 else f"{abs(seconds) / 3600:.0f} hours"
+    amount = plural(minutes, "minute") if minutes < 180 else f"{abs(seconds) / 3600:.0f} hours"
     way = "fast" if seconds > 0 else "slow"
     return (
         f"this computer's clock is {amount} {way} compared with the database server's. The "

@@ -135,11 +135,51 @@ class PlannedDocument:
 
     @property
     def inputs_digest(self) -> str:
-        """What the document says, apart from its date and reference."""
+        """What the document prints, apart from its date and reference: a setting no
+        document prints (how soon a desk locks) does not make a printed letter out of date."""
+        return self._digest(_printed_only(self._undated()))
+
+    @property
+    def earlier_digest(self) -> str:
+        """The digest as versions before this one made it (with every profile setting), so
+        that documents generated then are not all called out of date after an upgrade."""
+        return self._digest(self._undated())
+
+    def _undated(self) -> Any:
         inputs: Any = self.inputs
         if hasattr(inputs, "reference"):
             inputs = replace(inputs, reference="", dated=date.min)
+        return inputs
+
+    def _digest(self, inputs: Any) -> str:
         return hashlib.sha256(f"{self.kind}|{inputs!r}".encode()).hexdigest()
+
+
+# Profile settings that are the desks' business and appear on no letter or notice.
+NOT_PRINTED = {"idle_lock_minutes": PracticeProfile.__dataclass_fields__["idle_lock_minutes"]}
+
+
+def _printed_only(value: Any) -> Any:
+    """``value`` with every practice profile in it set back to the defaults of NOT_PRINTED."""
+    from dataclasses import fields, is_dataclass
+
+    if isinstance(value, PracticeProfile):
+        return replace(value, **{name: f.default for name, f in NOT_PRINTED.items()})
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in fields(value):
+            if not f.init:
+                continue
+            inner = getattr(value, f.name)
+            cleaned = _printed_only(inner)
+            if cleaned is not inner:
+                changes[f.name] = cleaned
+        return replace(value, **changes) if changes else value
+    if isinstance(value, tuple):
+        cleaned_items = tuple(_printed_only(v) for v in value)
+        if any(a is not b for a, b in zip(cleaned_items, value, strict=True)):
+            return cleaned_items
+    return value
 
 
 @dataclass(frozen=True)
@@ -182,14 +222,17 @@ class DocumentStatus:
 
     @property
     def out_of_date(self) -> bool:
-        return self.latest is not None and self.latest.inputs_digest != self.document.inputs_digest
+        return self.latest is not None and self.latest.inputs_digest not in (
+            self.document.inputs_digest,
+            self.document.earlier_digest,
+        )
 
     @property
     def state(self) -> str:
         if self.latest is None:
             return "Not yet generated"
         if self.out_of_date:
-            return f"{self.latest.state}; the plan has changed since: generate again"
+            return f"{self.latest.state}; out of date: generate again"
         return self.latest.state
 
 

@@ -27,6 +27,7 @@ from practice_action.domain.identifiers import refuse_identifiers
 from practice_action.domain.menu import DetailKind, Menu, MenuAction
 from practice_action.domain.plan import CapRule, Choice, Decision, Details, Registers
 from practice_action.domain.validators import check_name, check_optional_text
+from practice_action.domain.words import plural
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed, require
@@ -549,7 +550,7 @@ def save_plan_version(
             ctx,
             actor,
             "plan.save",
-            f"Saved action plan version {saved.number} ({len(saved.adopted)} actions adopted"
+            f"Saved action plan version {saved.number} ({plural(len(saved.adopted), 'action')} adopted"
             f"{approval})",
             before=[_plain_decision(d) for d in previous.decisions] if previous else None,
             after=[_plain_decision(d) for d in saved.decisions],

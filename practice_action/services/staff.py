@@ -24,6 +24,7 @@ from practice_action.domain.errors import (
 )
 from practice_action.domain.names import same_name
 from practice_action.domain.records import StaffMember
+from practice_action.domain.words import plural
 from practice_action.services import audit, convert
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
@@ -388,7 +389,7 @@ def _record_failure(
             ctx,
             who,
             "signin.lockout",
-            f"{row.name} locked for {int(LOCKOUT.total_seconds() // 60)} minutes after "
+            f"{row.name} locked for {plural(int(LOCKOUT.total_seconds() // 60), 'minute')} after "
             f"{MAX_FAILED} wrong PINs",
         )
         return (

@@ -59,6 +59,7 @@ from practice_action.domain.records import (
     StaffMember,
     VoluntaryService,
 )
+from practice_action.domain.words import plural
 from practice_action.paths import cannot_write
 from practice_action.services import audit, convert, registers, staff
 from practice_action.services.context import Actor, Context
@@ -224,7 +225,7 @@ def export_to_file(ctx: Context, actor: Actor, path: Path | str) -> int:
             ctx,
             actor,
             "setup.export",
-            f"Exported the practice set-up ({count} records) to {target.name}",
+            f"Exported the practice set-up ({plural(count, 'record')}) to {target.name}",
             after={"file": str(target), "records": count},
         )
     return count

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from practice_action.domain.calendar import local_today
+from practice_action.domain.words import plural
 
 BAR_BLUE = "#005EB8"
 CAP_RED = "#B3261E"
@@ -313,7 +314,8 @@ class ContactsPerDayChart(_Chart):
         parts = [
             f"{PER_DAY_TITLE}, {span}: {_days(len(days))} with clinicians working.",
             f"Average per clinician working from {low:.1f} to {high:.1f} contacts a day.",
-            f"Busiest day {date_label(peak.day, year=not one_year)}: {peak.busiest} contacts, "
+            f"Busiest day {date_label(peak.day, year=not one_year)}: "
+            f"{plural(peak.busiest, 'contact')}, "
             f"{cap_words}.",
         ]
         if capped:

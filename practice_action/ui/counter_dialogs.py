@@ -30,6 +30,7 @@ class ReasonDialog(QDialog):
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         label = QLabel(question)
+        self.question = label
         label.setWordWrap(True)
         layout.addWidget(label)
         self.reason = QComboBox()

@@ -106,6 +106,7 @@ class CounterScreen(QWidget):
         self.divert_for: int | None = None
         self.last_recorded: int | None = None  # contact id recorded at this desk
         self.message = QLabel()
+        self._problem_shown = False
         self._build()
         self.refresh()
         self.feed: CounterFeed | None = None
@@ -123,8 +124,8 @@ class CounterScreen(QWidget):
         self.title = QLabel()
         self.title.setObjectName("counter-title")
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
-        header.addWidget(self.title)
-        header.addStretch(1)
+        self.title.setWordWrap(True)  # on a narrow screen the day goes to a second line
+        header.addWidget(self.title, 1)
         self.prev_day = QPushButton("◀ Day before")
         self.prev_day.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
         self.day_edit = QDateEdit()
@@ -186,7 +187,10 @@ class CounterScreen(QWidget):
         holder_layout.addWidget(self.grid_host)
         holder_layout.addStretch(1)
         scroll.setWidget(holder)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Never cut off: if the window is too narrow even for the rows' minimum, a scroll bar
+        # reaches the rest (the rows claim their minimum width first, see _fit_rows).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.rows_scroll = scroll
         body.addWidget(scroll, 3)
 
         self.divert_panel = self._build_divert_panel()
@@ -223,28 +227,29 @@ class CounterScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def _build_divert_panel(self) -> QFrame:
-        panel = QFrame()
-        panel.setObjectName("divert-panel")
-        panel.setFrameShape(QFrame.Shape.StyledPanel)
-        panel.setStyleSheet("#divert-panel { border: 2px solid #7f1010; border-radius: 6px; }")
-        layout = QVBoxLayout(panel)
+        """The panel scrolls on its own when the window is short, so its buttons are never
+        cut off; it never covers the rows (they keep their width beside it)."""
+        outer = QFrame()
+        outer.setObjectName("divert-panel")
+        outer.setFrameShape(QFrame.Shape.StyledPanel)
+        outer.setStyleSheet("#divert-panel { border: 2px solid #7f1010; border-radius: 6px; }")
+        outer_layout = QVBoxLayout(outer)
         self.divert_title = QLabel()
         self.divert_title.setStyleSheet("font-size: 17px; font-weight: 600; color: #7f1010;")
         self.divert_title.setWordWrap(True)
-        layout.addWidget(self.divert_title)
+        outer_layout.addWidget(self.divert_title)  # always in sight: whom it is about
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
         say = QLabel("<b>Tell the patient:</b>")
+        say.setWordWrap(True)
         layout.addWidget(say)
         self.divert_words = QLabel()
         self.divert_words.setWordWrap(True)
         self.divert_words.setStyleSheet("font-size: 14px; background: #fff8e1; padding: 6px;")
         self.divert_words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.divert_words)
-        layout.addWidget(QLabel("<b>Where to send them:</b>"))
-        self.divert_places = QLabel()
-        self.divert_places.setWordWrap(True)
-        self.divert_places.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.divert_places)
-        layout.addWidget(QLabel("<b>Record where the patient was sent:</b>"))
+        layout.addWidget(_wrapped("<b>Record where the patient was sent:</b>"))
         self.divert_buttons: dict[DivertDestination, QPushButton] = {}
         mnemonic = {
             DivertDestination.NHS_111: "NHS &111",
@@ -258,7 +263,7 @@ class CounterScreen(QWidget):
             button = QPushButton(mnemonic[destination])
             button.setMinimumHeight(34)
             button.clicked.connect(lambda _=False, d=destination: self.divert(d))
-            grid.addWidget(button, i // 2, i % 2)
+            grid.addWidget(button, i, 0)  # one a line: readable in a narrow panel
             self.divert_buttons[destination] = button
         layout.addLayout(grid)
         self.override_button = QPushButton("Urgent case: &override the cap…")
@@ -269,9 +274,27 @@ class CounterScreen(QWidget):
         self.divert_close = QPushButton("Close (Esc)")
         self.divert_close.clicked.connect(self.close_divert)
         layout.addWidget(self.divert_close)
+        # The details of the places come last: the buttons must be in sight on a small screen.
+        layout.addWidget(_wrapped("<b>Where to send them:</b>"))
+        self.divert_places = QLabel()
+        self.divert_places.setWordWrap(True)
+        self.divert_places.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.divert_places)
         layout.addStretch(1)
-        panel.hide()
-        return panel
+        holder = QScrollArea()
+        holder.setObjectName("divert-scroll")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder.setWidget(panel)
+        # As wide as the panel's widest button, plus room for its scroll bar.
+        holder.setMinimumWidth(
+            panel.minimumSizeHint().width() + holder.verticalScrollBar().sizeHint().width() + 2
+        )
+        outer_layout.addWidget(holder, 1)
+        self.divert_scroll = holder
+        outer.hide()
+        return outer
 
     # ----- data -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -289,6 +312,9 @@ class CounterScreen(QWidget):
         if board.day > board.today:
             when = "Future day (read only)"
         self.title.setText(f"{when}: {day_text(board.day, weekday=True)}")
+        that_day = "today" if board.day == board.today else "that day"
+        self.headers[2].setText(f"<b>Contacts {that_day}</b>")
+        self.headers[5].setText(f"<b>Also {that_day}</b>")
         self.day_edit.blockSignals(True)
         self.day_edit.setDate(QDate(board.day.year, board.day.month, board.day.day))
         self.day_edit.blockSignals(False)
@@ -347,6 +373,7 @@ class CounterScreen(QWidget):
             for index, count in enumerate(board.clinicians):
                 self.rows[count.clinician_id] = self._make_row(index, count.clinician_id)
             self._tab_order()
+            self._compact(self.divert_for is not None)
         for count in board.clinicians:
             self._fill_row(self.rows[count.clinician_id], count, board)
         if not board.clinicians:
@@ -479,7 +506,14 @@ class CounterScreen(QWidget):
             return
         self.last_recorded = result.contact_id
         self.say(result.describe() + "  (Ctrl+Z to undo)")
+        self.back_to_usual_type()
         self.refresh()
+
+    def back_to_usual_type(self) -> None:
+        """After each contact the type goes back to the practice's usual one, so a telephone
+        contact chosen with F7 is not silently carried on to the next patient."""
+        usual = self.board.default_type if self.board else ContactType.FACE_TO_FACE
+        self.type_buttons[usual].setChecked(True)
 
     def undo(self, clinician_id: int) -> None:
         if self.board is None:
@@ -488,19 +522,32 @@ class CounterScreen(QWidget):
         if count.last_contact_id is None or count.last_undoable_until is None:
             self.say("There is no recent contact to undo for this clinician.", problem=True)
             return
-        self._void(count.last_contact_id, count.name)
+        self._void(count.last_contact_id)
 
     def undo_last(self) -> None:
         if self.last_recorded is None:
             self.say("Nothing recorded at this desk to undo.", problem=True)
             return
-        self._void(self.last_recorded, "")
+        self._void(self.last_recorded)
 
-    def _void(self, contact_id: int, name: str) -> None:
+    def _void(self, contact_id: int) -> None:
+        try:
+            contact = counter.contact_view(self.ctx, contact_id)
+        except PracticeActionError as error:
+            self.say(str(error), problem=True)
+            return
+        if contact.voided:
+            self.say("That contact was already undone.", problem=True)
+            return
+        what = contact.describe()
+        warning = (
+            "\n\nThis was an urgent override: undo it only if it was recorded by mistake."
+            if contact.urgent
+            else ""
+        )
         dialog = ReasonDialog(
-            "Undo a contact",
-            f"Undo the last contact{' for ' + name if name else ''}? It stays in the record "
-            "as undone. Why?",
+            "Undo an urgent override" if contact.urgent else "Undo a contact",
+            f"Undo {what}?{warning}\n\nIt stays in the record as undone. Why?",
             UNDO_REASONS,
             self,
         )
@@ -513,7 +560,7 @@ class CounterScreen(QWidget):
             return
         if contact_id == self.last_recorded:
             self.last_recorded = None
-        self.say("Contact undone.")
+        self.say(f"Undone: {what}.")
         self.refresh()
 
     def open_divert(self, clinician_id: int) -> None:
@@ -523,7 +570,10 @@ class CounterScreen(QWidget):
         self._fill_divert(clinician_id)
         self._compact(True)
         self.divert_panel.show()
-        self.divert_buttons[DivertDestination.NHS_111].setFocus()
+        first = self.divert_buttons[DivertDestination.NHS_111]
+        first.setFocus()
+        self.divert_scroll.ensureWidgetVisible(self.override_button)
+        self.divert_scroll.ensureWidgetVisible(first)
 
     def _fill_divert(self, clinician_id: int) -> None:
         assert self.board is not None
@@ -566,10 +616,19 @@ class CounterScreen(QWidget):
         """With the divert panel open the rows keep what the desk needs (key, name, count,
         state, Record), so nothing is cut off on a small screen."""
         for row in self.rows.values():
-            for widget in (row.extra, row.undo, row.divert):
+            for widget in (row.left, row.extra, row.undo, row.divert):
                 widget.setVisible(not on)
-        for column in (5, 7, 8):  # "Also today", Undo, Divert
+            row.bar.setMinimumWidth(80 if on else 130)
+        for column in (3, 5, 7, 8):  # "Left" (the bar says it), "Also today", Undo, Divert
             self.headers[column].setVisible(not on)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """The rows keep the width they need; the divert panel takes what is left."""
+        self.grid_host.layout().activate()
+        margins = self.rows_scroll.widget().layout().contentsMargins()
+        needed = self.grid_host.minimumSizeHint().width() + margins.left() + margins.right() + 4
+        self.rows_scroll.setMinimumWidth(min(needed, 700))
 
     def divert(self, destination: DivertDestination) -> None:
         assert self.board is not None
@@ -618,6 +677,7 @@ class CounterScreen(QWidget):
             return
         self.last_recorded = result.contact_id
         self.say(result.describe())
+        self.back_to_usual_type()
         self.close_divert()
         self.refresh()
 
@@ -656,6 +716,9 @@ class CounterScreen(QWidget):
     def show_day(self, day: date) -> None:
         self.day = day
         self.close_divert()
+        if self._problem_shown:  # e.g. "past days are read only": not true of the new day
+            self.message.clear()
+            self._problem_shown = False
         self.refresh()
 
     def _day_picked(self, qdate: QDate) -> None:
@@ -676,6 +739,7 @@ class CounterScreen(QWidget):
     def say(self, text: str, *, problem: bool = False) -> None:
         stamp = local_now(self.ctx.clock).strftime("%H:%M:%S")  # the practice's clock
         prefix = "Problem: " if problem else ""
+        self._problem_shown = problem
         self.message.setText(f"{stamp}  {prefix}{text}")
         colour = "#7f1010" if problem else "#14532d"
         self.message.setStyleSheet(f"color: {colour}; font-size: 14px;")
@@ -690,6 +754,12 @@ class CounterScreen(QWidget):
     def stop(self) -> None:
         if self.feed is not None:
             self.feed.stop()
+
+
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 def _count(n: int, one: str, many: str) -> str:

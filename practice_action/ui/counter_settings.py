@@ -21,6 +21,7 @@ from practice_action.domain.enums import ContactType
 from practice_action.domain.errors import PracticeActionError, ValidationError
 from practice_action.services import counter
 from practice_action.services.context import Actor, Context
+from practice_action.ui.forms import plural_suffix
 
 
 class CounterSettingsTab(QWidget):
@@ -38,12 +39,12 @@ class CounterSettingsTab(QWidget):
             self.usual_type.addItem(contact_type.label, contact_type.value)
         self.undo_minutes = QSpinBox()
         self.undo_minutes.setRange(1, 60)
-        self.undo_minutes.setSuffix(" minutes")
+        plural_suffix(self.undo_minutes, "minute", "minutes")
         for field in (self.usual_type, self.undo_minutes):
             field.setMaximumWidth(260)
         form = QFormLayout()
         form.addRow("&Usual contact type:", self.usual_type)
-        form.addRow("A contact can be &undone for:", self.undo_minutes)
+        form.addRow("A contact can be undone &within:", self.undo_minutes)
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()

@@ -99,6 +99,7 @@ class Desk(QObject):
         self.lock_screen: SignInScreen | None = None
         self._content: QWidget | None = None
         self._disabled_actions: list[QAction] = []
+        self._idle_fixed = idle_ms is not None  # a test's own period: not the practice's
         self.idle = IdleWatcher(idle_ms or self._practice_idle_ms(), self)
         self.idle.idle.connect(self._lock_when_idle)
         self.presence = presence or DeskPresence(ctx)
@@ -125,6 +126,7 @@ class Desk(QObject):
             if stamp == self._stamp_seen:
                 return
             self._stamp_seen = stamp
+            self._follow_idle_period()
             problem = staff.standing(self.ctx, self.actor)
         except PracticeActionError:
             return  # out of reach for now: the next check tries again
@@ -155,6 +157,18 @@ class Desk(QObject):
     def close_presence(self) -> None:
         self.standing_timer.stop()
         self.presence.stop()
+
+    def _follow_idle_period(self) -> None:
+        """A change to "Lock a desk after" on any desk applies here within about a second
+        (the same check as rights), counting from the change if the desk is idle already."""
+        if self._idle_fixed:
+            return
+        wanted = self._practice_idle_ms()
+        if wanted == self.idle.timer.interval():
+            return
+        self.idle.timer.setInterval(wanted)
+        if self.idle.timer.isActive():
+            self.idle.timer.start()
 
     def _practice_idle_ms(self) -> int:
         try:

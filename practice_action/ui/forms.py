@@ -12,15 +12,21 @@ from collections.abc import Mapping
 from datetime import time
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, QTime, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTime, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
     QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QTimeEdit,
     QWidget,
 )
@@ -89,6 +95,34 @@ def set_problem(label: QLabel, message: str) -> None:
     label.setVisible(bool(message))
 
 
+def _edited_signal(editor: QWidget) -> SignalInstance | None:
+    """The signal an editor sends when a person changes what is in it."""
+    if isinstance(editor, QLineEdit):
+        return editor.textEdited
+    if isinstance(editor, QPlainTextEdit):
+        return editor.textChanged
+    if isinstance(editor, QComboBox):
+        return editor.editTextChanged if editor.isEditable() else editor.activated
+    if isinstance(editor, QDateTimeEdit):
+        return editor.dateTimeChanged
+    if isinstance(editor, QAbstractSpinBox) and hasattr(editor, "valueChanged"):
+        return editor.valueChanged  # type: ignore[no-any-return]
+    if isinstance(editor, QAbstractButton):
+        return editor.toggled
+    changed = getattr(editor, "changed", None)
+    return changed if isinstance(changed, SignalInstance) else None
+
+
+def plural_suffix(spin: QSpinBox, one: str, many: str) -> None:
+    """A spin box whose unit follows its number: "1 minute", "5 minutes"."""
+
+    def follow(value: int) -> None:
+        spin.setSuffix(f" {one if value == 1 else many}")
+
+    spin.valueChanged.connect(follow)
+    follow(spin.value())
+
+
 def plain_text_edit(lines: int = 3) -> QPlainTextEdit:
     """A multi-line box where Tab moves on, as in every other field."""
     edit = QPlainTextEdit()
@@ -100,6 +134,8 @@ def plain_text_edit(lines: int = 3) -> QPlainTextEdit:
 
 class FieldForm(QWidget):
     """Rows of label, editor and the editor's problem message, plus nested forms."""
+
+    edited = Signal()  # a person changed a field (here or in a nested form)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,10 +167,56 @@ class FieldForm(QWidget):
         self.layout_.addRow(None, message)
         self.layout_.setRowVisible(message, False)
         editor.setAccessibleName(label.replace("&", ""))
+        edited = _edited_signal(editor)
+        if edited is not None:
+            # The message goes as soon as the person starts putting it right.
+            edited.connect(lambda *_: self._clear_field(field))
+            edited.connect(lambda *_: self.edited.emit())
         self._editors[field] = editor
         self._messages[field] = message
         self._order.append(field)
         return editor
+
+    def _clear_field(self, field: str) -> None:
+        label = self._messages.get(field)
+        if label is not None and label.text():
+            self._set(label, "")
+            self._relayout()
+
+    def first_editor(self) -> QWidget | None:
+        """The first field a person can type in, in the order the form shows them."""
+        for field in self.ordered_fields():
+            editor = self.editor(field)
+            if editor.isVisibleTo(self) and editor.isEnabled():
+                if editor.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                    return editor
+                inner = next(
+                    (
+                        w
+                        for w in editor.findChildren(QWidget)
+                        if w.isVisibleTo(self)
+                        and w.isEnabled()
+                        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+                    ),
+                    None,
+                )
+                if inner is not None:
+                    return inner
+        return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A dialog puts the keyboard on its first control, which is often its Save button
+        # (made before the fields): typing a name with a space in it would press Save. The
+        # keyboard starts in the first field instead.
+        window = self.window()
+        if not isinstance(window, QDialog) or isinstance(self.parentWidget(), FieldForm):
+            return
+        focus = window.focusWidget()
+        if focus is None or (isinstance(focus, QAbstractButton) and not self.isAncestorOf(focus)):
+            first = self.first_editor()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set(self, label: QLabel, message: str) -> None:
         set_problem(label, message)
@@ -156,6 +238,7 @@ class FieldForm(QWidget):
         """Nest another form (an address, say); its problems show and focus as this form's."""
         self.layout_.addRow(form)
         self._order.append(form)
+        form.edited.connect(self.edited)
         return form
 
     def fields(self) -> set[str]:

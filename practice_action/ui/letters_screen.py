@@ -9,15 +9,19 @@ words, each with where to fill it in.
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QSize, Qt
-from PySide6.QtGui import QHideEvent, QPainter, QShowEvent
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -35,12 +40,14 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.words import plural
 from practice_action.services import documents as letters_service
 from practice_action.services.context import Actor, Context
 from practice_action.services.documents import DocumentStatus, LettersOverview
 from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import problem_label, set_problem
 from practice_action.ui.modal import run_modal
+from practice_action.ui.printing import PrintJob
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import Column, FilteredTable
 
@@ -117,7 +124,7 @@ class LettersScreen(QWidget):
         self.table.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the plan's order
         self.table.selection_changed.connect(lambda _record: self.show_preview())
 
-        self.generate_button = QPushButton("&Generate")
+        self.generate_button = QPushButton("Ge&nerate")
         self.generate_button.setToolTip("Make the final, signed document and record it")
         self.generate_button.clicked.connect(self.generate_selected)
         self.generate_all_button = QPushButton("Generate &all")
@@ -135,6 +142,15 @@ class LettersScreen(QWidget):
             "Record the day it was posted, emailed or put up. Generate the document first."
         )
         self.sent_button.clicked.connect(self.mark_sent_selected)
+        self.print_job: PrintJob | None = None
+        self.printed_how = ""  # how the last job went to the printer (see ui/printing.py)
+        self.print_progress = QProgressBar()
+        self.print_progress.setAccessibleName("Printing progress")
+        self.print_progress.setTextVisible(True)
+        self.print_progress.hide()
+        self.cancel_print_button = QPushButton("Cancel printing")
+        self.cancel_print_button.clicked.connect(self.cancel_printing)
+        self.cancel_print_button.hide()
         for button in (
             self.generate_button,
             self.generate_all_button,
@@ -152,12 +168,16 @@ class LettersScreen(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        printing = QHBoxLayout()
+        printing.addWidget(self.print_progress, 1)
+        printing.addWidget(self.cancel_print_button)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
         left_layout.addLayout(buttons)
+        left_layout.addLayout(printing)
 
         self.preview_title = QLabel()
         self.preview_title.setWordWrap(True)
@@ -247,7 +267,7 @@ class LettersScreen(QWidget):
             else "You may read drafts; a partner generates, prints and signs the letters."
         )
         return (
-            f"<b>{len(overview.documents)} documents</b> for the plan, {done} generated. "
+            f"<b>{plural(len(overview.documents), 'document')}</b> for the plan, {done} generated. "
             f"{signer} {who}"
         )
 
@@ -268,7 +288,9 @@ class LettersScreen(QWidget):
     def _update_buttons(self) -> None:
         status = self.current()
         registered = status is not None and status.latest is not None
-        self.print_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
+        self.print_button.setEnabled(
+            registered and not status.out_of_date and self.print_job is None  # type: ignore[union-attr]
+        )
         self.sent_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
         self.generate_button.setEnabled(status is not None and not status.document.gaps)
         self.generate_all_button.setEnabled(bool(self.overview.documents))
@@ -306,6 +328,18 @@ class LettersScreen(QWidget):
                 ).content
                 self.content_is_draft = True
                 label = "DRAFT: not yet generated"
+                if status.latest is not None:  # generated, but what it prints has changed
+                    old = letters_service.reproduce(self.ctx, self.actor, status.latest.id)
+                    changes = what_changed(old, self.content, document.is_pdf)
+                    label = (
+                        f"DRAFT: {html.escape(status.latest.reference)} is out of date. "
+                        + (
+                            "Changed since: " + "; ".join(html.escape(c) for c in changes)
+                            if changes
+                            else "Its wording has changed since."
+                        )
+                        + " Generate it again."
+                    )
         except PracticeActionError as error:
             set_problem(self.problem, str(error))
             self.stack.setCurrentWidget(self.nothing)
@@ -354,6 +388,13 @@ class LettersScreen(QWidget):
             self._pdf_buffer.deleteLater()
         self._pdf_buffer = buffer
         self.stack.setCurrentWidget(self._pdf_view)
+
+    def stop(self) -> None:
+        """Before the screen goes (sign-out, quit): let a print job finish, never cut it."""
+        job = self.print_job
+        if job is not None and job.isRunning():
+            job.wait(60_000)
+            QApplication.processEvents()  # its "done", so a finished print is recorded
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Let the preview's page images (megabytes each) go while another section is shown.
@@ -421,17 +462,19 @@ class LettersScreen(QWidget):
         return status
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Print the document shown on ``printer`` and record it; True when printed."""
+        """Print the document shown on ``printer``; recorded as printed once the printer has
+        it. A PDF prints on a thread of its own (``print_job``), with progress and Cancel, so
+        the window keeps working; True when the printing started (or, for text, was done)."""
         status = self._registered()
         if status is None or status.latest is None:
             return False
+        if self.print_job is not None:
+            set_problem(self.problem, "A document is printing: wait for it, or cancel it.")
+            return False
         entry_id, key = status.latest.id, status.document.key
         if status.document.is_pdf:
-            if not self._print_pdf(printer):
-                set_problem(
-                    self.problem, "The printer could not be started: check it and try again."
-                )
-                return False
+            self._start_print_job(printer, entry_id, key)
+            return True
         else:
             from PySide6.QtGui import QTextDocument
 
@@ -447,29 +490,47 @@ class LettersScreen(QWidget):
             return True
         return False
 
-    def _print_pdf(self, printer: QPrinter) -> bool:
-        document = self._pdf_document
-        if document is None or document.pageCount() == 0:
-            return False
-        painter = QPainter()
-        if not painter.begin(printer):
-            return False
-        try:
-            dpi = printer.resolution()
-            for page in range(document.pageCount()):
-                if page:
-                    printer.newPage()
-                points = document.pagePointSize(page)
-                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image = document.render(page, size)
-                target = painter.viewport()
-                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(
-                    target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio)
-                )
-        finally:
-            painter.end()
-        return True
+    def _start_print_job(self, printer: QPrinter, entry_id: int, key: str) -> None:
+        job = PrintJob(self.content, printer, self)
+        self.print_job = job
+        self.print_progress.setRange(0, 0)  # busy until the first page is out
+        self.print_progress.setFormat("Printing…")
+        self.print_progress.show()
+        self.cancel_print_button.show()
+        self.print_button.setEnabled(False)  # one job at a time: a second press waits
+        job.progress.connect(self._print_progress)
+        job.done.connect(lambda printed, why: self._print_done(job, printed, why, entry_id, key))
+        job.start()
+
+    def _print_progress(self, sent: int, pages: int) -> None:
+        self.print_progress.setRange(0, pages)
+        self.print_progress.setValue(sent)
+        self.print_progress.setFormat(f"Printing: page {sent} of {pages}")
+
+    def cancel_printing(self) -> None:
+        if self.print_job is not None:
+            self.print_job.cancel()
+            self.print_progress.setFormat("Cancelling…")
+
+    def _print_done(self, job: PrintJob, printed: bool, why: str, entry_id: int, key: str) -> None:
+        job.wait()
+        self.print_job = None
+        self.print_progress.hide()
+        self.cancel_print_button.hide()
+        self.printed_how = job.how
+        job.deleteLater()
+        if printed and self._run(
+            lambda: letters_service.mark_printed(self.ctx, self.actor, entry_id)
+        ):
+            self.refresh()
+            self.select_key(key)
+            return
+        self._update_buttons_safely()
+        if not printed:
+            set_problem(
+                self.problem,
+                why or "Printing was cancelled: nothing was recorded as printed.",
+            )
 
     def print_selected(self) -> None:
         if self._registered() is None:
@@ -525,6 +586,67 @@ class LettersScreen(QWidget):
         dialog = SentDialog(local_today(self.ctx.clock), status.latest.dated, self)
         if run_modal(dialog) == QDialog.DialogCode.Accepted:
             self.mark_sent_on(dialog.day())
+
+
+_DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")
+_REFERENCE = re.compile(r"\b[A-Z0-9]+/[A-Z]+/\d{4}/\d+\b")
+
+
+def _lines(content: bytes, is_pdf: bool) -> list[str]:
+    if not is_pdf:
+        text = content.decode("utf-8", errors="replace")
+        text = re.sub(r"<[^>]+>", "\n", text)
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    from PySide6.QtPdf import QPdfDocument
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(content)
+        document = QPdfDocument()
+        document.load(str(path))
+        lines = [
+            " ".join(line.split())
+            for page in range(document.pageCount())
+            for line in document.getAllText(page).text().splitlines()
+            if line.strip()
+        ]
+        document.close()
+    return lines
+
+
+def _plain(line: str) -> str:
+    """A line without what changes every time (the date, the reference, the DRAFT stamp)."""
+    text = _REFERENCE.sub("", _DATE.sub("", line)).strip()
+    return "" if re.fullmatch(r"[A-Z0-9/ ]*", text) else text  # a piece of a reference
+
+
+def what_changed(old: bytes, new: bytes, is_pdf: bool, most: int = 3) -> list[str]:
+    """The first few lines that differ between the document as generated and as it would be
+    now, in words: 'now "…" (was "…")'."""
+    before = [line for line in _lines(old, is_pdf) if _plain(line)]
+    after = [line for line in _lines(new, is_pdf) if _plain(line)]
+    matcher = difflib.SequenceMatcher(a=[_plain(x) for x in before], b=[_plain(x) for x in after])
+    found: list[str] = []
+
+    def cut(text: str) -> str:
+        return text if len(text) <= 80 else text[:77] + "…"
+
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        was = " ".join(before[a1:a2])
+        now = " ".join(after[b1:b2])
+        if "DRAFT" in now:
+            continue  # the draft's own stamp and note, not a change to the document
+        if op == "replace":
+            found.append(f"now “{cut(now)}” (was “{cut(was)}”)")
+        elif op == "insert":
+            found.append(f"added “{cut(now)}”")
+        else:
+            found.append(f"no longer “{cut(was)}”")
+        if len(found) >= most:
+            break
+    return found
 
 
 def sections() -> list[Section]:

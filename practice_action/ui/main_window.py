@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -33,13 +35,15 @@ class MainWindow(QMainWindow):
         self.locations = locations
         self.actor = actor
         self.setWindowTitle(APP_NAME)
-        self.resize(1200, 760)
-        self.setMinimumSize(QSize(980, 640))
+        # Small enough for 1920x1080 at 200% (960x540 to Qt) less a taskbar; what does not
+        # fit at that size scrolls (the central scroll area) rather than being cut off.
+        self.setMinimumSize(QSize(720, 440))
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Sections")
         self.sidebar.setMaximumWidth(220)
-        self.sidebar.setMinimumWidth(170)
+        self.sidebar.setMinimumWidth(150)
         self.sidebar.setStyleSheet(
             "QListWidget#sidebar { font-size: 15px; background: #f4f6f8; border: none; }"
             "QListWidget#sidebar::item { padding: 9px 12px; }"
@@ -52,7 +56,14 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        splitter.setSizes([200, 100_000])  # the sidebar as wide as its names, the rest for work
+        outer = QScrollArea()
+        outer.setObjectName("window-scroll")
+        outer.setWidgetResizable(True)
+        outer.setFrameShape(QFrame.Shape.NoFrame)
+        outer.setWidget(splitter)
+        self.setCentralWidget(outer)
+        self.fit_to_screen()
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         # A click (or Enter) on a section puts the keyboard in it: at the counter, 1-9 then
         # record at once. The arrow keys still move along the sidebar without leaving it.
@@ -86,6 +97,22 @@ class MainWindow(QMainWindow):
         about = QAction("&About Practice Action", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Open at 1200x760 or the screen's available area (taskbar excluded), whichever is
+        smaller, placed inside that area."""
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen else QRect(0, 0, 1200, 760)
+        # The frame (title bar, borders) is not yet known before the window is shown: leave
+        # room for a usual one.
+        frame_w, frame_h = 16, 40
+        width = max(self.minimumWidth(), min(1200, available.width() - frame_w))
+        height = max(self.minimumHeight(), min(760, available.height() - frame_h))
+        self.resize(width, height)
+        left = available.left() + max(0, (available.width() - width - frame_w) // 2)
+        top = available.top() + max(0, (available.height() - height - frame_h) // 2)
+        self.move(left, top)
 
     def sections_for(self, actor: Actor) -> list[Section]:
         return [s for s in all_sections() if allowed(actor, s.permission)]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,10 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from practice_action.domain import records
+from practice_action.domain.audit_words import field_label, group_label, kind_label
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.errors import PracticeActionError, ValidationError
 from practice_action.domain.records import StaffMember
+from practice_action.domain.words import plural
 from practice_action.services import audit, staff
 from practice_action.services.audit import AuditView
 from practice_action.services.context import Actor, Context
@@ -404,18 +407,6 @@ class StaffScreen(QWidget):
 
 # Audit trail
 
-KIND_GROUPS: dict[str, str] = {
-    "signin.": "Signing in, out and locks",
-    "staff.": "Staff accounts",
-    "practice.": "Practice set-up",
-    "register.": "Registers",
-    "plan.": "Action plan",
-    "counter.": "Counter",
-    "contact.": "Contacts",
-    "letter.": "Letters",
-    "backup.": "Backups and restores",
-}
-
 ANY_DATE = QDate(2000, 1, 1)
 
 
@@ -424,7 +415,7 @@ def _kind_prefix(kind: str) -> str:
 
 
 def _kind_label(prefix: str) -> str:
-    return KIND_GROUPS.get(prefix, prefix.rstrip(".").replace("_", " ").capitalize())
+    return group_label(prefix)
 
 
 def _date_edit() -> QDateEdit:
@@ -453,7 +444,7 @@ def details_html(entry: AuditView) -> str:
         "<table cellspacing='4'>",
         f"<tr><td><b>When</b></td><td>{escape(when)} (UK time)</td></tr>",
         f"<tr><td><b>Who</b></td><td>{escape(entry.actor)}</td></tr>",
-        f"<tr><td><b>Kind</b></td><td>{escape(entry.kind)}</td></tr>",
+        f"<tr><td><b>Kind</b></td><td>{escape(kind_label(entry.kind))}</td></tr>",
         "</table>",
     ]
     before, after = _decode(entry.before), _decode(entry.after)
@@ -461,22 +452,34 @@ def details_html(entry: AuditView) -> str:
         before_map = before if isinstance(before, dict) else {}
         after_map = after if isinstance(after, dict) else {}
         keys = list(dict.fromkeys([*before_map, *after_map]))
-        parts.append(
-            "<table border='1' cellspacing='0' cellpadding='4'>"
-            "<tr><th align='left'>Field</th><th align='left'>Before</th>"
-            "<th align='left'>After</th></tr>"
-        )
-        for key in keys:
-            old, new = before_map.get(key, ""), after_map.get(key, "")
-            changed = entry.before and entry.after and old != new
-            style = " style='background:#fff3c4'" if changed else ""
+        both = bool(entry.before and entry.after)
+        if both:
+            # An edit: only what changed, so the change is not lost among what did not.
+            keys = [k for k in keys if before_map.get(k) != after_map.get(k)]
+        columns = ["Before", "After"] if both else (["After"] if entry.after else ["Before"])
+        if keys:
+            head = "".join(f"<th align='left'>{c}</th>" for c in columns)
             parts.append(
-                f"<tr{style}><td>{escape(str(key))}</td><td>{_cell(old)}</td>"
-                f"<td>{_cell(new)}</td></tr>"
+                "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+                f"<tr><th align='left' width='28%'>Field</th>{head}</tr>"
             )
-        parts.append("</table>")
-        if entry.before and entry.after:
-            parts.append("<p>Fields that changed are highlighted.</p>")
+            for key in keys:
+                cells = "".join(
+                    f"<td>{_cell((before_map if c == 'Before' else after_map).get(key, ''))}</td>"
+                    for c in columns
+                )
+                parts.append(
+                    f"<tr><td nowrap><b>{escape(field_label(str(key)))}</b></td>{cells}</tr>"
+                )
+            parts.append("</table>")
+        if both:
+            changed = len(keys)
+            parts.append(
+                f"<p>{changed} field{'' if changed == 1 else 's'} changed; only "
+                f"{'it is' if changed == 1 else 'those are'} shown.</p>"
+                if changed
+                else "<p>Saved with no field changed.</p>"
+            )
     else:
         for title, value in (("Before", entry.before), ("After", entry.after)):
             if value:
@@ -518,29 +521,39 @@ class AuditScreen(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self.refresh)
         for combo in (self.person, self.kind):
-            combo.setMinimumContentsLength(12)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(12)  # long names must not widen the window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.currentIndexChanged.connect(self.refresh)
         self.today_button = QPushButton("Today")
         self.today_button.clicked.connect(self.show_today)
         self.clear_button = QPushButton("Show all")
         self.clear_button.clicked.connect(self.clear_filters)
 
-        filters = QHBoxLayout()
-        for text, widget in (
-            ("&From", self.date_from),
-            ("&To", self.date_to),
-            ("&Person", self.person),
-            ("&Kind", self.kind),
+        # Two short lines rather than one long one, so the screen fits a small or scaled
+        # display: the dates, then who and what.
+        filters = QGridLayout()
+        for column, (text, widget) in enumerate(
+            (
+                ("Fr&om", self.date_from),
+                ("&To", self.date_to),
+                ("&Person", self.person),
+                ("&Kind", self.kind),
+            )
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            label.setMinimumWidth(label.sizeHint().width())  # never squeezed to a letter
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.today_button)
-        filters.addWidget(self.clear_button)
-        filters.addStretch(1)
+            label.setMinimumWidth(label.sizeHint().width() + 4)  # never squeezed to a letter
+            row, col = divmod(column, 2)
+            filters.addWidget(label, row, col * 2)
+            filters.addWidget(widget, row, col * 2 + 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.today_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        filters.addLayout(buttons, 0, 4)
+        filters.setColumnStretch(5, 1)
 
         self.table = FilteredTable(
             [
@@ -551,14 +564,16 @@ class AuditScreen(QWidget):
                     sort_key=lambda e: e.seq,
                 ),
                 Column("Who", lambda e: e.actor),
-                Column("Kind", lambda e: e.kind),
+                Column("Kind", lambda e: kind_label(e.kind)),
                 Column("What", lambda e: e.summary, tooltip=lambda e: e.summary),
             ],
             placeholder="Find in these entries…",
         )
         self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.table.view.setAccessibleName("Audit entries")
         self.table.selection_changed.connect(self._show_details)
         self.details = QTextBrowser()
+        self.details.setAccessibleName("The entry in full")
         self.details.setOpenLinks(False)
         self.details.setPlaceholderText("Choose an entry to see what changed.")
 
@@ -688,8 +703,10 @@ class AuditScreen(QWidget):
         report = audit.verify(self.ctx)
         if report.intact:
             text = (
-                f"✔ The audit trail is intact: all {report.entries} entries follow one from "
-                "another, and none was changed, removed or moved."
+                f"✔ The audit trail is intact: all {report.entries} entries follow one "
+                "from another, and none was changed, removed or moved."
+                if report.entries != 1
+                else "✔ The audit trail is intact: its one entry was not changed."
             )
             style = "color: #1b5e20; font-weight: 600;"
         else:
@@ -730,7 +747,7 @@ class AuditScreen(QWidget):
             self.result.setStyleSheet("color: #b3261e; font-weight: 600;")
             return False
         self.result.setStyleSheet("")
-        self.result.setText(f"Wrote {len(entries)} entries to {path}")
+        self.result.setText(f"Wrote {plural(len(entries), 'entry', 'entries')} to {path}")
         return True
 
 

@@ -52,13 +52,13 @@ class ServiceDialog(QDialog):
         self.ok_button: QPushButton = self.buttons.addButton(
             button, QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.ok_button.setDefault(True)  # once in the dialog, so Enter keeps pressing it
 
     def save(self) -> Any:
         raise NotImplementedError
@@ -177,14 +177,14 @@ class DeclinedRequestDialog(ServiceDialog):
         )
         self.form.add_row(
             "description",
-            "&What they asked for",
+            "W&hat they asked for",
             self.description,
             "Say what was asked and how the practice declined it (letter, email, at a "
             "meeting). No patient details.",
         )
         self.received = date_edit(today)
         self.received.setMaximumDate(qdate(today))
-        self.form.add_row("received_on", "Request &received on", self.received)
+        self.form.add_row("received_on", "Request recei&ved on", self.received)
         self.declined = date_edit(today)
         self.declined.setMaximumDate(qdate(today))
         self.form.add_row("declined_on", "&Declined on", self.declined)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.plan import Choice
+from practice_action.domain.words import plural
 from practice_action.services import plan as plan_service
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed
@@ -122,7 +123,7 @@ class PlanScreen(QWidget):
             placeholder="Filter the declined requests…",
         )
         self.declined.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.decline_button = QPushButton("&Record a declined request…")
+        self.decline_button = QPushButton("Re&cord a declined request…")
         self.decline_button.setToolTip(
             "Log a request to join a data sharing agreement or platform that the practice "
             "turned down under the freeze"
@@ -142,6 +143,7 @@ class PlanScreen(QWidget):
         )
         self.comparison = QTextBrowser()
         self.comparison.setObjectName("comparison")
+        self.comparison.setAccessibleName("What differs from the version before")
         self.versions.selection_changed.connect(self.compare)
         history = QSplitter()
         history.addWidget(self.versions)
@@ -152,7 +154,7 @@ class PlanScreen(QWidget):
         self.tabs.addTab(tasks_box, "Open &tasks")
         self.tabs.addTab(self.notices, "&Notice end dates")
         self.tabs.addTab(declined_box, "&Declined data requests")
-        self.tabs.addTab(history, "&History")
+        self.tabs.addTab(history, "Histor&y")
         self.problem = problem_label()
         self.done = QLabel()
         self.done.setObjectName("done")
@@ -198,7 +200,8 @@ class PlanScreen(QWidget):
             self.heading.setText(
                 f"<b>Plan version {version.number}</b>, saved {_day(version.created_day)} by "
                 f"{html.escape(version.created_by)}; {approval}. "
-                f"{len(version.adopted)} actions adopted, {len(view.open_tasks)} tasks open."
+                f"{plural(len(version.adopted), 'action')} adopted, "
+                f"{plural(len(view.open_tasks), 'task')} open."
             )
         self.approve_button.setVisible(
             version is not None

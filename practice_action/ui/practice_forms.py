@@ -52,7 +52,7 @@ class PracticeDetailsForm(FieldForm):
         self.list_size.setGroupSeparatorShown(True)
         self.list_size.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
         self.list_size.setMaximumWidth(140)
-        self.add_row("name", "Practice &name", self.name_edit)
+        self.add_row("name", "Practic&e name", self.name_edit)
         self.add_row(
             "ods_code",
             "&ODS code",
@@ -60,13 +60,13 @@ class PracticeDetailsForm(FieldForm):
             "The practice's code: one letter and five digits. Not a GP's own G code.",
         )
         self.add_row("address", "&Address", self.address_edit)
-        self.add_row("postcode", "&Postcode", self.postcode_edit)
-        self.add_row("phone", "P&hone", self.phone_edit)
-        self.add_row("email", "&Email", self.email_edit)
+        self.add_row("postcode", "Pos&tcode", self.postcode_edit)
+        self.add_row("phone", "Phone numbe&r", self.phone_edit)
+        self.add_row("email", "E&mail", self.email_edit)
         self.add_row("website", "&Website", self.website_edit)
         self.add_row(
             "list_size",
-            "Registered &list size",
+            "Registered list si&ze",
             self.list_size,
             "How many patients are registered with the practice.",
         )
@@ -99,7 +99,7 @@ class HoursForm(FieldForm):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hours = OpeningHoursEditor()
-        self.add_row("opening_hours", "Opening &hours", self.hours)
+        self.add_row("opening_hours", "Open&ing hours", self.hours)
 
     def load(self, profile: PracticeProfile) -> None:
         self.hours.set_value(profile.opening_hours)

@@ -46,7 +46,7 @@ from practice_action.domain.records import (
     PostalAddress,
     VoluntaryService,
 )
-from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit
+from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit, plural_suffix
 
 SaveFunction = Callable[[Any], Any]
 
@@ -83,7 +83,6 @@ class RecordDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_button.setToolTip("Save this record (Ctrl+S)")
-        self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -91,6 +90,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # Made default once it is in the dialog, so that the dialog remembers it: Enter saves
+        # even after the mouse has been on Save (set before, the default is lost on focus out).
+        self.save_button.setDefault(True)
 
     def showEvent(self, event: QShowEvent) -> None:
         if self.width() < 640:
@@ -265,8 +267,9 @@ class VoluntaryServiceDialog(RecordDialog):
         self.name_edit.setPlaceholderText("e.g. Ear irrigation")
         self.commissioner = AddressEditor("commissioner", "Commissioner")
         self.notice_days = QSpinBox()
+        self.notice_days.setAccessibleName("Notice period in days")
         self.notice_days.setRange(0, 730)
-        self.notice_days.setSuffix(" days")
+        plural_suffix(self.notice_days, "day", "days")
         self.notice_days.setMaximumWidth(140)
         self.notice_explained = QLabel()
         self.notice_explained.setWordWrap(True)

@@ -37,6 +37,7 @@ from practice_action.domain.reports import (
     Report,
     SafetyEntry,
 )
+from practice_action.domain.words import plural
 from practice_action.services import reports
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
@@ -143,8 +144,9 @@ class ReportsScreen(QWidget):
             edit.setDisplayFormat("ddd d MMM yyyy")
             edit.setAccessibleName(name)
             edit.setDate(_qdate(today))
-            label = QLabel(f"&{name}")
+            label = QLabel({"From": "Fr&om", "To": "&To"}[name])
             label.setBuddy(edit)
+            label.setMinimumWidth(label.sizeHint().width() + 4)  # never cut to "Tc"
             top.addWidget(label)
             top.addWidget(edit)
         self.show_button = QPushButton("&Show")
@@ -152,15 +154,19 @@ class ReportsScreen(QWidget):
         self.show_button.clicked.connect(self.refresh)
         top.addWidget(self.show_button)
         top.addStretch(1)
-        self.safety_button = QPushButton("Record a safety &concern…")
+        # The actions go on a line of their own, so the toolbar fits a small or scaled screen.
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.safety_button = QPushButton("Record a safety conce&rn…")
         self.safety_button.clicked.connect(self.record_concern)
-        self.csv_button = QPushButton("Export &CSV…")
+        self.csv_button = QPushButton("E&xport CSV…")
         self.csv_button.clicked.connect(self.choose_csv_file)
         self.pdf_button = QPushButton("Save P&DF summary…")
         self.pdf_button.clicked.connect(self.choose_pdf_file)
         for b in (self.safety_button, self.csv_button, self.pdf_button):
-            top.addWidget(b)
+            actions.addWidget(b)
         outer.addLayout(top)
+        outer.addLayout(actions)
         self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
         self.start.dateChanged.connect(lambda _d: self._dates_edited())
         self.end.dateChanged.connect(lambda _d: self._dates_edited())
@@ -265,9 +271,10 @@ class ReportsScreen(QWidget):
         self.summary.setText(
             f"<b>{_esc(report.period_text)}</b><br>"
             f"<span style='font-size:17px'><b>{_esc(report.diversion_summary())}</b></span><br>"
-            f"{t.contacts:,} contacts · {rate_text} per 1,000 patients per working day · "
-            f"{t.days_at_cap:,} clinician-days at the cap · {t.urgent:,} urgent overrides · "
-            f"{len(report.safety)} safety log entries"
+            f"{plural(t.contacts, 'contact', thousands=True)} · {rate_text} per 1,000 patients "
+            f"per working day · {plural(t.days_at_cap, 'clinician-day', thousands=True)} at the "
+            f"cap · {plural(t.urgent, 'urgent override', thousands=True)} · "
+            f"{plural(len(report.safety), 'safety log entry', 'safety log entries')}"
         )
         self.by_clinician.set_rows(list(report.clinicians))
         self.by_day.set_rows(list(report.rows))
@@ -329,7 +336,9 @@ class ReportsScreen(QWidget):
         if self.report is None:
             return False
         data = reports.to_csv(self.report).encode("utf-8-sig")  # a spreadsheet reads it as is
-        return self._write(path, data, f"Wrote the report ({len(self.report.rows)} rows) to")
+        return self._write(
+            path, data, f"Wrote the report ({plural(len(self.report.rows), 'row')}) to"
+        )
 
     def save_pdf(self, path: Path) -> bool:
         if self.report is None:

@@ -53,6 +53,10 @@ class SafetyDialog(QDialog):
         self.form = FieldForm()
         layout.addWidget(self.form)
 
+        self.what = plain_text_edit(4)
+        self.what.setPlaceholderText("What happened, in a few sentences")
+        self.form.add_row("what_happened", "&What happened:", self.what, safety.NO_IDENTIFIERS)
+
         today = local_today(ctx.clock)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
@@ -73,10 +77,6 @@ class SafetyDialog(QDialog):
         kinds_layout.addWidget(self.near_miss)
         self.form.add_row("kind", "Kind:", kinds)
 
-        self.what = plain_text_edit(4)
-        self.what.setPlaceholderText("What happened, in a few sentences")
-        self.form.add_row("what_happened", "&What happened:", self.what, safety.NO_IDENTIFIERS)
-
         self.clinician = QComboBox()
         self.clinician.addItem("No clinician", None)
         for c in registers.list_records(ctx, registers.CLINICIANS, include_retired=False):
@@ -86,7 +86,7 @@ class SafetyDialog(QDialog):
         self.diversion = QComboBox()
         self.form.add_row(
             "diversion_id",
-            "Linked &diversion:",
+            "Linked di&version:",
             self.diversion,
             "A patient diverted that day whom this concerns, if any.",
         )

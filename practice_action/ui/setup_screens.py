@@ -33,11 +33,12 @@ from practice_action.domain.records import (
     PostalAddress,
     PracticeProfile,
 )
+from practice_action.domain.words import plural
 from practice_action.services import practice, registers
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
 from practice_action.services.registers import Register
-from practice_action.ui.forms import FieldForm
+from practice_action.ui.forms import FieldForm, plural_suffix
 from practice_action.ui.practice_forms import (
     CommissionersForm,
     HoursForm,
@@ -97,7 +98,7 @@ class SetupSection(QTabWidget):
         from practice_action.ui.counter_settings import CounterSettingsTab
 
         self.counter_settings = CounterSettingsTab(ctx, actor)
-        self.addTab(self.counter_settings, "Co&unter")
+        self.addTab(self.counter_settings, "Dail&y counter")
 
 
 class ProfileTab(QWidget):
@@ -114,11 +115,11 @@ class ProfileTab(QWidget):
         self.settings = FieldForm()
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(0, 999)
-        self.idle_lock.setSuffix(" minutes")
+        plural_suffix(self.idle_lock, "minute", "minutes")
         self.idle_lock.setMaximumWidth(140)
         self.settings.add_row(
             "idle_lock_minutes",
-            "Lock a desk &after",
+            "Lock a des&k after",
             self.idle_lock,
             "A desk left alone this long asks for a PIN again.",
         )
@@ -266,7 +267,9 @@ VOLUNTARY_SCREEN = RegisterScreen(
     (
         _name_column(),
         Column("Commissioner", lambda r: r.commissioner.name),
-        Column("Notice period", lambda r: f"{r.notice_days} days", lambda r: r.notice_days, RIGHT),
+        Column(
+            "Notice period", lambda r: plural(r.notice_days, "day"), lambda r: r.notice_days, RIGHT
+        ),
         Column("Notes", lambda r: _first_line(r.notes), tooltip=lambda r: r.notes),
     ),
     lambda tab, record: VoluntaryServiceDialog(
@@ -320,7 +323,7 @@ class RegisterTab(QWidget):
         self.table.activated.connect(self.open_editor)
         self.table.selection_changed.connect(self._update_buttons)
 
-        self.show_retired = QCheckBox("Show &retired")
+        self.show_retired = QCheckBox("Sh&ow retired")
         self.show_retired.setToolTip("Retired records are kept for history and letters")
         self.show_retired.toggled.connect(self.refresh)
         self.add_button = QPushButton(f"&Add {screen.register.singular}…")

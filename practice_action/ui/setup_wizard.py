@@ -97,9 +97,27 @@ class ProfilePage(QWizardPage):
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.form = form
+        self._checked = False  # after a refused Next, problems follow each edit
+        form.edited.connect(self._recheck)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_scrolling(form))
+
+    def _problems(self) -> dict[str, str]:
+        wizard = self.wizard()
+        if not isinstance(wizard, FirstRunWizard):
+            return {}
+        try:
+            records.validate_profile(wizard.profile())
+        except ValidationError as error:
+            return {k: m for k, m in error.problems.items() if k in self.form.fields()}
+        return {}
+
+    def _recheck(self) -> None:
+        """Once Next has been refused, each message appears or goes as the fields are
+        edited, without waiting for Next again (the keyboard stays where it is)."""
+        if self._checked:
+            self.form.show_problems(self._problems(), focus=False)
 
     def initializePage(self) -> None:
         fields = self.form.ordered_fields()
@@ -107,15 +125,11 @@ class ProfilePage(QWizardPage):
             self.form.editor(fields[0]).setFocus()
 
     def validatePage(self) -> bool:
-        wizard = self.wizard()
-        assert isinstance(wizard, FirstRunWizard)
-        try:
-            records.validate_profile(wizard.profile())
-        except ValidationError as error:
-            mine = {k: m for k, m in error.problems.items() if k in self.form.fields()}
-            if mine:
-                self.form.show_problems(mine)
-                return False
+        mine = self._problems()
+        if mine:
+            self._checked = True
+            self.form.show_problems(mine)
+            return False
         self.form.clear_problems()
         return True
 
@@ -142,7 +156,7 @@ class ManagerPage(QWizardPage):
             edit.setMaximumWidth(180)
             edit.textChanged.connect(self.completeChanged)
         self.name_edit.textChanged.connect(self.completeChanged)
-        self.form.add_row("manager_name", "&Name", self.name_edit)
+        self.form.add_row("manager_name", "Na&me", self.name_edit)
         self.form.add_row(
             "pin",
             "&PIN",

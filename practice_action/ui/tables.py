@@ -179,6 +179,8 @@ class FilteredTable(QWidget):
         self.filter_edit.returnPressed.connect(self._focus_table)
 
         self.view = _RecordView()
+        # What a screen reader says for the table (a screen may name it more exactly).
+        self.view.setAccessibleName(_table_name(placeholder))
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -195,9 +197,12 @@ class FilteredTable(QWidget):
         header.setHighlightSections(False)
         self.view.doubleClicked.connect(self._open)
         self.view.open_requested.connect(self._open)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda *_: self.selection_changed.emit(self.current_record())
-        )
+        # A click sets the current index first and selects the row after, so listening to
+        # currentRowChanged hands listeners the row before the click; selectionChanged comes
+        # once the row is really chosen (by mouse, arrow keys or typing).
+        self.view.selectionModel().selectionChanged.connect(self._selection_moved)
+        self._last_emitted: object = _NOTHING
+        self._quiet = False
 
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
         self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -217,8 +222,13 @@ class FilteredTable(QWidget):
             if self.view.columnWidth(column) > 360:
                 self.view.setColumnWidth(column, 360)
         if keep is not None:
-            self.select(lambda r: _same(r, keep))
-        self.selection_changed.emit(self.current_record())
+            self._quiet = True
+            try:
+                self.select(lambda r: _same(r, keep))
+            finally:
+                self._quiet = False
+        self._last_emitted = self.current_record()
+        self.selection_changed.emit(self._last_emitted)
 
     def visible_records(self) -> list[Any]:
         return [
@@ -227,10 +237,17 @@ class FilteredTable(QWidget):
         ]
 
     def current_record(self) -> Any:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
             return None
-        return self.model.row_at(self.proxy.mapToSource(index))
+        return self.model.row_at(self.proxy.mapToSource(rows[0]))
+
+    def _selection_moved(self, *_args: object) -> None:
+        record = self.current_record()
+        if self._quiet or record is self._last_emitted:
+            return
+        self._last_emitted = record
+        self.selection_changed.emit(record)
 
     def select(self, predicate: Callable[[Any], bool]) -> bool:
         """Select the first visible row whose record matches; True if one did."""
@@ -256,6 +273,15 @@ class FilteredTable(QWidget):
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():
             self.activated.emit(self.model.row_at(self.proxy.mapToSource(index)))
+
+
+_NOTHING = object()
+
+
+def _table_name(placeholder: str) -> str:
+    """'Filter the documents…' -> 'The documents'."""
+    words = placeholder.rstrip("…. ").removeprefix("Filter ").strip()
+    return (words[:1].upper() + words[1:]) if words else "Table"
 
 
 def _same(a: Any, b: Any) -> bool:
