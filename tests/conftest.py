@@ -11,8 +11,10 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -120,11 +122,56 @@ def _drop_database(conninfo: str, name: str) -> None:
             time.sleep(0.25)
 
 
+# The role the desks connect as in the PostgreSQL tests, as `setup-postgres` makes it: it may
+# read and write the records but only read and add to the audit trail, and not change the schema.
+DESK_ROLE = "practice_desk"
+DESK_PASSWORD = "practice_desk_test"
+
+
+@pytest.fixture
+def pg_desk_url(pg_url: str) -> str:
+    """This test's PostgreSQL database, migrated by its owner, as the desks' restricted role."""
+    from practice_action.store import pg_roles
+
+    owner = make_url(pg_url)
+    result = pg_roles.set_up(
+        pg_url,
+        str(owner.database),
+        owner=str(owner.username),
+        desk=DESK_ROLE,
+        desk_password=DESK_PASSWORD,
+    )
+    return result.desk_url
+
+
+@contextmanager
+def as_owner(ctx: Context) -> Iterator[Any]:
+    """A write session on ``ctx``'s database as the schema's owner: on PostgreSQL the desks'
+    role may not drop the audit trail's guards, so tampering tests do it as the owner would."""
+    if ctx.store.is_sqlite:
+        with ctx.store.write() as session:
+            yield session
+        return
+    from sqlalchemy.orm import Session as OrmSession
+
+    from practice_action.store.engine import make_engine
+
+    server = make_url(os.environ[POSTGRES_URL_ENV])
+    url = make_url(ctx.store.url).set(username=server.username, password=server.password)
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with OrmSession(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_locations(request: pytest.FixtureRequest, tmp_path: Path) -> paths.Locations:
-    """Locations for each database kind: a store test using this runs on both."""
+    """Locations for each database kind: a store test using this runs on both (on PostgreSQL
+    as the desks' restricted role)."""
     if request.param == "postgres":
-        return paths.resolve(tmp_path / "data", request.getfixturevalue("pg_url"))
+        return paths.resolve(tmp_path / "data", request.getfixturevalue("pg_desk_url"))
     return paths.resolve(tmp_path / "data")
 
 

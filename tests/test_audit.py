@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import MANAGER_PIN, drop_audit_guards, valid_profile
+from conftest import MANAGER_PIN, as_owner, drop_audit_guards, valid_profile
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
@@ -56,7 +56,7 @@ def count(ctx: Context) -> int:
 
 
 def run_sql(ctx: Context, *statements: object) -> None:
-    with ctx.store.write() as session:
+    with as_owner(ctx) as session:
         drop_audit_guards(session)
         for statement in statements:
             session.execute(statement)  # type: ignore[call-overload]

@@ -4,7 +4,7 @@ and by each desk's own record of the newest head it saw. Each case names the rig
 from __future__ import annotations
 
 import pytest
-from conftest import drop_audit_guards
+from conftest import as_owner, drop_audit_guards
 from counter_helpers import add_clinician
 from sqlalchemy import delete, select
 
@@ -28,7 +28,7 @@ def _head(ctx: Context) -> tuple[int, str]:
 def _rewrite_from(ctx: Context, seq: int, summary: str) -> None:
     """What a determined person with the database does: change an entry, then recompute
     every later hash and the head, so that the chain alone looks intact."""
-    with ctx.store.write() as session:
+    with as_owner(ctx) as session:
         drop_audit_guards(session)
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         prev = rows[seq - 2].hash if seq > 1 else audit.GENESIS
@@ -55,7 +55,7 @@ def _rewrite_from(ctx: Context, seq: int, summary: str) -> None:
 
 
 def _cut_the_end(ctx: Context, keep: int) -> None:
-    with ctx.store.write() as session:
+    with as_owner(ctx) as session:
         drop_audit_guards(session)
         session.execute(delete(AuditEntry).where(AuditEntry.seq > keep))
         last = session.scalars(select(AuditEntry).where(AuditEntry.seq == keep)).one()
@@ -65,7 +65,7 @@ def _cut_the_end(ctx: Context, keep: int) -> None:
 
 
 def _wipe(ctx: Context) -> None:
-    with ctx.store.write() as session:
+    with as_owner(ctx) as session:
         drop_audit_guards(session)
         session.execute(delete(AuditEntry))
         session.execute(delete(AuditHead))
@@ -157,9 +157,17 @@ def test_the_database_refuses_to_change_or_remove_an_audit_entry(db_ctx: Context
         update(AuditEntry).where(AuditEntry.seq == 1).values(summary="Nothing happened"),
         delete(AuditEntry).where(AuditEntry.seq == 2),
     ):
+        # The desks' own role: on PostgreSQL it holds no right to change or remove an entry.
+        words = "append-only" if db_ctx.store.is_sqlite else "permission denied for table"
+        with (
+            pytest.raises((StoreError, DatabaseError), match=words),
+            db_ctx.store.write() as session,
+        ):
+            session.execute(statement)
+        # The schema's owner, who has the right: the trigger still refuses.
         with (
             pytest.raises((StoreError, DatabaseError), match="append-only"),
-            db_ctx.store.write() as session,
+            as_owner(db_ctx) as session,
         ):
             session.execute(statement)
     assert audit.verify(db_ctx).intact

@@ -151,7 +151,8 @@ def test_a_desk_whose_file_was_replaced_refuses_its_next_write(tmp_path: Path) -
         fresh.store.dispose()
 
 
-def test_on_postgres_a_desk_whose_row_has_gone_stops(pg_url: str, tmp_path: Path) -> None:
+def test_on_postgres_a_desk_whose_row_has_gone_stops(pg_desk_url: str, tmp_path: Path) -> None:
+    pg_url = pg_desk_url  # as the desks' restricted role
     locations = paths.resolve(tmp_path / "data", pg_url)
     ctx, _, _, clinician = _practice(locations)
     other = open_context(locations)
@@ -187,8 +188,9 @@ def _with_clock(offset: str, *command: str) -> subprocess.Popen[str]:
 
 
 def test_desks_with_clocks_a_day_apart_hold_the_cap_on_postgres(
-    pg_url: str, tmp_path: Path
+    pg_desk_url: str, tmp_path: Path
 ) -> None:
+    pg_url = pg_desk_url  # as the desks' restricted role
     locations = paths.resolve(tmp_path / "data", pg_url)
     ctx, _, _, clinician = _practice(locations)
     worker = str(Path(__file__).with_name("clock_desk.py"))
@@ -216,7 +218,8 @@ def test_desks_with_clocks_a_day_apart_hold_the_cap_on_postgres(
         ctx.store.dispose()
 
 
-def test_a_clock_hours_out_is_reported_by_check(pg_url: str, tmp_path: Path) -> None:
+def test_a_clock_hours_out_is_reported_by_check(pg_desk_url: str, tmp_path: Path) -> None:
+    pg_url = pg_desk_url  # as the desks' restricted role
     locations = paths.resolve(tmp_path / "data", pg_url)
     ctx, _, _, _ = _practice(locations)
     ctx.store.dispose()

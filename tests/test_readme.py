@@ -58,6 +58,6 @@ def test_the_set_up_commands_and_every_listed_command_exist() -> None:
         for action in parser._actions  # the sub-command list
         if getattr(action, "choices", None) and "check" in action.choices
     )
-    listed = set(re.findall(r"^\| `practice-action ([a-z]+)", README, re.MULTILINE))
+    listed = set(re.findall(r"^\| `practice-action ([a-z-]+)", README, re.MULTILINE))
     assert {"plan", "documents", "report", "backup", "restore"} <= listed
     assert listed <= set(choices)

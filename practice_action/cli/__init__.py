@@ -247,6 +247,7 @@ def _load_extra_commands() -> None:
         "practice_action.cli.plan",
         "practice_action.cli.documents",
         "practice_action.cli.report",
+        "practice_action.cli.server",
     ):
         try:
             importlib.import_module(module)
@@ -282,7 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     runner = COMMANDS.get(command)
     if runner is None:
-        runner = next(run for (_, run) in EXTRA_COMMANDS if run.__name__ == f"cmd_{command}")
+        runner = next(
+            run for (_, run) in EXTRA_COMMANDS if run.__name__ == f"cmd_{command.replace('-', '_')}"
+        )
     try:
         return runner(args)
     except ValidationError as error:

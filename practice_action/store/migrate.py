@@ -153,6 +153,13 @@ def upgrade(store: Store, target: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, target)
     except (OperationalError, DatabaseError) as error:
+        if "permission denied" in _first_line(error) or "must be owner" in _first_line(error):
+            raise StoreError(
+                "The database needs upgrading for this version of Practice Action, and this "
+                "desk's database role may not change the schema (as it should not). Ask "
+                "whoever looks after the server to run `practice-action setup-postgres` with "
+                "the administrator's address, then start again. Nothing was changed."
+            ) from error
         raise StoreError(
             f"Upgrading the database failed ({_first_line(error)}); nothing was changed. "
             "Check that no other copy of the app is upgrading it at the same time and try again."
