@@ -51,7 +51,13 @@ from practice_action.domain.errors import (
     PracticeActionError,
     ValidationError,
 )
-from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction, conflicts_during
+from practice_action.domain.menu import (
+    CUSTOM_MENU_ID,
+    MenuAction,
+    Severity,
+    contract_notes_during,
+    dated_text,
+)
 from practice_action.domain.records import PostalAddress, PracticeProfile
 from practice_action.paths import cannot_write
 from practice_action.services import audit, convert
@@ -314,10 +320,14 @@ def _adopted_item(
         notes.append(f"Until {uk_date(decision.end_date)}.")
     conflict = ""
     if action is not None:
-        clashes = conflicts_during(action, decision.effective_date, decision.end_date)
-        conflict = " ".join(" ".join(n.text.split()) for n in clashes)
+        start = decision.effective_date
+        for note in contract_notes_during(action, start, decision.end_date):
+            if note.severity is Severity.CONFLICT:
+                conflict = " ".join(filter(None, (conflict, dated_text(note, start))))
+            else:  # what the contract requires while the action runs
+                notes.append(dated_text(note, start))
     wording = " ".join(action.wording.split()) if action is not None else ""
-    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID:
+    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID or not action.quoted:
         return AdoptedActionItem(
             decision.title, decision.effective_date, "", " ".join(notes), conflict
         )
