@@ -42,6 +42,7 @@ from practice_action.documents.model import (
     Signer,
     VoluntaryServicesNotice,
 )
+from practice_action.documents.round2026 import AgreementLine, CcioDsaReview
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
@@ -76,6 +77,7 @@ LETTER_KINDS = (
     "data_sharing_withdrawal",
     "service_changes_notification",
     "referral_letter_template",
+    "ccio_dsa_review",
 )
 NOTICE_KINDS = ("poster", "leaflet", "large_print", "website_html", "website_text", "sms")
 KINDS = LETTER_KINDS + NOTICE_KINDS
@@ -99,6 +101,7 @@ _REFERENCE_CODES = {
     "data_sharing_withdrawal": "DSA",
     "service_changes_notification": "SC",
     "referral_letter_template": "REF",
+    "ccio_dsa_review": "CCIO",
 }
 
 
@@ -108,6 +111,7 @@ Inputs = (
     | ServiceChangesNotification
     | ReferralLetterTemplate
     | PatientNotice
+    | CcioDsaReview
 )
 
 
@@ -412,6 +416,12 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 )
             if unknown:
                 gaps_all += unknown
+        elif (
+            isinstance(details, rules.DsaWithdrawalDetails)
+            and (action := facts.actions.get(decision.action_id)) is not None
+            and "ccio_dsa_review" in action.letters
+        ):
+            out.append(_ccio_letter(facts, details, head, signer, ods, today))
         elif isinstance(details, rules.DsaWithdrawalDetails):
             ends = details.permission_ends or decision.effective_date
             for agreement_id in details.agreement_ids:
@@ -507,6 +517,48 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
     ]
 
 
+def _ccio_letter(
+    facts: _Facts,
+    details: rules.DsaWithdrawalDetails,
+    head: Letterhead,
+    signer: Signer,
+    ods: str,
+    today: date,
+) -> PlannedDocument:
+    """The 2026 round's letter to the ICB's CCIO: every agreement in the register."""
+    assert facts.profile is not None
+    icb = facts.profile.icb
+    lines = tuple(
+        AgreementLine(
+            a.name,
+            a.party.name,
+            _purpose_text(a.purpose),
+            a.signed_on,
+            agreement_id in details.agreement_ids,
+        )
+        for agreement_id, a in facts.registers.agreements.items()
+        if a.active
+    )
+    letter = CcioDsaReview(head, icb, f"{ods}/CCIO", today, signer, lines, details.permission_ends)
+    gaps = []
+    if not icb.name.strip() or not icb.postcode.strip():
+        gaps.append(MissingItem("The ICB's name and address", "Set-up > Practice profile > ICB"))
+    if not lines:
+        gaps.append(MissingItem("At least one data sharing agreement", completeness.AGREEMENTS))
+    if not signer.name.strip():
+        gaps.append(MissingItem("A partner to sign", "Staff > Add a person (partner)"))
+    return PlannedDocument(
+        key="ccio_dsa_review",
+        kind="ccio_dsa_review",
+        title="Request for a review of data sharing agreements (to the ICB's CCIO)",
+        recipient=_one_line(icb) or "The ICB (no address yet)",
+        file_name="ccio-data-sharing-review.pdf",
+        media_type=PDF,
+        inputs=letter,
+        gaps=tuple(gaps),
+    )
+
+
 def _signer_for(actor: Actor | None, facts: _Facts) -> str:
     if actor is not None and actor.role is StaffRole.PARTNER and actor.name in facts.partners:
         return actor.name
@@ -536,6 +588,10 @@ def render(document: PlannedDocument) -> bytes:
     inputs = document.inputs
     if document.is_pdf:
         style.require_printable(inputs)
+    if isinstance(inputs, CcioDsaReview):
+        from practice_action.documents import round2026
+
+        return round2026.ccio_dsa_review(inputs)
     if isinstance(inputs, PatientNotice):
         if document.kind == "poster":
             return notices.poster(inputs)
