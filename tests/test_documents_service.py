@@ -46,7 +46,7 @@ def test_demo_letters_hold_recipients_dates_services_agreements_and_actions(ctx:
     people = make_demo(ctx)
     today = local_today(ctx.clock)
     made = _by_key(letters.generate(ctx, people[PARTNER]))
-    assert len(made) == 12
+    assert len(made) == 13  # with the staff briefing
     icb, lmc = PRACTICE.icb.name, PRACTICE.lmc.name
 
     changes = pdf_text(made["service_changes_notification"].content)

@@ -118,3 +118,98 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
         f"{letter.reference} · continued",
     )
     return build_letter(frame, story, title="Request for a review of data sharing agreements")
+
+
+@dataclass(frozen=True)
+class BriefingItem:
+    """One adopted action as staff need it."""
+
+    title: str
+    starts: date
+    ends: date | None
+    meaning: str
+    requirements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffBriefing:
+    """What the plan means for every clinician and for reception, made again when it changes."""
+
+    practice: str
+    dated: date
+    plan_version: int
+    items: tuple[BriefingItem, ...]
+    cap: int | None
+    reception_words: str
+    urgent_route: str
+    reference: str = ""  # set when generated; with the date, not part of what it says
+
+
+def staff_briefing(briefing: StaffBriefing) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from practice_action.documents.pages import NumberedCanvas
+    from practice_action.documents.style import esc, style, uk_date
+
+    title = style("sb-title", 16, bold=True, leading=20, after=2 * mm)
+    head = style("sb-head", 12, bold=True, leading=15, before=3 * mm, after=1.5 * mm)
+    body = style("sb-body", 10.5, leading=14, after=2 * mm)
+    story: list[Any] = [
+        Paragraph(f"Staff briefing: our collective action plan · {esc(briefing.practice)}", title),
+        Paragraph(
+            f"For every clinician (partners, salaried GPs, locums, registrars) and for "
+            f"reception. Plan version {briefing.plan_version}, as at "
+            f"{uk_date(briefing.dated)}{', ref ' + esc(briefing.reference) if briefing.reference else ''}. A new briefing is made whenever the plan changes.",
+            body,
+        ),
+        Paragraph("The actions we have adopted", head),
+    ]
+    for item in briefing.items:
+        until = f" until {uk_date(item.ends)}" if item.ends else ""
+        story.append(
+            Paragraph(
+                f"<b>{esc(item.title)}</b>: from {uk_date(item.starts)}{until}. "
+                f"{esc(item.meaning)}",
+                body,
+            )
+        )
+        for requirement in item.requirements:
+            story.append(Paragraph(f"&#9888; {esc(requirement)}", body))
+    if briefing.cap is not None:
+        story += [
+            Paragraph("The daily limit", head),
+            Paragraph(
+                f"Each clinician sees at most <b>{briefing.cap}</b> patients a day. Reception "
+                "counts every contact at the desk; the counter shows who is full.",
+                body,
+            ),
+            Paragraph("What reception says when a clinician is full", head),
+            Paragraph(f"<i>{esc(briefing.reception_words)}</i>", body),
+        ]
+    story += [
+        Paragraph("Anyone clinically urgent", head),
+        Paragraph(esc(briefing.urgent_route), body),
+        Spacer(1, 2 * mm),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title="Staff briefing",
+        author=briefing.practice,
+        creator="Practice Action",
+    ).build(
+        story,
+        canvasmaker=lambda *a, **k: NumberedCanvas(
+            *a, footer_left=f"{briefing.practice} · Staff briefing", **k
+        ),
+    )
+    return buffer.getvalue()

@@ -42,7 +42,12 @@ from practice_action.documents.model import (
     Signer,
     VoluntaryServicesNotice,
 )
-from practice_action.documents.round2026 import AgreementLine, CcioDsaReview
+from practice_action.documents.round2026 import (
+    AgreementLine,
+    BriefingItem,
+    CcioDsaReview,
+    StaffBriefing,
+)
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
@@ -80,7 +85,7 @@ LETTER_KINDS = (
     "ccio_dsa_review",
 )
 NOTICE_KINDS = ("poster", "leaflet", "large_print", "website_html", "website_text", "sms")
-KINDS = LETTER_KINDS + NOTICE_KINDS
+KINDS = (*LETTER_KINDS, *NOTICE_KINDS, "staff_briefing")
 SMS_MAX = sms.MAX_LENGTH
 
 # kind -> (reference code, title, file name stem, media type)
@@ -102,6 +107,7 @@ _REFERENCE_CODES = {
     "service_changes_notification": "SC",
     "referral_letter_template": "REF",
     "ccio_dsa_review": "CCIO",
+    "staff_briefing": "SB",
 }
 
 
@@ -112,6 +118,7 @@ Inputs = (
     | ReferralLetterTemplate
     | PatientNotice
     | CcioDsaReview
+    | StaffBriefing
 )
 
 
@@ -473,6 +480,8 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 )
             )
 
+    if version.adopted:
+        out.append(_staff_briefing(facts, today))
     if adopted_items:
         changes_letter = ServiceChangesNotification(
             head, icb, f"{ods}/SC", today, signer, tuple(adopted_items), lmc
@@ -559,6 +568,51 @@ def _ccio_letter(
     )
 
 
+URGENT_ROUTE = (
+    "Nobody who is clinically urgent is turned away or asked to call back another day: "
+    "reception passes them to the duty clinician, who deals with them the same day, over the "
+    "limit if need be, and the reason is recorded at the counter. In an emergency, 999."
+)
+
+
+def _staff_briefing(facts: _Facts, today: date) -> PlannedDocument:
+    """Which actions the practice has adopted and what each means for staff."""
+    version, profile = facts.plan, facts.profile
+    assert version is not None and profile is not None
+    items = []
+    cap: int | None = None
+    words = ""
+    for decision in version.adopted:
+        assert decision.effective_date is not None
+        action = facts.actions.get(decision.action_id)
+        meaning = " ".join(action.explanation.split()) if action else ""
+        needs = (
+            tuple(
+                dated_text(n, decision.effective_date)
+                for n in contract_notes_during(action, decision.effective_date, decision.end_date)
+            )
+            if action
+            else ()
+        )
+        items.append(
+            BriefingItem(decision.title, decision.effective_date, decision.end_date, meaning, needs)
+        )
+        if isinstance(decision.details, rules.ContactsCapDetails):
+            cap, words = decision.details.cap, decision.details.reception_words
+    briefing = StaffBriefing(
+        profile.name, today, version.number, tuple(items), cap, words, URGENT_ROUTE
+    )
+    return PlannedDocument(
+        key="staff_briefing",
+        kind="staff_briefing",
+        title="Staff briefing: the actions adopted and what they mean for staff",
+        recipient="Every clinician and reception",
+        file_name="staff-briefing.pdf",
+        media_type=PDF,
+        inputs=briefing,
+    )
+
+
 def _signer_for(actor: Actor | None, facts: _Facts) -> str:
     if actor is not None and actor.role is StaffRole.PARTNER and actor.name in facts.partners:
         return actor.name
@@ -588,6 +642,10 @@ def render(document: PlannedDocument) -> bytes:
     inputs = document.inputs
     if document.is_pdf:
         style.require_printable(inputs)
+    if isinstance(inputs, StaffBriefing):
+        from practice_action.documents import round2026
+
+        return round2026.staff_briefing(inputs)
     if isinstance(inputs, CcioDsaReview):
         from practice_action.documents import round2026
 
