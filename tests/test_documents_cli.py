@@ -31,9 +31,9 @@ def test_documents_writes_every_file_and_registers_it(
     pin_typed(ASHA_PIN)
     assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out), *ASHA]) == 0
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == 12 and not [n for n in files if n.endswith(".part")]
+    assert len(files) == 13 and not [n for n in files if n.endswith(".part")]
     assert "notification-service-changes.pdf" in files
-    assert "Wrote 12 documents" in capsys.readouterr().out
+    assert "Wrote 13 documents" in capsys.readouterr().out
     entries = letters.register(ctx, system_user())
     assert {e.file_name for e in entries} == set(files)
     for entry in entries:

@@ -23,7 +23,7 @@ from practice_action.domain.errors import PermissionDenied, ValidationError
 from practice_action.services import audit, practice, registers, staff
 from practice_action.services import documents as letters
 from practice_action.services.context import Context, system_user
-from practice_action.services.demo import AGREEMENTS, PRACTICE, VOLUNTARY_SERVICES
+from practice_action.services.demo import AGREEMENTS, DEMO_PINS, PRACTICE, VOLUNTARY_SERVICES
 from practice_action.store.letters_models import CorrespondenceRow
 from practice_action.store.models import Practice
 
@@ -46,7 +46,7 @@ def test_demo_letters_hold_recipients_dates_services_agreements_and_actions(ctx:
     people = make_demo(ctx)
     today = local_today(ctx.clock)
     made = _by_key(letters.generate(ctx, people[PARTNER]))
-    assert len(made) == 12
+    assert len(made) == 13  # with the staff briefing
     icb, lmc = PRACTICE.icb.name, PRACTICE.lmc.name
 
     changes = pdf_text(made["service_changes_notification"].content)
@@ -108,7 +108,8 @@ def test_refused_with_every_missing_detail_and_where_to_fill_it(ctx: Context) ->
         session.execute(update(Practice).values(icb_address="", icb_postcode=""))
     for member in staff.list_staff(ctx):
         if member.role.value == "partner":
-            staff.update_staff(ctx, manager, replace(member, active=False))
+            agreed = staff.Countersign(member.id, DEMO_PINS[member.name])  # type: ignore[arg-type]
+            staff.update_staff(ctx, manager, replace(member, active=False), countersign=agreed)
 
     with pytest.raises(MissingData) as caught:
         letters.generate(ctx, system_user())

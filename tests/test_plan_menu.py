@@ -57,7 +57,7 @@ def test_every_shipped_menu_loads(path: Path) -> None:
 def test_the_shipped_menus_and_their_default() -> None:
     menus = menu.load_menus(MENUS)
     by_id = {m.id: m for m in menus}
-    assert set(by_id) == {"bma-2024-07", "bma-2024-06", "bma-2026"}
+    assert set(by_id) == {"bma-2024-07", "bma-2024-06", "bma-2025-04", "bma-2026"}
     assert menu.default_menu(menus).id == "bma-2024-07"
     assert len(by_id["bma-2024-07"].actions) == 9
     assert len(by_id["bma-2024-06"].actions) == 10

@@ -204,3 +204,49 @@ def test_consequences_name_letters_rules_and_tasks() -> None:
     said = rules.consequences(action("contacts-cap"), decision)
     assert any("at most 25 contacts" in line for line in said)
     assert any(line.startswith("Task: Brief reception") for line in said)
+
+
+# --- reception's words from 1 April 2026 -----------------------------------------------
+
+
+def _cap_decision(words: str, start: date, end: date | None = None) -> Decision:
+    return Decision(
+        "contacts-cap",
+        Choice.ADOPT,
+        start,
+        end,
+        rules.ContactsCapDetails(reception_words=words),
+        confirm_past=True,
+    )
+
+
+def test_the_shipped_reception_words_never_ask_to_call_back_and_name_the_same_day_route() -> None:
+    assert rules.asks_to_call_back(rules.DEFAULT_RECEPTION_WORDS) is None
+    assert "today" in rules.DEFAULT_RECEPTION_WORDS and "urgent" in rules.DEFAULT_RECEPTION_WORDS
+    assert "later appointment" in rules.DEFAULT_RECEPTION_WORDS
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "We are full today, please call back tomorrow at 8am.",
+        "Sorry, ring us again another day.",
+        "Please try again on Monday.",
+    ],
+)
+def test_words_asking_to_call_back_another_day_are_refused_from_april_2026(words: str) -> None:
+    july = next(m for m in menu.load_menus(paths.resource("menus")) if m.id == "bma-2024-07")
+    cap = july.action("contacts-cap")
+    with pytest.raises(ValidationError) as caught:
+        rules.check_decision(cap, _cap_decision(words, date(2026, 4, 1)), date(2026, 11, 17))
+    message = caught.value.problems["reception_words"]
+    assert "call back another day" in message and "1 April 2026" in message
+    assert "same day" in message
+    # a plan that starts earlier but runs on into April 2026 is refused too
+    with pytest.raises(ValidationError):
+        rules.check_decision(cap, _cap_decision(words, date(2025, 6, 2)), date(2025, 6, 2))
+    # one that ended before 1 April 2026 kept its words (plans already made stay intact)
+    kept = rules.check_decision(
+        cap, _cap_decision(words, date(2025, 6, 2), date(2026, 3, 31)), date(2025, 6, 2)
+    )
+    assert kept.details.reception_words == words

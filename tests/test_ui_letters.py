@@ -42,7 +42,7 @@ def test_partner_generates_previews_prints_and_marks_sent(
     qtbot: QtBot, ctx: Context, tmp_path: Path
 ) -> None:
     screen = _screen(qtbot, ctx, "Dr Asha Mistry")
-    assert len(screen.statuses()) == 12
+    assert len(screen.statuses()) == 13  # with the staff briefing
     assert all(s.state == "Not yet generated" for s in screen.statuses())
     assert screen.select_key(KEY)
     assert screen.content_is_draft and "DRAFT" in pdf_text(screen.content)

@@ -96,6 +96,8 @@ class MenuAction:
     tasks: tuple[MenuTask, ...] = ()
     notes: tuple[DatedNote, ...] = ()
     menu_id: str = ""
+    quoted: bool = True  # the wording is the publisher's own, exactly; else our summary
+    letters: tuple[str, ...] = ()  # document kinds the action asks for, beyond its details
 
     @property
     def is_custom(self) -> bool:
@@ -113,6 +115,8 @@ class Menu:
     default: bool
     actions: tuple[MenuAction, ...]
     origin: str = ""
+    default_from: date | None = None  # the menu for plans made on or after this day
+    notes: tuple[DatedNote, ...] = ()  # what happened to the menu as a whole (a pause, an end)
 
     def action(self, action_id: str) -> MenuAction | None:
         return next((a for a in self.actions if a.id == action_id), None)
@@ -137,9 +141,32 @@ def notes_on(action: MenuAction, day: date) -> list[DatedNote]:
     return [n for n in action.notes if n.applies_on(day)]
 
 
+def contract_notes_during(action: MenuAction, start: date, end: date | None) -> list[DatedNote]:
+    """What the contract requires (warnings and conflicts) on any day the action runs."""
+    return [n for n in action.notes if n.severity is not Severity.INFO and n.overlaps(start, end)]
+
+
+def dated_text(note: DatedNote, start: date) -> str:
+    """A note's text, saying from when if it begins after ``start``."""
+    text = " ".join(note.text.split())
+    if note.valid_from is not None and note.valid_from > start:
+        return f"From {note.valid_from.day} {note.valid_from:%B %Y}: {text}"
+    return text
+
+
 # --- checking ---------------------------------------------------------------------------
 
-_MENU_KEYS = {"id", "title", "publisher", "published", "source", "summary", "default"}
+_MENU_KEYS = {
+    "id",
+    "title",
+    "publisher",
+    "published",
+    "source",
+    "summary",
+    "default",
+    "default_from",
+    "notes",
+}
 _ACTION_KEYS = {
     "id",
     "number",
@@ -152,7 +179,12 @@ _ACTION_KEYS = {
     "detail",
     "tasks",
     "notes",
+    "wording_is",
+    "letters",
 }
+_WORDING_KINDS = ("quotation", "paraphrase")
+_QUOTE_MARKS = ('"', "\u201c", "\u201d")
+LETTER_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 _NOTE_KEYS = {"valid_from", "valid_until", "severity", "text"}
 _TASK_KEYS = {"id", "text"}
 
@@ -290,11 +322,30 @@ def parse_action(data: Any, origin: str, menu_id: str, position: int = 0) -> Men
     if not isinstance(notes_data, list):
         raise check.fail("notes", "must be a list of tables ([[actions.notes]])")
     notes = tuple(_check_note(check, n, i) for i, n in enumerate(notes_data))
+    wording_is = check.text(data, "wording_is", required=False) or "quotation"
+    if wording_is not in _WORDING_KINDS:
+        raise check.fail(
+            "wording_is",
+            f"'{wording_is}' is not allowed: use quotation (the publisher's exact words) or "
+            "paraphrase (a summary in our words)",
+        )
+    wording = check.text(data, "wording")
+    if wording_is == "paraphrase" and any(mark in wording for mark in _QUOTE_MARKS):
+        raise check.fail(
+            "wording",
+            "is a paraphrase, so it must not use quotation marks: quote exactly and set "
+            'wording_is = "quotation", or say it in your own words',
+        )
+    letters_data = data.get("letters", [])
+    if not isinstance(letters_data, list) or not all(
+        isinstance(x, str) and LETTER_ID.match(x) for x in letters_data
+    ):
+        raise check.fail("letters", 'must be a list of document kinds such as "ccio_dsa_review"')
     return MenuAction(
         id=action_id,
         number=number,
         title=check.text(data, "title"),
-        wording=check.text(data, "wording"),
+        wording=wording,
         attribution=check.text(data, "attribution"),
         source=check.text(data, "source"),
         explanation=check.text(data, "explanation"),
@@ -303,6 +354,8 @@ def parse_action(data: Any, origin: str, menu_id: str, position: int = 0) -> Men
         tasks=tasks,
         notes=notes,
         menu_id=menu_id,
+        quoted=wording_is == "quotation",
+        letters=tuple(letters_data),
     )
 
 
@@ -336,6 +389,10 @@ def parse_menu(data: Mapping[str, Any], origin: str) -> Menu:
         numbers.add(action.number)
     published = check.day(head, "published", prefix="menu.")
     assert published is not None
+    menu_notes = head.get("notes", [])
+    if not isinstance(menu_notes, list):
+        raise check.fail("menu.notes", "must be a list of tables ([[menu.notes]])")
+    notes = tuple(_check_note(check, n, i) for i, n in enumerate(menu_notes))
     return Menu(
         id=menu_id,
         title=check.text(head, "title", prefix="menu."),
@@ -346,6 +403,8 @@ def parse_menu(data: Mapping[str, Any], origin: str) -> Menu:
         default=default,
         actions=tuple(sorted(actions, key=lambda a: a.number)),
         origin=origin,
+        default_from=check.day(head, "default_from", prefix="menu.", required=False),
+        notes=notes,
     )
 
 
@@ -390,8 +449,14 @@ def shipped_menus(directory: Path) -> tuple[Menu, ...]:
     return load_menus(directory)
 
 
-def default_menu(menus: Iterable[Menu]) -> Menu:
+def default_menu(menus: Iterable[Menu], day: date | None = None) -> Menu:
+    """The menu a plan made on ``day`` starts from: the newest whose ``default_from`` has
+    come, else the one marked default."""
     menus = tuple(menus)
+    if day is not None:
+        current = [m for m in menus if m.default_from is not None and m.default_from <= day]
+        if current:
+            return max(current, key=lambda m: m.default_from or day)
     return next((m for m in menus if m.default), menus[0])
 
 

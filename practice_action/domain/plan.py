@@ -8,6 +8,7 @@ action id when a whole plan is checked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -16,7 +17,13 @@ from typing import Any
 from practice_action.domain.calendar import next_working_day
 from practice_action.domain.enums import ContactType, DsaPurpose, LabelledEnum
 from practice_action.domain.errors import ValidationError
-from practice_action.domain.menu import DetailKind, MenuAction, conflicts, conflicts_during
+from practice_action.domain.menu import (
+    DetailKind,
+    MenuAction,
+    Severity,
+    contract_notes_during,
+    dated_text,
+)
 from practice_action.domain.records import DataSharingAgreement, LocalService, VoluntaryService
 from practice_action.domain.validators import check_optional_text
 
@@ -28,10 +35,26 @@ SESSIONS_PER_DAY = 2
 DEFAULT_RECEPTION_WORDS = (
     "The clinician has reached the number of patients they can see safely today. "
     "If you need help today, NHS 111 online or on 111 can help, and a pharmacist can treat "
-    "some common conditions through Pharmacy First. I can also book you the next routine "
-    "appointment. If you feel very unwell or are getting worse, tell me now and the duty "
-    "doctor will call you. In an emergency, dial 999."
+    "some common conditions through Pharmacy First. I can book you a later appointment now. "
+    "If it is urgent, you feel very unwell or you are getting worse, tell me now and the duty "
+    "doctor will deal with it today. In an emergency, dial 999."
 )
+
+# From 1 April 2026 the GP contract forbids asking patients to call back another day.
+NO_CALL_BACK_FROM = date(2026, 4, 1)
+_CALL_BACK = re.compile(
+    r"\b(call|ring|phone|telephone|try|contact\s+us|get\s+in\s+touch)\b(\s+\w+){0,3}?\s+"
+    r"(again\s+)?(tomorrow|another\s+day|next\s+day|on\s+another\s+day|the\s+next\s+working\s+day"
+    r"|next\s+week|later\s+in\s+the\s+week|on\s+monday|after\s+the\s+weekend)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_call_back(words: str) -> str | None:
+    """The phrase in reception's words that asks a patient to call back another day, if any."""
+    found = _CALL_BACK.search(" ".join(words.split()))
+    return found.group(0) if found else None
+
 
 DEFAULT_AG_POLICY = (
     "We refer patients for specialist care when it is clinically appropriate to do so. We "
@@ -486,6 +509,17 @@ def check_decision(
         details = check_details(action.detail, details, effective, registers)
     except ValidationError as error:
         problems.update(error.problems)
+    if isinstance(details, ContactsCapDetails) and (
+        decision.end_date is None or decision.end_date >= NO_CALL_BACK_FROM
+    ):
+        phrase = asks_to_call_back(details.reception_words)
+        if phrase and "reception_words" not in problems:
+            problems["reception_words"] = (
+                f"Reception's words ask the patient to call back another day (\u201c{phrase}\u201d). "
+                "From 1 April 2026 the GP contract forbids that: offer to book a later "
+                "appointment or another service instead, and say that anyone clinically "
+                "urgent is dealt with the same day."
+            )
     if problems:
         raise ValidationError(problems)
     return replace(decision, effective_date=effective, details=details)
@@ -610,11 +644,11 @@ def consequences(
 
 
 def conflict_warnings(action: MenuAction, decision: Decision) -> list[str]:
-    """Contract conflicts for the chosen dates: at the start, or arising while it runs."""
+    """What the contract requires, and where the action conflicts, on the chosen dates: at
+    the start, or arising while it runs (each dated from when it applies)."""
     if decision.choice is not Choice.ADOPT or decision.effective_date is None:
         return []
-    now = conflicts(action, decision.effective_date)
-    if now:
-        return [n.text for n in now]
-    later = conflicts_during(action, decision.effective_date, decision.end_date)
-    return [f"From {_long(n.valid_from)}: {n.text}" if n.valid_from else n.text for n in later]
+    start = decision.effective_date
+    notes = contract_notes_during(action, start, decision.end_date)
+    notes.sort(key=lambda n: (n.severity is not Severity.CONFLICT, n.valid_from or start))
+    return [dated_text(n, start) for n in notes]

@@ -42,6 +42,12 @@ from practice_action.documents.model import (
     Signer,
     VoluntaryServicesNotice,
 )
+from practice_action.documents.round2026 import (
+    AgreementLine,
+    BriefingItem,
+    CcioDsaReview,
+    StaffBriefing,
+)
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
@@ -51,7 +57,13 @@ from practice_action.domain.errors import (
     PracticeActionError,
     ValidationError,
 )
-from practice_action.domain.menu import CUSTOM_MENU_ID, MenuAction, conflicts_during
+from practice_action.domain.menu import (
+    CUSTOM_MENU_ID,
+    MenuAction,
+    Severity,
+    contract_notes_during,
+    dated_text,
+)
 from practice_action.domain.records import PostalAddress, PracticeProfile
 from practice_action.paths import cannot_write
 from practice_action.services import audit, convert
@@ -70,9 +82,10 @@ LETTER_KINDS = (
     "data_sharing_withdrawal",
     "service_changes_notification",
     "referral_letter_template",
+    "ccio_dsa_review",
 )
 NOTICE_KINDS = ("poster", "leaflet", "large_print", "website_html", "website_text", "sms")
-KINDS = LETTER_KINDS + NOTICE_KINDS
+KINDS = (*LETTER_KINDS, *NOTICE_KINDS, "staff_briefing")
 SMS_MAX = sms.MAX_LENGTH
 
 # kind -> (reference code, title, file name stem, media type)
@@ -93,6 +106,8 @@ _REFERENCE_CODES = {
     "data_sharing_withdrawal": "DSA",
     "service_changes_notification": "SC",
     "referral_letter_template": "REF",
+    "ccio_dsa_review": "CCIO",
+    "staff_briefing": "SB",
 }
 
 
@@ -102,6 +117,8 @@ Inputs = (
     | ServiceChangesNotification
     | ReferralLetterTemplate
     | PatientNotice
+    | CcioDsaReview
+    | StaffBriefing
 )
 
 
@@ -357,10 +374,14 @@ def _adopted_item(
         notes.append(f"Until {uk_date(decision.end_date)}.")
     conflict = ""
     if action is not None:
-        clashes = conflicts_during(action, decision.effective_date, decision.end_date)
-        conflict = " ".join(" ".join(n.text.split()) for n in clashes)
+        start = decision.effective_date
+        for note in contract_notes_during(action, start, decision.end_date):
+            if note.severity is Severity.CONFLICT:
+                conflict = " ".join(filter(None, (conflict, dated_text(note, start))))
+            else:  # what the contract requires while the action runs
+                notes.append(dated_text(note, start))
     wording = " ".join(action.wording.split()) if action is not None else ""
-    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID:
+    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID or not action.quoted:
         return AdoptedActionItem(
             decision.title, decision.effective_date, "", " ".join(notes), conflict
         )
@@ -445,6 +466,12 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 )
             if unknown:
                 gaps_all += unknown
+        elif (
+            isinstance(details, rules.DsaWithdrawalDetails)
+            and (action := facts.actions.get(decision.action_id)) is not None
+            and "ccio_dsa_review" in action.letters
+        ):
+            out.append(_ccio_letter(facts, details, head, signer, ods, today))
         elif isinstance(details, rules.DsaWithdrawalDetails):
             ends = details.permission_ends or decision.effective_date
             for agreement_id in details.agreement_ids:
@@ -496,6 +523,8 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 )
             )
 
+    if version.adopted:
+        out.append(_staff_briefing(facts, today))
     if adopted_items:
         changes_letter = ServiceChangesNotification(
             head, icb, f"{ods}/SC", today, signer, tuple(adopted_items), lmc
@@ -540,6 +569,93 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
     ]
 
 
+def _ccio_letter(
+    facts: _Facts,
+    details: rules.DsaWithdrawalDetails,
+    head: Letterhead,
+    signer: Signer,
+    ods: str,
+    today: date,
+) -> PlannedDocument:
+    """The 2026 round's letter to the ICB's CCIO: every agreement in the register."""
+    assert facts.profile is not None
+    icb = facts.profile.icb
+    lines = tuple(
+        AgreementLine(
+            a.name,
+            a.party.name,
+            _purpose_text(a.purpose),
+            a.signed_on,
+            agreement_id in details.agreement_ids,
+        )
+        for agreement_id, a in facts.registers.agreements.items()
+        if a.active
+    )
+    letter = CcioDsaReview(head, icb, f"{ods}/CCIO", today, signer, lines, details.permission_ends)
+    gaps = []
+    if not icb.name.strip() or not icb.postcode.strip():
+        gaps.append(MissingItem("The ICB's name and address", "Set-up > Practice profile > ICB"))
+    if not lines:
+        gaps.append(MissingItem("At least one data sharing agreement", completeness.AGREEMENTS))
+    if not signer.name.strip():
+        gaps.append(MissingItem("A partner to sign", "Staff > Add a person (partner)"))
+    return PlannedDocument(
+        key="ccio_dsa_review",
+        kind="ccio_dsa_review",
+        title="Request for a review of data sharing agreements (to the ICB's CCIO)",
+        recipient=_one_line(icb) or "The ICB (no address yet)",
+        file_name="ccio-data-sharing-review.pdf",
+        media_type=PDF,
+        inputs=letter,
+        gaps=tuple(gaps),
+    )
+
+
+URGENT_ROUTE = (
+    "Nobody who is clinically urgent is turned away or asked to call back another day: "
+    "reception passes them to the duty clinician, who deals with them the same day, over the "
+    "limit if need be, and the reason is recorded at the counter. In an emergency, 999."
+)
+
+
+def _staff_briefing(facts: _Facts, today: date) -> PlannedDocument:
+    """Which actions the practice has adopted and what each means for staff."""
+    version, profile = facts.plan, facts.profile
+    assert version is not None and profile is not None
+    items = []
+    cap: int | None = None
+    words = ""
+    for decision in version.adopted:
+        assert decision.effective_date is not None
+        action = facts.actions.get(decision.action_id)
+        meaning = " ".join(action.explanation.split()) if action else ""
+        needs = (
+            tuple(
+                dated_text(n, decision.effective_date)
+                for n in contract_notes_during(action, decision.effective_date, decision.end_date)
+            )
+            if action
+            else ()
+        )
+        items.append(
+            BriefingItem(decision.title, decision.effective_date, decision.end_date, meaning, needs)
+        )
+        if isinstance(decision.details, rules.ContactsCapDetails):
+            cap, words = decision.details.cap, decision.details.reception_words
+    briefing = StaffBriefing(
+        profile.name, today, version.number, tuple(items), cap, words, URGENT_ROUTE
+    )
+    return PlannedDocument(
+        key="staff_briefing",
+        kind="staff_briefing",
+        title="Staff briefing: the actions adopted and what they mean for staff",
+        recipient="Every clinician and reception",
+        file_name="staff-briefing.pdf",
+        media_type=PDF,
+        inputs=briefing,
+    )
+
+
 def _signer_for(actor: Actor | None, facts: _Facts) -> str:
     if actor is not None and actor.role is StaffRole.PARTNER and actor.name in facts.partners:
         return actor.name
@@ -569,6 +685,14 @@ def render(document: PlannedDocument) -> bytes:
     inputs = document.inputs
     if document.is_pdf:
         style.require_printable(inputs)
+    if isinstance(inputs, StaffBriefing):
+        from practice_action.documents import round2026
+
+        return round2026.staff_briefing(inputs)
+    if isinstance(inputs, CcioDsaReview):
+        from practice_action.documents import round2026
+
+        return round2026.ccio_dsa_review(inputs)
     if isinstance(inputs, PatientNotice):
         if document.kind == "poster":
             return notices.poster(inputs)

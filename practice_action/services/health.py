@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from practice_action import __version__
+from practice_action import __version__, paths
 from practice_action.domain.calendar import Clock, system_clock
 from practice_action.domain.errors import DamagedDatabase, StoreError
 from practice_action.paths import Locations, make_private_dir, network_location
@@ -188,6 +188,28 @@ def disk_problems(locations: Locations) -> list[str]:
     ]
 
 
+def menus_folder() -> Path:
+    return paths.resource("menus")
+
+
+def menu_problems(folder: Path) -> list[str]:
+    """Every menu file checked afresh, each fault naming its file, action and field."""
+    from practice_action.domain.menu import MenuError, load_menu, load_menus
+
+    found: list[str] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            load_menu(path)
+        except MenuError as error:
+            found.append(f"menu file {error}")
+    if not found:
+        try:
+            load_menus(folder)
+        except MenuError as error:
+            found.append(f"menu file {error}")
+    return found
+
+
 def health(ctx: Context, locations: Locations) -> HealthReport:
     opened: migrate.OpenResult = ctx.extra["opened"]  # type: ignore[assignment]
     warnings = list(database_warnings(locations))
@@ -214,7 +236,11 @@ def health(ctx: Context, locations: Locations) -> HealthReport:
         head=migrate.head_revision(),
         data_dir=locations.data_dir,
         database=locations.describe_database(),
-        problems=tuple(disk_problems(locations) + migrate.integrity_problems(ctx.store)),
+        problems=tuple(
+            disk_problems(locations)
+            + migrate.integrity_problems(ctx.store)
+            + menu_problems(menus_folder())
+        ),
         upgraded_from=opened.revision_before,
         backup=opened.backup,
         warnings=tuple(warnings),

@@ -170,6 +170,10 @@ class Catalogue:
     def default(self) -> Menu:
         return menus.default_menu(self.menus)
 
+    def default_on(self, day: date) -> Menu:
+        """The menu a plan made on ``day`` starts from (the 2026 round from 1 May 2026)."""
+        return menus.default_menu(self.menus, day)
+
     def menu(self, menu_id: str | None) -> Menu:
         if menu_id is None:
             return self.default

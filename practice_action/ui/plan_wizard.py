@@ -118,8 +118,28 @@ class IntroPage(QWizardPage):
         menu = self.plan_wizard.catalogue.menu(self.menu_choice.currentData())
         own = len(self.plan_wizard.catalogue.custom)
         extra = f" Then {own} action{'s' if own != 1 else ''} of the practice's own." if own else ""
+        others = [m.title for m in self.plan_wizard.catalogue.menus if m.id != menu.id]
+        today = local_today(self.plan_wizard.ctx.clock)
+        is_current = menu.id == self.plan_wizard.catalogue.default_on(today).id
+        current = " (the menu for a plan made today)" if is_current else ""
+        happened = "".join(
+            f"<li>{html.escape(' '.join(n.text.split()))}</li>"
+            for n in menu.notes
+            if n.valid_from is None or n.valid_from <= today
+        )
         self.menu_summary.setText(
-            f"{menu.summary} ({len(menu.actions)} actions; {menu.source}.){extra}"
+            f"<p><b>This wizard walks: {html.escape(menu.title)}</b>"
+            f"{current}."
+            f" {html.escape(menu.summary)} ({len(menu.actions)} actions; "
+            f"{html.escape(menu.source)}.){html.escape(extra, quote=False)}</p>"
+            + (f"<ul>{happened}</ul>" if happened else "")
+            + (
+                "<p>Other menus you can choose above instead: "
+                + html.escape("; ".join(others))
+                + ".</p>"
+                if others
+                else ""
+            )
         )
 
     def validatePage(self) -> bool:
@@ -142,8 +162,13 @@ class ActionPage(QWizardPage):
         self.setSubTitle(where)
         body = QWidget()
         layout = QVBoxLayout(body)
+        wording = (
+            f"<i>“{html.escape(action.wording)}”</i>"
+            if action.quoted
+            else f"<b>In summary:</b> {html.escape(action.wording)}"
+        )
         quote = WrappingLabel(
-            f"<blockquote><i>“{html.escape(action.wording)}”</i><br>"
+            f"<blockquote>{wording}<br>"
             f"<small>{html.escape(action.attribution)}. Source: "
             f"{html.escape(action.source)}</small></blockquote>"
         )
@@ -263,10 +288,22 @@ class ActionPage(QWizardPage):
         past = adopt and start < self.today and start != self.previous_start
         self.confirm_past.setVisible(past)
         lines = []
-        for note in menus.notes_on(self.action, start) if adopt else self.action.notes:
+        end = pydate(self.end.date()) if adopt and self.has_end.isChecked() else None
+        shown = (
+            [n for n in self.action.notes if n.applies_on(start)]
+            + [
+                n
+                for n in menus.contract_notes_during(self.action, start, end)
+                if not n.applies_on(start)
+            ]
+            if adopt
+            else list(self.action.notes)
+        )
+        for note in shown:
+            text = menus.dated_text(note, start) if adopt else " ".join(note.text.split())
             sign = "⚠ " if note.severity is not menus.Severity.INFO else ""
             colour = "#b3261e" if note.severity is menus.Severity.CONFLICT else "#444444"
-            lines.append(f"<span style='color:{colour}'>{sign}{html.escape(note.text)}</span>")
+            lines.append(f"<span style='color:{colour}'>{sign}{html.escape(text)}</span>")
         if adopt:
             for warning in rules.conflict_warnings(self.action, self.decision()):
                 if not any(html.escape(warning) in line for line in lines):
@@ -390,7 +427,9 @@ class PlanWizard(QWizard):
         self.registers = plan_service.registers(ctx)
         self.current = plan_service.current_plan(ctx)
         version = self.current.version
-        self.menu_id = menu_id or (version.menu_id if version else self.catalogue.default.id)
+        self.menu_id = menu_id or (
+            version.menu_id if version else self.catalogue.default_on(local_today(ctx.clock)).id
+        )
         self.decisions: dict[str, Decision] = {}
         self.saved: plan_service.VersionView | None = None
         self.setWindowTitle("Action plan wizard")

@@ -1,0 +1,215 @@
+"""Letters of the 2026 round: the request to the ICB's Chief Clinical Information Officer.
+
+The practice asks its ICB's CCIO to review every data sharing agreement the practice is party
+to, and to send for each its lawful basis, its data protection impact assessment and its data
+flows; it says which voluntary secondary-use agreements it will stop honouring, and from when.
+Written in the practice's own voice; the BMA is not quoted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from practice_action.documents.model import Letterhead, Signer
+from practice_action.domain.records import PostalAddress
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    """One agreement in the register, as the letter lists it."""
+
+    name: str
+    party: str
+    purpose: str
+    signed_on: date | None
+    stop_honouring: bool
+
+
+@dataclass(frozen=True)
+class CcioDsaReview:
+    letterhead: Letterhead
+    recipient: PostalAddress  # the ICB, for the attention of its CCIO
+    reference: str
+    dated: date
+    signer: Signer
+    agreements: tuple[AgreementLine, ...]
+    stop_from: date | None
+
+
+def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
+    # reportlab only when drawing: the services import the dataclasses above at start
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+    from practice_action.documents.pages import LetterFrame, build_letter
+    from practice_action.documents.style import esc, style, uk_date
+
+    body = style("r26-body", 10.5, leading=14, after=2.5 * mm)
+    subject = style("r26-subject", 11.5, bold=True, leading=15, after=4 * mm)
+    item_style = style("r26-item", 10.5, leading=14, after=1.5 * mm)
+    name_style = style("r26-name", 10.5, bold=True, leading=14)
+
+    def _p(markup: str, paragraph_style: Any = body) -> Any:
+        return Paragraph(markup, paragraph_style)
+
+    practice = esc(letter.letterhead.practice.name)
+    listed = []
+    for number, item in enumerate(letter.agreements, start=1):
+        signed = f", signed {uk_date(item.signed_on)}" if item.signed_on else ""
+        stop = (
+            f" <b>We will stop honouring this agreement from {uk_date(letter.stop_from)}.</b>"
+            if item.stop_honouring and letter.stop_from
+            else ""
+        )
+        listed.append(
+            _p(
+                f"{number}. <b>{esc(item.name)}</b>, with {esc(item.party)}{signed}; in our "
+                f"register: {esc(item.purpose)}.{stop}",
+                item_style,
+            )
+        )
+    stopping = [a for a in letter.agreements if a.stop_honouring]
+    story: list[Flowable] = [
+        _p("For the attention of the Chief Clinical Information Officer", name_style),
+        _p("Request for a review of every data sharing agreement", subject),
+        _p("Dear Chief Clinical Information Officer,"),
+        _p(
+            f"As data controller for our patients' records, {practice} asks the ICB to review "
+            "every data sharing agreement to which the practice is a signatory, so that we can "
+            "be sure that each is lawful, proportionate and in our patients' interests. Our "
+            f"register holds {len(letter.agreements)} agreement"
+            f"{'s' if len(letter.agreements) != 1 else ''}:"
+        ),
+        *listed,
+        _p(
+            "For each agreement, please send us in writing: its lawful basis under data "
+            "protection law; its data protection impact assessment (DPIA), or confirmation that "
+            "none exists; and its data flows, that is what data leaves the practice, to whom, "
+            "how often and for what purpose."
+        ),
+        _p(
+            "We will stop honouring the voluntary agreements marked above, which use our "
+            "patients' data for secondary purposes rather than their direct care, and we will "
+            "sign no new voluntary agreement of that kind. Agreements that the GP contract or "
+            "the law requires, and sharing for direct care, continue as before."
+            if stopping
+            else "We sign no new voluntary agreement for secondary purposes while this review "
+            "runs. Agreements that the GP contract or the law requires, and sharing for direct "
+            "care, continue as before."
+        ),
+        KeepTogether(
+            [
+                _p("Please acknowledge this letter, quoting our reference."),
+                _p("Yours faithfully,"),
+                Spacer(1, 10 * mm),
+                _p(esc(letter.signer.name), name_style),
+                _p(f"{esc(letter.signer.role)}, for and on behalf of the partners, {practice}"),
+            ]
+        ),
+    ]
+    head = letter.letterhead
+    frame = LetterFrame(
+        letterhead=head,
+        recipient_lines=letter.recipient.lines(),
+        references=[("Our ref", esc(letter.reference)), ("Date", esc(uk_date(letter.dated)))],
+        running_head=f"{head.practice.name} · Data sharing review · Our ref "
+        f"{letter.reference} · continued",
+    )
+    return build_letter(frame, story, title="Request for a review of data sharing agreements")
+
+
+@dataclass(frozen=True)
+class BriefingItem:
+    """One adopted action as staff need it."""
+
+    title: str
+    starts: date
+    ends: date | None
+    meaning: str
+    requirements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffBriefing:
+    """What the plan means for every clinician and for reception, made again when it changes."""
+
+    practice: str
+    dated: date
+    plan_version: int
+    items: tuple[BriefingItem, ...]
+    cap: int | None
+    reception_words: str
+    urgent_route: str
+    reference: str = ""  # set when generated; with the date, not part of what it says
+
+
+def staff_briefing(briefing: StaffBriefing) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from practice_action.documents.pages import NumberedCanvas
+    from practice_action.documents.style import esc, style, uk_date
+
+    title = style("sb-title", 16, bold=True, leading=20, after=2 * mm)
+    head = style("sb-head", 12, bold=True, leading=15, before=3 * mm, after=1.5 * mm)
+    body = style("sb-body", 10.5, leading=14, after=2 * mm)
+    story: list[Any] = [
+        Paragraph(f"Staff briefing: our collective action plan · {esc(briefing.practice)}", title),
+        Paragraph(
+            f"For every clinician (partners, salaried GPs, locums, registrars) and for "
+            f"reception. Plan version {briefing.plan_version}, as at "
+            f"{uk_date(briefing.dated)}{', ref ' + esc(briefing.reference) if briefing.reference else ''}. A new briefing is made whenever the plan changes.",
+            body,
+        ),
+        Paragraph("The actions we have adopted", head),
+    ]
+    for item in briefing.items:
+        until = f" until {uk_date(item.ends)}" if item.ends else ""
+        story.append(
+            Paragraph(
+                f"<b>{esc(item.title)}</b>: from {uk_date(item.starts)}{until}. "
+                f"{esc(item.meaning)}",
+                body,
+            )
+        )
+        for requirement in item.requirements:
+            story.append(Paragraph(f"&#9888; {esc(requirement)}", body))
+    if briefing.cap is not None:
+        story += [
+            Paragraph("The daily limit", head),
+            Paragraph(
+                f"Each clinician sees at most <b>{briefing.cap}</b> patients a day. Reception "
+                "counts every contact at the desk; the counter shows who is full.",
+                body,
+            ),
+            Paragraph("What reception says when a clinician is full", head),
+            Paragraph(f"<i>{esc(briefing.reception_words)}</i>", body),
+        ]
+    story += [
+        Paragraph("Anyone clinically urgent", head),
+        Paragraph(esc(briefing.urgent_route), body),
+        Spacer(1, 2 * mm),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title="Staff briefing",
+        author=briefing.practice,
+        creator="Practice Action",
+    ).build(
+        story,
+        canvasmaker=lambda *a, **k: NumberedCanvas(
+            *a, footer_left=f"{briefing.practice} · Staff briefing", **k
+        ),
+    )
+    return buffer.getvalue()
