@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from practice_action.documents import completeness, draft
+from practice_action.documents import completeness, draft, record
 from practice_action.documents.model import PatientChange, PatientNotice
 from practice_action.documents.pages import NumberedCanvas, ScaledImage
 from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
@@ -432,6 +432,7 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
     canvas.endForm()
     for copy in range(copies):
         canvas.doForm("poster")
+        record.stamp_page(canvas, margin)
         draft.stamp_page(canvas, first=copy == 0)
         canvas.showPage()
     canvas.save()

@@ -19,7 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
-from practice_action.documents import draft
+from practice_action.documents import draft, record
 from practice_action.documents.model import Letterhead
 from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts, plain, style
 
@@ -69,6 +69,7 @@ class NumberedCanvas(Canvas):
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
             self._footer(number, total)
+            record.stamp_page(self, self._margin)
             draft.stamp_page(self, first=number == 1)
             super().showPage()
         super().save()

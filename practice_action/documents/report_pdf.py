@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from practice_action.documents import record
 from practice_action.documents.pages import NumberedCanvas
 from practice_action.documents.style import (
     DARK,
@@ -291,7 +292,8 @@ def report_summary(report: Report) -> bytes:
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     footer = f"{report.practice_name} · ODS code {report.ods_code} · collective action report"
-    doc.build(
-        _story(report), canvasmaker=partial(NumberedCanvas, footer_left=footer, margin=MARGIN)
-    )
+    with record.recording(report.audit_head):
+        doc.build(
+            _story(report), canvasmaker=partial(NumberedCanvas, footer_left=footer, margin=MARGIN)
+        )
     return buffer.getvalue()

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from practice_action.documents import completeness, sms
+from practice_action.documents import completeness, record, sms
 from practice_action.documents.completeness import MissingData, MissingItem
 from practice_action.documents.files import write_atomically
 from practice_action.documents.model import (
@@ -562,8 +562,11 @@ def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
     require(actor, Permission.DRAFT_LETTERS)
     from practice_action.documents import draft  # reportlab: only when drawing
 
-    document = _find(documents_for_plan(ctx, actor), key)
-    with draft.drafting():
+    with ctx.store.read() as session:
+        facts = _gather(session)
+        head = audit.head_hash(session)
+    document = _find(_plan_documents(facts, _signer_for(actor, facts), local_today(ctx.clock)), key)
+    with draft.drafting(), record.recording(head):
         content = render(document)
     if document.media_type != PDF:
         text = content.decode("utf-8")
@@ -689,7 +692,9 @@ def generate(
             inputs: Any = document.inputs
             if hasattr(inputs, "reference"):
                 document = replace(document, inputs=replace(inputs, reference=reference))
-            content = render(document)
+            # The head as it stands before this document's own entry: that entry's prev_hash.
+            with record.recording(audit.head_hash(session)):
+                content = render(document)
             row = CorrespondenceRow(
                 document_key=document.key,
                 kind=document.kind,
