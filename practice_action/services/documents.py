@@ -490,11 +490,29 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     gaps=notice_gaps,
                 )
             )
-    # A register entry gone missing stops every signed letter, not only its own.
-    return [
-        replace(d, gaps=tuple(dict.fromkeys((*d.gaps, *gaps_all)))) if d.is_signed else d
-        for d in out
+    # A register entry gone missing stops the letters of its own kind (the service or the
+    # agreement would be left out of them); the notification to the ICB lists every action,
+    # so it waits too. Every other document is made.
+    return [_with_gaps(d, gaps_all) for d in out]
+
+
+def _with_gaps(document: PlannedDocument, gaps: list[MissingItem]) -> PlannedDocument:
+    concerned = [
+        item
+        for item in gaps
+        if document.kind == "service_changes_notification"
+        or (
+            document.kind == "voluntary_services_notice"
+            and item.where.startswith(completeness.VOLUNTARY)
+        )
+        or (
+            document.kind == "data_sharing_withdrawal"
+            and item.where.startswith(completeness.AGREEMENTS)
+        )
     ]
+    if not concerned:
+        return document
+    return replace(document, gaps=tuple(dict.fromkeys((*document.gaps, *concerned))))
 
 
 def _signer_for(actor: Actor | None, facts: _Facts) -> str:
@@ -733,6 +751,27 @@ def generate(
         return out
 
 
+@dataclass(frozen=True)
+class ReadyRun:
+    """What ``generate_ready`` made, and each document it left until its details are given."""
+
+    made: tuple[Generated, ...]
+    waiting: tuple[PlannedDocument, ...]
+
+
+def generate_ready(
+    ctx: Context, actor: Actor, *, signed_by: str | None = None, write_to: Path | None = None
+) -> ReadyRun:
+    """Generate every document of the plan that has all it needs; list the others with their
+    own gaps. A detail only one document needs never holds back the rest."""
+    require(actor, Permission.SIGN_LETTERS)
+    planned = documents_for_plan(ctx, actor)
+    ready = [d.key for d in planned if not d.gaps]
+    waiting = tuple(d for d in planned if d.gaps)
+    made = generate(ctx, actor, ready, signed_by=signed_by, write_to=write_to) if ready else []
+    return ReadyRun(tuple(made), waiting)
+
+
 def register(ctx: Context, actor: Actor) -> list[CorrespondenceEntry]:
     """Every generation, the newest first."""
     require(actor, Permission.DRAFT_LETTERS)
@@ -885,6 +924,7 @@ __all__ = [
     "Preview",
     "documents_for_plan",
     "generate",
+    "generate_ready",
     "mark_printed",
     "mark_sent",
     "missing_data",
