@@ -19,7 +19,9 @@ def test_empty_hours_of_a_local_service_hold_back_only_the_patient_notices(ctx: 
         name = session.execute(
             select(LocalServiceRow.name).where(LocalServiceRow.kind == "urgent_treatment_centre")
         ).scalar_one()
-        session.execute(update(LocalServiceRow).where(LocalServiceRow.name == name).values(hours=""))
+        session.execute(
+            update(LocalServiceRow).where(LocalServiceRow.name == name).values(hours="")
+        )
 
     planned = letters.documents_for_plan(ctx, people[PARTNER])
     for document in planned:
