@@ -41,6 +41,7 @@ from practice_action.documents.model import (
     ServiceNoticeItem,
     Signer,
     VoluntaryServicesNotice,
+    WithdrawnAgreement,
 )
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
@@ -283,6 +284,16 @@ def _template_wording(wording: str) -> str:
     return "\n".join(lines)
 
 
+_TRUST = re.compile(r"\btrust\b", re.IGNORECASE)
+
+
+def _recipient_kind(recipient: PostalAddress, icb: PostalAddress) -> str:
+    """An NHS trust is not a commissioner: the letter to it says the work is its own."""
+    if _address_key(recipient) == _address_key(icb):
+        return "commissioner"
+    return "trust" if _TRUST.search(recipient.name) else "commissioner"
+
+
 def _purpose_text(purpose: DsaPurpose) -> str:
     if purpose is DsaPurpose.MIXED:
         return "planning, analysis or research, beside some sharing for direct care"
@@ -339,6 +350,8 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
     out: list[PlannedDocument] = []
     changes: list[PatientChange] = []
     adopted_items: list[AdoptedActionItem] = []
+    services_ending: list[ServiceNoticeItem] = []
+    agreements_withdrawn: list[WithdrawnAgreement] = []
 
     for decision in version.adopted:
         details = decision.details
@@ -364,6 +377,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 item = ServiceNoticeItem(
                     service.name, served, service.notice_days, service.last_day
                 )
+                services_ending.append(item)
                 groups.setdefault(_address_key(record.commissioner), []).append(
                     (record.commissioner, item)
                 )
@@ -387,6 +401,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     signer,
                     tuple(item for _, item in members),
                     cc=cc,
+                    recipient_kind=_recipient_kind(commissioner, icb),
                 )
                 out.append(
                     PlannedDocument(
@@ -414,6 +429,9 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                         )
                     )
                     continue
+                agreements_withdrawn.append(
+                    WithdrawnAgreement(agreement.name, agreement.party.name, ends)
+                )
                 letter_w = DataSharingWithdrawal(
                     head,
                     agreement.party,
@@ -455,7 +473,15 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
 
     if adopted_items:
         changes_letter = ServiceChangesNotification(
-            head, icb, f"{ods}/SC", today, signer, tuple(adopted_items), lmc
+            head,
+            icb,
+            f"{ods}/SC",
+            today,
+            signer,
+            tuple(adopted_items),
+            lmc,
+            services_ending=tuple(services_ending),
+            agreements_withdrawn=tuple(agreements_withdrawn),
         )
         out.insert(
             0,
