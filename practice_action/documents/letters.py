@@ -30,6 +30,7 @@ from practice_action.documents.model import (
     VoluntaryServicesNotice,
 )
 from practice_action.documents.pages import (
+    ADDRESS_PLAY,
     BODY_WIDTH,
     WINDOW_LEFT,
     WINDOW_TOP,
@@ -106,11 +107,10 @@ def _closing(
         _p(esc(signer.role), style("sign-role", 10.5, leading=14)),
         _p(f"for and on behalf of the partners, {esc(head.practice.name)}", BODY),
     ]
-    flowables: list[Flowable] = [KeepTogether(block)]
-    if cc:
+    if cc:  # the cc travels with the signature: a page never holds a cc alone
         lines = "<br/>".join(esc(_one_line(address)) for address in cc)
-        flowables += [Spacer(1, 4 * mm), _p(f"<b>cc</b>&nbsp;&nbsp;{lines}", SMALL)]
-    return flowables
+        block += [Spacer(1, 4 * mm), _p(f"<b>cc</b>&nbsp;&nbsp;{lines}", SMALL)]
+    return [KeepTogether(block)]
 
 
 def _frame(
@@ -341,30 +341,26 @@ def _ending_lists(letter: ServiceChangesNotification) -> list[Flowable]:
     out: list[Flowable] = []
     if letter.services_ending:
         several = len(letter.services_ending) > 1
-        out.append(
+        group: list[Flowable] = [
             _p(
                 f"{'These voluntary services end' if several else 'This voluntary service ends'}"
                 " (notice has been served separately):"
-            )
-        )
-        out.append(
+            ),
             _table(
                 ["Service", "Last day provided"],
                 [[esc(s.name), uk_date(s.last_day)] for s in letter.services_ending],
                 [BODY_WIDTH * 0.70, BODY_WIDTH * 0.30],
-            )
-        )
-        out.append(Spacer(1, 4 * mm))
+            ),
+        ]
+        out += [KeepTogether(group), Spacer(1, 4 * mm)]
     if letter.agreements_withdrawn:
         several = len(letter.agreements_withdrawn) > 1
-        out.append(
+        group = [
             _p(
                 f"The practice withdraws its permission for "
                 f"{'these data sharing agreements' if several else 'this data sharing agreement'}"
                 " (the other party has been written to):"
-            )
-        )
-        out.append(
+            ),
             _table(
                 ["Agreement", "Other party", "Permission ends"],
                 [
@@ -372,9 +368,9 @@ def _ending_lists(letter: ServiceChangesNotification) -> list[Flowable]:
                     for a in letter.agreements_withdrawn
                 ],
                 [BODY_WIDTH * 0.42, BODY_WIDTH * 0.34, BODY_WIDTH * 0.24],
-            )
-        )
-        out.append(Spacer(1, 4 * mm))
+            ),
+        ]
+        out += [KeepTogether(group), Spacer(1, 4 * mm)]
     return out
 
 
@@ -463,8 +459,8 @@ def _window_lines(canvas: Canvas) -> None:
     canvas.setLineWidth(0.5)
     canvas.setDash(1, 2)
     for row in range(1, 5):
-        y = from_top(WINDOW_TOP + 6 * mm + row * 7 * mm)
-        canvas.line(WINDOW_LEFT, y, WINDOW_LEFT + WINDOW_WIDTH, y)
+        y = from_top(WINDOW_TOP + ADDRESS_PLAY + row * 6.5 * mm)
+        canvas.line(WINDOW_LEFT + ADDRESS_PLAY, y, WINDOW_LEFT + WINDOW_WIDTH - ADDRESS_PLAY, y)
     canvas.restoreState()
 
 
