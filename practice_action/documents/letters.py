@@ -80,6 +80,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float]) -> Tab
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -420,6 +421,7 @@ def referral_letter_template(template: ReferralLetterTemplate) -> bytes:
     banner.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), WARM),
                 ("BOX", (0, 0), (-1, -1), 0.8, DARK),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),

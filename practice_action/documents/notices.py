@@ -30,7 +30,7 @@ from reportlab.platypus import (
 
 from practice_action.documents import completeness, draft, record
 from practice_action.documents.model import PatientChange, PatientNotice
-from practice_action.documents.pages import NumberedCanvas, ScaledImage
+from practice_action.documents.pages import LANGUAGE, NumberedCanvas, ScaledImage
 from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
 from practice_action.documents.style import (
     NHS_BLUE,
@@ -212,6 +212,7 @@ def _band(notice: PatientNotice, sizes: Sizes, width: float) -> Table:
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), sizes.body),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), NHS_BLUE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 0.8),
@@ -232,6 +233,7 @@ def _boxed(
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), background),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -353,6 +355,7 @@ def _help_part(
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), sizes.small),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -395,7 +398,9 @@ def _flowing_pdf(
         bottomMargin=margin + sizes.small * 1.4,
         title=title,
         author=notice.practice.name,
+        subject=_subject(notice),
         creator="Practice Action",
+        lang=LANGUAGE,
         initialFontName=fonts()[0],
         initialFontSize=sizes.small,
     )
@@ -484,7 +489,7 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
             return _flowing_pdf(notice, POSTER, A4, margin, notice.headline)
         posters = [changes, helping]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = Canvas(buffer, pagesize=A4, lang=LANGUAGE, initialFontName=fonts()[0])
     _describe(canvas, notice.headline, notice)
     # Drawn once as a form and placed on every page: a print run of many copies costs
     # little more than one, and the file stays small.
@@ -502,7 +507,16 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
     return buffer.getvalue()
 
 
+def _subject(notice: PatientNotice) -> str:
+    return (
+        f"What changes at {notice.practice.name} and how patients can get help, "
+        "including NHS 111, 999 and Pharmacy First"
+    )
+
+
 def _describe(canvas: Canvas, title: str, notice: PatientNotice) -> None:
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    canvas.setSubject(_subject(notice))
     canvas.setTitle(title)
     canvas.setAuthor(notice.practice.name)
     canvas.setCreator("Practice Action")

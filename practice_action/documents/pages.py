@@ -69,6 +69,8 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
+        # a viewer shows the document's title, not its file name (read aloud, too)
+        self.setViewerPreference("DisplayDocTitle", "true")
         total = len(self._held)
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
@@ -232,7 +234,12 @@ class LetterFrame:
     on_first_page_extra: Callable[[Canvas], None] | None = None
 
 
-def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> bytes:
+LANGUAGE = "en-GB"
+
+
+def build_letter(
+    frame: LetterFrame, story: list[Flowable], *, title: str, subject: str = ""
+) -> bytes:
     """Lay the story out under the letterhead; the PDF bytes."""
     buffer = io.BytesIO()
     practice = frame.letterhead.practice
@@ -245,7 +252,10 @@ def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> by
         bottomMargin=BOTTOM,
         title=title,
         author=practice.name,
+        subject=subject or f"{title}, from {practice.name}",
         creator="Practice Action",
+        lang=LANGUAGE,
+        initialFontName=fonts()[0],
     )
     first_body = Frame(
         LEFT,
