@@ -93,3 +93,23 @@ def test_no_page_holds_only_the_signature_or_the_cc(count: int) -> None:
         assert "Please acknowledge this notice" in last
     assert "Yours faithfully" in last and "cc" in last
     assert "Yours faithfully" in pdf_text(content)
+
+
+def test_the_referral_template_never_leaves_the_signature_lines_alone() -> None:
+    template = sample_pack().referral_template
+    assert template is not None
+    for extra in range(0, 8):
+        wording = (
+            template.wording
+            + "\n\n"
+            + "\n\n".join(
+                "A further paragraph of the practice's wording for the letter."
+                for _ in range(extra)
+            )
+        )
+        content = letters.referral_letter_template(replace(template, wording=wording))
+        pages = PdfReader(io.BytesIO(content)).pages
+        last = " ".join(pages[-1].extract_text().split())
+        assert "Yours sincerely" in last
+        if len(pages) > 1:
+            assert "Current medication" in last, extra

@@ -10,7 +10,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -435,12 +434,16 @@ def referral_letter_template(template: ReferralLetterTemplate) -> bytes:
     story += [_p(esc(block)) for block in paragraphs(template.wording)]
     story += [
         _Blank("Clinical details", BODY_WIDTH, lines=4),
-        _Blank("Current medication", BODY_WIDTH, lines=2),
-        CondPageBreak(30 * mm),
-        Spacer(1, 3 * mm),
-        _p("Yours sincerely,"),
-        _Blank("Signed", BODY_WIDTH),
-        _Blank("Name and role", BODY_WIDTH),
+        # the signature lines travel with the last box: a page never holds them alone
+        KeepTogether(
+            [
+                _Blank("Current medication", BODY_WIDTH, lines=2),
+                Spacer(1, 3 * mm),
+                _p("Yours sincerely,"),
+                _Blank("Signed", BODY_WIDTH),
+                _Blank("Name and role", BODY_WIDTH),
+            ]
+        ),
     ]
     practice = template.letterhead.practice
     blank = "...................................."
