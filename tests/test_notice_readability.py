@@ -89,3 +89,40 @@ def test_too_much_for_one_poster_makes_a_set_of_two_each_one_page() -> None:
 def test_the_check_can_fail_a_leaflet_is_not_large_print() -> None:
     pages = _sizes_and_text(notices.leaflet(_sample()))
     assert min(s for sizes, _ in pages for s in sizes) < notices.MINIMUM_BODY["large_print"]
+
+
+def _readable(prose: list[str]) -> tuple[float, float]:
+    import textstat
+
+    text = " ".join(prose)
+    return textstat.flesch_kincaid_grade(text), textstat.flesch_reading_ease(text)
+
+
+def test_patient_prose_reads_at_grade_6_for_the_demo_practice(ctx) -> None:
+    from letters_helpers import make_demo
+
+    from practice_action.services import documents as service
+
+    people = make_demo(ctx)
+    notice = next(
+        d.inputs
+        for d in service.documents_for_plan(ctx, people["Dr Asha Mistry"])
+        if d.kind == "poster"
+    )
+    grade, ease = _readable(notices.patient_prose(notice))
+    assert grade <= 6 and ease >= 70, (grade, ease)
+
+
+@pytest.mark.parametrize("make", [_sample, _many_changes], ids=["sample", "many-changes"])
+def test_patient_prose_reads_at_grade_6_with_few_or_many_changes(make) -> None:
+    grade, ease = _readable(notices.patient_prose(make()))
+    assert grade <= 6 and ease >= 70, (grade, ease)
+
+
+def test_the_readability_check_can_fail() -> None:
+    hard = [
+        "Notwithstanding contractual considerations, the practice's multidisciplinary "
+        "clinicians will henceforth prioritise uncomplicated presentations accordingly."
+    ]
+    grade, ease = _readable(hard)
+    assert grade > 6 and ease < 70

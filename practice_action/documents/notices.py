@@ -60,15 +60,16 @@ NHS_111_TEXT = (
     "day or night. It is free."
 )
 EMERGENCY_TEXT = (
-    "Call 999 only in a life-threatening emergency, such as chest pain, severe bleeding, "
-    "difficulty breathing or signs of a stroke."
+    "Call 999 only in a life-threatening emergency. For example: chest pain, bad bleeding, "
+    "not able to breathe, or signs of a stroke."
 )
 PHARMACY_TEXT = (
-    "Without an appointment, a pharmacist can check and, if needed, treat seven common conditions:"
+    "You can see a pharmacist with no need to book. They can check and treat these seven "
+    "common illnesses:"
 )
 WHY_TEXT = (
-    "Our GPs are taking part in action agreed by GPs across England to keep the number of "
-    "patients each clinician sees each day at a safe level."
+    "Our GPs are taking part in action agreed by GPs across England. It keeps the number of "
+    "patients each of us sees in a day at a safe level."
 )
 
 
@@ -101,6 +102,18 @@ def opening_hours_text(hours: tuple[DayHours, ...]) -> str:
         )
         return f"{days}, {_clock(opens)} to {_clock(closes)}"
     return "; ".join(f"{h.day.label} {_clock(h.opens)} to {_clock(h.closes)}" for h in ordered)
+
+
+def patient_prose(notice: PatientNotice) -> list[str]:
+    """Every sentence a notice tells patients in running text (lists and addresses apart)."""
+    return [
+        open_text(notice.practice),
+        NHS_111_TEXT,
+        EMERGENCY_TEXT,
+        *(change.what for change in ordered_changes(notice)),
+        WHY_TEXT,
+        PHARMACY_TEXT,
+    ]
 
 
 def open_text(practice: PracticeProfile) -> str:

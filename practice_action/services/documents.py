@@ -302,11 +302,10 @@ def _purpose_text(purpose: DsaPurpose) -> str:
 
 def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChange:
     return PatientChange(
-        f"Each doctor, nurse and other clinician will see at most {details.cap} patients a "
-        "day, the safe limit doctors recommend. When a clinician has reached that limit, "
-        "reception will help you find the right care elsewhere or book you the next available "
-        "appointment. If you are very unwell or getting worse, tell reception: the duty "
-        "doctor will still help you.",
+        f"Each doctor and nurse will see at most {details.cap} patients a day. Doctors say "
+        "this is the safe limit. When a doctor or nurse is full, reception will help you find "
+        "care somewhere else, or book you the next free appointment. If you are very unwell or "
+        "getting worse, tell reception. The duty doctor will still help you.",
         starts,
         sms=f"each clinician will see at most {details.cap} patients a day",
     )
