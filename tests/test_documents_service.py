@@ -56,7 +56,7 @@ def test_demo_letters_hold_recipients_dates_services_agreements_and_actions(ctx:
     for wording in ("recommended safe maximum of 25", "Serve notice on any voluntary services"):
         assert wording in changes
     assert "Our limit: 25 contacts per clinician a day." in changes
-    assert PARTNER in changes and "Page 1 of 2" in changes
+    assert PARTNER in changes and "Page 1 of 3" in changes
 
     phlebotomy, wound_care = VOLUNTARY_SERVICES[0], VOLUNTARY_SERVICES[1]
     to_icb = pdf_text(made["voluntary_services_notice:soar-valley-integrated-care-board"].content)
@@ -189,7 +189,7 @@ def test_receptionist_refused_manager_drafts_only_partner_generates(ctx: Context
 
     draft = letters.preview_draft(ctx, people[MANAGER], key)
     assert draft.draft and "DRAFT" in pdf_text(draft.content)
-    assert pdf_pages(draft.content) == 2
+    assert pdf_pages(draft.content) == 3
     assert letters.register(ctx, people[MANAGER]) == []
 
     partner = people["Dr Tom Whitfield"]

@@ -53,7 +53,7 @@ def test_partner_generates_previews_prints_and_marks_sent(
     assert status is not None and status.latest is not None
     assert status.state == "Generated" and not screen.content_is_draft
     assert screen.content == letters.reproduce(ctx, screen.actor, status.latest.id)
-    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    qtbot.waitUntil(lambda: screen.preview_pages() == 3)
 
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -61,7 +61,7 @@ def test_partner_generates_previews_prints_and_marks_sent(
     printer.setOutputFileName(str(printed))
     assert screen.print_to(printer)
     qtbot.waitUntil(lambda: screen.print_job is None)  # it prints on a thread of its own
-    assert pdf_pages(printed.read_bytes()) == 2
+    assert pdf_pages(printed.read_bytes()) == 3
     assert screen.current().state == "Printed"  # type: ignore[union-attr]
 
     today = local_today(ctx.clock)
@@ -82,7 +82,8 @@ def test_print_goes_through_the_print_dialog(qtbot: QtBot, ctx: Context, tmp_pat
     screen = _screen(qtbot, ctx, "Dr Asha Mistry")
     screen.select_key("patient_notice:poster")
     screen.generate_button.click()
-    qtbot.waitUntil(lambda: screen.preview_pages() == 1)
+    # at full size (never shrunk) the demo's poster takes two pages
+    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
     out = tmp_path / "poster.pdf"
 
     def answer_print(dialog: QDialog) -> int:
@@ -94,7 +95,7 @@ def test_print_goes_through_the_print_dialog(qtbot: QtBot, ctx: Context, tmp_pat
     with answered_by(answer_print):
         screen.print_button.click()
     qtbot.waitUntil(lambda: screen.print_job is None)
-    assert pdf_pages(out.read_bytes()) == 1
+    assert pdf_pages(out.read_bytes()) == 2
     assert screen.current().state == "Printed"  # type: ignore[union-attr]
 
 
@@ -114,7 +115,7 @@ def test_manager_reads_and_saves_drafts_only(qtbot: QtBot, ctx: Context, tmp_pat
     for button in (screen.generate_button, screen.print_button, screen.sent_button):
         assert button.isHidden()
     assert screen.select_key(KEY)
-    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    qtbot.waitUntil(lambda: screen.preview_pages() == 3)
     assert screen.content_is_draft
     target = tmp_path / "saved.pdf"
 
@@ -153,7 +154,7 @@ def test_missing_details_are_listed_with_where_to_fill_them(qtbot: QtBot, ctx: C
 def test_the_preview_is_let_go_while_hidden_and_back_when_shown(qtbot: QtBot, ctx: Context) -> None:
     screen = _screen(qtbot, ctx, "Dr Asha Mistry")
     assert screen.select_key(KEY)
-    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    qtbot.waitUntil(lambda: screen.preview_pages() == 3)
     shown = screen.content
     bar = screen._pdf_view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
@@ -162,6 +163,6 @@ def test_the_preview_is_let_go_while_hidden_and_back_when_shown(qtbot: QtBot, ct
     screen.hide()  # another section is chosen, or the desk locks
     assert screen.preview_pages() == 0
     screen.show()
-    qtbot.waitUntil(lambda: screen.preview_pages() == 2)
+    qtbot.waitUntil(lambda: screen.preview_pages() == 3)
     assert screen.content == shown and screen.current() is not None
     qtbot.waitUntil(lambda: bar.value() == place)  # back where the reader was

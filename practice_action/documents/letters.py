@@ -10,7 +10,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -30,6 +29,7 @@ from practice_action.documents.model import (
     VoluntaryServicesNotice,
 )
 from practice_action.documents.pages import (
+    ADDRESS_PLAY,
     BODY_WIDTH,
     WINDOW_LEFT,
     WINDOW_TOP,
@@ -79,6 +79,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float]) -> Tab
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -106,11 +107,10 @@ def _closing(
         _p(esc(signer.role), style("sign-role", 10.5, leading=14)),
         _p(f"for and on behalf of the partners, {esc(head.practice.name)}", BODY),
     ]
-    flowables: list[Flowable] = [KeepTogether(block)]
-    if cc:
+    if cc:  # the cc travels with the signature: a page never holds a cc alone
         lines = "<br/>".join(esc(_one_line(address)) for address in cc)
-        flowables += [Spacer(1, 4 * mm), _p(f"<b>cc</b>&nbsp;&nbsp;{lines}", SMALL)]
-    return flowables
+        block += [Spacer(1, 4 * mm), _p(f"<b>cc</b>&nbsp;&nbsp;{lines}", SMALL)]
+    return [KeepTogether(block)]
 
 
 def _frame(
@@ -137,19 +137,37 @@ def voluntary_services_notice(letter: VoluntaryServicesNotice) -> bytes:
         for item in letter.services
     ]
     several = len(letter.services) > 1
+    them = "them" if several else "it"
+    services_word = "these services" if several else "this service"
+    if letter.recipient_kind == "trust":
+        why = (
+            f"The practice has done this work for patients of the trust, at the trust's request. "
+            f"It is not part of our GP contract: work a hospital asks of its own patients, such "
+            f"as blood tests before or after its clinics, is the trust's own under the NHS "
+            f"Standard Contract, and we ask you to make your own arrangements for {them}."
+        )
+    else:
+        why = (
+            f"{'These services are' if several else 'This service is'} not part of our GP "
+            f"contract. The practice has provided {them} without an agreement that pays for "
+            f"the work, and we ask you, as commissioner, to arrange {them} elsewhere."
+        )
     story: list[Flowable] = [
         _p("Notice to end voluntary services", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
         _p(
             f"The partners of {practice} give notice that the practice will stop providing the "
-            f"{'services' if several else 'service'} listed below. "
-            f"{'They are' if several else 'It is'} not part of our GP contract: the practice has "
-            f"provided {'them' if several else 'it'} voluntarily, to fill a gap in local "
-            "commissioning, without a contract that pays for the work."
+            f"{'services' if several else 'service'} listed below. {why}"
         ),
         _p(
-            "This letter is our formal notice. Each service continues until the last day shown, "
-            "which gives the notice period that applies to it locally."
+            "This letter is our formal notice. "
+            + (
+                "Each service continues until the last day shown, which allows the notice "
+                "period that applies to it locally."
+                if several
+                else "The service continues until the last day shown, which allows the notice "
+                "period that applies to it locally."
+            )
         ),
         _table(
             ["Service", "Notice served", "Notice period", "Last day provided"],
@@ -159,9 +177,10 @@ def voluntary_services_notice(letter: VoluntaryServicesNotice) -> bytes:
         Spacer(1, 5 * mm),
         _p(
             "We are taking this step as part of the collective action that GP partners in "
-            "England voted for in 2024. We remain willing to discuss how these services could "
-            "continue under a properly funded agreement, and we ask you to tell us how patients "
-            "who need them will be cared for after the dates above."
+            f"England voted for in 2024. We remain willing to discuss how {services_word} "
+            f"could continue under a properly funded agreement, and we ask you to tell us how "
+            f"patients who need {them} will be cared for after "
+            f"{'the last days above' if several else 'the last day above'}."
         ),
         *_closing(
             letter.letterhead,
@@ -237,7 +256,7 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
     practice = esc(letter.letterhead.practice.name)
     rows = []
     for number, action in enumerate(letter.actions, start=1):
-        cell = esc(action.title)
+        cell = f"“{esc(action.title)}”" if action.attribution else esc(action.title)
         source = (
             f"Quoted from {esc(action.attribution)}"
             if action.attribution
@@ -257,14 +276,32 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
         if not any(a.contract_conflict for a in letter.actions)
         else " Where the contract bears on an action, the table says so."
     )
+    begun = [a for a in letter.actions if a.effective_from <= letter.dated]
+    if not begun:
+        timing = "None of these changes has started yet: each begins on the date shown."
+    elif len(begun) == len(letter.actions):
+        timing = (
+            "All of these changes have already begun, on the dates shown; this letter "
+            "confirms them in writing."
+        )
+    else:
+        timing = (
+            f"{len(begun)} of these changes {'has' if len(begun) == 1 else 'have'} already "
+            "begun, on the dates shown; the others begin on theirs."
+        )
     story: list[Flowable] = [
         _p(f"Changes to services at {practice}", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
         _p(
-            "So that you hear of them in good time, we write to tell you of changes to the way "
-            f"{practice} works. The partners have adopted the actions below, from the "
-            "collective action agreed by GP partners in England, with effect from the dates "
-            f"shown.{within}"
+            f"We write to tell you of changes to the way {practice} works. The partners have "
+            "adopted the actions below from the collective action agreed by GP partners in "
+            f"England. {timing}{within}"
+        ),
+        _p(
+            "Each action is given in the BMA's own words, as a quotation, so that you can see "
+            "exactly which one the practice has adopted; the wording is addressed to GP "
+            "practices, not to you.",
+            SMALL,
         ),
         _table(
             ["", "Action", "From"],
@@ -272,6 +309,7 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
             [BODY_WIDTH * 0.06, BODY_WIDTH * 0.70, BODY_WIDTH * 0.24],
         ),
         Spacer(1, 5 * mm),
+        *_ending_lists(letter),
         _p(
             "The practice stays open through its core hours and patients' booked appointments "
             "go ahead. We are telling our patients what is changing and how to get help, "
@@ -296,6 +334,44 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
         "Notification of service changes",
     )
     return build_letter(frame, story, title="Notification of service changes")
+
+
+def _ending_lists(letter: ServiceChangesNotification) -> list[Flowable]:
+    """The services that end and the agreements withdrawn, so the ICB has them in one place."""
+    out: list[Flowable] = []
+    if letter.services_ending:
+        several = len(letter.services_ending) > 1
+        group: list[Flowable] = [
+            _p(
+                f"{'These voluntary services end' if several else 'This voluntary service ends'}"
+                " (notice has been served separately):"
+            ),
+            _table(
+                ["Service", "Last day provided"],
+                [[esc(s.name), uk_date(s.last_day)] for s in letter.services_ending],
+                [BODY_WIDTH * 0.70, BODY_WIDTH * 0.30],
+            ),
+        ]
+        out += [KeepTogether(group), Spacer(1, 4 * mm)]
+    if letter.agreements_withdrawn:
+        several = len(letter.agreements_withdrawn) > 1
+        group = [
+            _p(
+                f"The practice withdraws its permission for "
+                f"{'these data sharing agreements' if several else 'this data sharing agreement'}"
+                " (the other party has been written to):"
+            ),
+            _table(
+                ["Agreement", "Other party", "Permission ends"],
+                [
+                    [esc(a.name), esc(a.party), uk_date(a.permission_ends)]
+                    for a in letter.agreements_withdrawn
+                ],
+                [BODY_WIDTH * 0.42, BODY_WIDTH * 0.34, BODY_WIDTH * 0.24],
+            ),
+        ]
+        out += [KeepTogether(group), Spacer(1, 4 * mm)]
+    return out
 
 
 class _Blank(Flowable):
@@ -344,6 +420,7 @@ def referral_letter_template(template: ReferralLetterTemplate) -> bytes:
     banner.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), WARM),
                 ("BOX", (0, 0), (-1, -1), 0.8, DARK),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -357,12 +434,16 @@ def referral_letter_template(template: ReferralLetterTemplate) -> bytes:
     story += [_p(esc(block)) for block in paragraphs(template.wording)]
     story += [
         _Blank("Clinical details", BODY_WIDTH, lines=4),
-        _Blank("Current medication", BODY_WIDTH, lines=2),
-        CondPageBreak(30 * mm),
-        Spacer(1, 3 * mm),
-        _p("Yours sincerely,"),
-        _Blank("Signed", BODY_WIDTH),
-        _Blank("Name and role", BODY_WIDTH),
+        # the signature lines travel with the last box: a page never holds them alone
+        KeepTogether(
+            [
+                _Blank("Current medication", BODY_WIDTH, lines=2),
+                Spacer(1, 3 * mm),
+                _p("Yours sincerely,"),
+                _Blank("Signed", BODY_WIDTH),
+                _Blank("Name and role", BODY_WIDTH),
+            ]
+        ),
     ]
     practice = template.letterhead.practice
     blank = "...................................."
@@ -383,8 +464,8 @@ def _window_lines(canvas: Canvas) -> None:
     canvas.setLineWidth(0.5)
     canvas.setDash(1, 2)
     for row in range(1, 5):
-        y = from_top(WINDOW_TOP + 6 * mm + row * 7 * mm)
-        canvas.line(WINDOW_LEFT, y, WINDOW_LEFT + WINDOW_WIDTH, y)
+        y = from_top(WINDOW_TOP + ADDRESS_PLAY + row * 6.5 * mm)
+        canvas.line(WINDOW_LEFT + ADDRESS_PLAY, y, WINDOW_LEFT + WINDOW_WIDTH - ADDRESS_PLAY, y)
     canvas.restoreState()
 
 

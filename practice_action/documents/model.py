@@ -54,6 +54,7 @@ class VoluntaryServicesNotice:
     services: tuple[ServiceNoticeItem, ...]
     cc: tuple[PostalAddress, ...] = ()
     salutation: str = "Dear colleagues"
+    recipient_kind: str = "commissioner"  # "commissioner" (an ICB or other) or "trust"
 
     kind = "voluntary_services_notice"
     title = "Notice on voluntary services"
@@ -91,6 +92,15 @@ class AdoptedActionItem:
 
 
 @dataclass(frozen=True)
+class WithdrawnAgreement:
+    """A data sharing agreement whose permission the practice withdraws, for the ICB's list."""
+
+    name: str
+    party: str
+    permission_ends: date
+
+
+@dataclass(frozen=True)
 class ServiceChangesNotification:
     """Notification of service changes: to the ICB, copied to the LMC."""
 
@@ -102,6 +112,8 @@ class ServiceChangesNotification:
     actions: tuple[AdoptedActionItem, ...]
     copy_to: PostalAddress
     salutation: str = "Dear colleagues"
+    services_ending: tuple[ServiceNoticeItem, ...] = ()
+    agreements_withdrawn: tuple[WithdrawnAgreement, ...] = ()
 
     kind = "service_changes_notification"
     title = "Notification of service changes"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from functools import partial
 
@@ -28,9 +28,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from practice_action.documents import completeness, draft
+from practice_action.documents import completeness, draft, record
 from practice_action.documents.model import PatientChange, PatientNotice
-from practice_action.documents.pages import NumberedCanvas, ScaledImage
+from practice_action.documents.pages import LANGUAGE, NumberedCanvas, ScaledImage
 from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
 from practice_action.documents.style import (
     NHS_BLUE,
@@ -60,15 +60,16 @@ NHS_111_TEXT = (
     "day or night. It is free."
 )
 EMERGENCY_TEXT = (
-    "Call 999 only in a life-threatening emergency, such as chest pain, severe bleeding, "
-    "difficulty breathing or signs of a stroke."
+    "Call 999 only in a life-threatening emergency. For example: chest pain, bad bleeding, "
+    "not able to breathe, or signs of a stroke."
 )
 PHARMACY_TEXT = (
-    "Without an appointment, a pharmacist can check and, if needed, treat seven common conditions:"
+    "You can see a pharmacist with no need to book. They can check and treat these seven "
+    "common illnesses:"
 )
 WHY_TEXT = (
-    "Our GPs are taking part in action agreed by GPs across England to keep the number of "
-    "patients each clinician sees each day at a safe level."
+    "Our GPs are taking part in action agreed by GPs across England. It keeps the number of "
+    "patients each of us sees in a day at a safe level."
 )
 
 
@@ -101,6 +102,18 @@ def opening_hours_text(hours: tuple[DayHours, ...]) -> str:
         )
         return f"{days}, {_clock(opens)} to {_clock(closes)}"
     return "; ".join(f"{h.day.label} {_clock(h.opens)} to {_clock(h.closes)}" for h in ordered)
+
+
+def patient_prose(notice: PatientNotice) -> list[str]:
+    """Every sentence a notice tells patients in running text (lists and addresses apart)."""
+    return [
+        open_text(notice.practice),
+        NHS_111_TEXT,
+        EMERGENCY_TEXT,
+        *(change.what for change in ordered_changes(notice)),
+        WHY_TEXT,
+        PHARMACY_TEXT,
+    ]
 
 
 def open_text(practice: PracticeProfile) -> str:
@@ -179,9 +192,12 @@ class Sizes:
         )
 
 
-POSTER = Sizes(headline=30, heading=18, body=13, small=11, gap=14)
-LEAFLET = Sizes(headline=18, heading=12.5, body=9.5, small=8.5, gap=8)
+# The least each format may print, never shrunk to fit: a poster is read from a door, a
+# leaflet in the hand (clear-print guidance asks for 12 pt at the least).
+POSTER = Sizes(headline=34, heading=22, body=16, small=16, gap=14)
+LEAFLET = Sizes(headline=20, heading=15, body=12, small=12, gap=8)
 LARGE_PRINT = Sizes(headline=32, heading=24, body=18, small=18, gap=16)
+MINIMUM_BODY = {"poster": 16.0, "leaflet": 12.0, "large_print": 18.0}
 
 
 def _band(notice: PatientNotice, sizes: Sizes, width: float) -> Table:
@@ -196,7 +212,7 @@ def _band(notice: PatientNotice, sizes: Sizes, width: float) -> Table:
         esc(notice.practice.name),
         style("n-name", max(sizes.body, sizes.heading * 0.8), color=colors.white, before=4),
     )
-    text = [title, name]
+    text = [title, name] if notice.practice.name else [title]
     if notice.logo:
         logo_size = sizes.headline * 2.2
         cells = [[ScaledImage(notice.logo, logo_size, logo_size), text]]
@@ -209,6 +225,7 @@ def _band(notice: PatientNotice, sizes: Sizes, width: float) -> Table:
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), sizes.body),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), NHS_BLUE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 0.8),
@@ -229,6 +246,7 @@ def _boxed(
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BACKGROUND", (0, 0), (-1, -1), background),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -240,25 +258,46 @@ def _boxed(
     return box
 
 
-def notice_story(notice: PatientNotice, sizes: Sizes, width: float) -> list[Flowable]:
-    """The notice as flowables, at the given sizes, for a column ``width`` points wide."""
+def notice_story(
+    notice: PatientNotice, sizes: Sizes, width: float, part: str = "all"
+) -> list[Flowable]:
+    """The notice as flowables, at the given sizes, for a column ``width`` points wide.
+
+    ``part`` is "all", or for a two-poster set "changes" (what changes) or "help" (how to get
+    help); every part starts with 111 and 999.
+    """
     heading = style(
         "n-h2",
         sizes.heading,
         bold=True,
         color=NHS_BLUE,
-        before=sizes.gap,
-        after=sizes.gap * 0.35,
+        before=sizes.gap * 0.7,
+        after=sizes.gap * 0.3,
         keep_with_next=True,
     )
-    body = style("n-body", sizes.body, leading=sizes.body * 1.3, after=sizes.body * 0.35)
+    body = style("n-body", sizes.body, leading=sizes.body * 1.22, after=sizes.body * 0.3)
     strong = style(
         "n-strong", sizes.body, bold=True, leading=sizes.body * 1.3, after=sizes.body * 0.2
     )
-    small = style("n-small", sizes.small, leading=sizes.small * 1.3)
+    small = style("n-small", sizes.small, leading=sizes.small * 1.2)
     pad = sizes.gap * 0.8
 
-    story: list[Flowable] = [_band(notice, sizes, width), Spacer(1, sizes.gap)]
+    if part == "help":  # the second poster of a set: its own title, straight to the help
+        # the practice is named at the foot, in the contact line
+        helping = replace(
+            notice,
+            headline="How to get help",
+            practice=replace(notice.practice, name=""),
+            logo=None,
+        )
+        story: list[Flowable] = [_band(helping, sizes, width)]
+        story.append(Spacer(1, sizes.gap * 0.6))
+        story.append(_urgent_box(sizes, width, body, pad))
+        story += _help_part(notice, sizes, width, heading, body, small, pad)[1:]
+        story.append(Spacer(1, sizes.gap * 0.5))
+        story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+        return story
+    story = [_band(notice, sizes, width), Spacer(1, sizes.gap)]
     story.append(
         _boxed(
             [
@@ -273,14 +312,53 @@ def notice_story(notice: PatientNotice, sizes: Sizes, width: float) -> list[Flow
             sizes.body,
         )
     )
-    story.append(Paragraph("What is changing", heading))
-    for change in ordered_changes(notice):
-        story.append(Paragraph(f"<b>From {uk_date(change.starts)}:</b> {esc(change.what)}", body))
-    story.append(Paragraph(esc(WHY_TEXT), body))
+    # 111 and 999 come before anything else the patient reads, so they are on every first page.
+    story.append(Spacer(1, sizes.gap * 0.6))
+    story.append(_urgent_box(sizes, width, body, pad))
+    if part != "help":
+        story += _changes_part(notice, heading, body)
+    if part == "changes":
+        story.append(Spacer(1, sizes.gap * 0.5))
+        story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+        return story
+    story += _help_part(notice, sizes, width, heading, body, small, pad)
+    story.append(Spacer(1, sizes.gap * 0.5))
+    story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+    return story
 
-    story.append(Paragraph("How to get help", heading))
-    story.append(Paragraph(f"<b>NHS 111.</b> {esc(NHS_111_TEXT)}", body))
-    story.append(Paragraph(f"<b>999 for emergencies only.</b> {esc(EMERGENCY_TEXT)}", body))
+
+def _urgent_box(sizes: Sizes, width: float, body: object, pad: float) -> Table:
+    return _boxed(
+        [
+            Paragraph(f"<b>NHS 111.</b> {esc(NHS_111_TEXT)}", body),  # type: ignore[arg-type]
+            Paragraph(f"<b>999 for emergencies only.</b> {esc(EMERGENCY_TEXT)}", body),  # type: ignore[arg-type]
+        ],
+        width,
+        PALE,
+        pad,
+        sizes.body,
+    )
+
+
+def _changes_part(notice: PatientNotice, heading: object, body: object) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("What is changing", heading)]  # type: ignore[arg-type]
+    for change in ordered_changes(notice):
+        out.append(Paragraph(f"<b>From {uk_date(change.starts)}:</b> {esc(change.what)}", body))  # type: ignore[arg-type]
+    out.append(Paragraph(esc(WHY_TEXT), body))  # type: ignore[arg-type]
+    return out
+
+
+def _help_part(
+    notice: PatientNotice,
+    sizes: Sizes,
+    width: float,
+    heading: object,
+    body: object,
+    small: object,
+    pad: float,
+) -> list[Flowable]:
+    story: list[Flowable] = []
+    story.append(Paragraph("Other ways to get help", heading))  # type: ignore[arg-type]
     conditions = [
         [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(esc(ages), small)]
         for name, ages in PHARMACY_FIRST_CONDITIONS
@@ -290,6 +368,7 @@ def notice_story(notice: PatientNotice, sizes: Sizes, width: float) -> list[Flow
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), sizes.small),
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -315,9 +394,7 @@ def notice_story(notice: PatientNotice, sizes: Sizes, width: float) -> list[Flow
             lines = [f"<b>{esc(service.name)}</b>"] + [
                 esc(line) for line in service_details(service)
             ]
-            story.append(KeepTogether([Paragraph("<br/>".join(lines), body)]))
-    story.append(Spacer(1, sizes.gap * 0.5))
-    story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+            story.append(KeepTogether([Paragraph("<br/>".join(lines), body)]))  # type: ignore[arg-type]
     return story
 
 
@@ -334,7 +411,9 @@ def _flowing_pdf(
         bottomMargin=margin + sizes.small * 1.4,
         title=title,
         author=notice.practice.name,
+        subject=_subject(notice),
         creator="Practice Action",
+        lang=LANGUAGE,
         initialFontName=fonts()[0],
         initialFontSize=sizes.small,
     )
@@ -380,29 +459,25 @@ def _flatten(story: list[Flowable]) -> list[Flowable]:
 
 
 def _layout_one_page(
-    notice: PatientNotice, pagesize: tuple[float, float], margin: float
+    notice: PatientNotice, pagesize: tuple[float, float], margin: float, part: str = "all"
 ) -> list[_Placed] | None:
-    """Wrap the poster once, shrinking until it fits one page; None if it never does."""
+    """Wrap one poster at full size; None if it does not fit one page (never shrunk)."""
     width = pagesize[0] - 2 * margin
     height = pagesize[1] - 2 * margin
-    for factor in (1.0, 0.92, 0.85, 0.78, 0.72):
-        sizes = POSTER.scaled(factor)
-        placed: list[_Placed] = []
-        y = pagesize[1] - margin
-        used = 0.0
-        previous_after = 0.0
-        for flowable in _flatten(notice_story(notice, sizes, width)):
-            _, h = flowable.wrap(width, height)
-            before = max(flowable.getSpaceBefore(), previous_after) if placed else 0
-            used += before + h
-            if used > height:
-                break
-            y -= before + h
-            placed.append(_Placed(flowable, margin, y))
-            previous_after = flowable.getSpaceAfter()
-        else:
-            return placed
-    return None
+    placed: list[_Placed] = []
+    y = pagesize[1] - margin
+    used = 0.0
+    previous_after = 0.0
+    for flowable in _flatten(notice_story(notice, POSTER, width, part)):
+        _, h = flowable.wrap(width, height)
+        before = max(flowable.getSpaceBefore(), previous_after) if placed else 0
+        used += before + h
+        if used > height:
+            return None
+        y -= before + h
+        placed.append(_Placed(flowable, margin, y))
+        previous_after = flowable.getSpaceAfter()
+    return placed
 
 
 def _draw_placed(canvas: Canvas, placed: list[_Placed]) -> None:
@@ -416,26 +491,48 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
     The layout is worked out and drawn once, then placed on each of ``copies`` pages.
     """
     completeness.require(completeness.check_notice(notice))
-    margin = 14 * mm
-    placed = _layout_one_page(notice, A4, margin)
-    if placed is None:  # too much to read from a door: let it run on, but keep it readable
-        return _flowing_pdf(notice, POSTER.scaled(0.85), A4, margin, notice.headline)
+    margin = 10 * mm
+    one = _layout_one_page(notice, A4, margin)
+    if one is not None:
+        posters = [one]
+    else:  # a two-poster set: what changes, and how to get help, each on its own page
+        changes = _layout_one_page(notice, A4, margin, "changes")
+        helping = _layout_one_page(notice, A4, margin, "help")
+        if changes is None or helping is None:  # still too much: run on, at full size
+            return _flowing_pdf(notice, POSTER, A4, margin, notice.headline)
+        posters = [changes, helping]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
-    canvas.setTitle(notice.headline)
-    canvas.setAuthor(notice.practice.name)
-    canvas.setCreator("Practice Action")
+    canvas = Canvas(buffer, pagesize=A4, lang=LANGUAGE, initialFontName=fonts()[0])
+    _describe(canvas, notice.headline, notice)
     # Drawn once as a form and placed on every page: a print run of many copies costs
     # little more than one, and the file stays small.
-    canvas.beginForm("poster")
-    _draw_placed(canvas, placed)
-    canvas.endForm()
+    for number, placed in enumerate(posters):
+        canvas.beginForm(f"poster{number}")
+        _draw_placed(canvas, placed)
+        canvas.endForm()
     for copy in range(copies):
-        canvas.doForm("poster")
-        draft.stamp_page(canvas, first=copy == 0)
-        canvas.showPage()
+        for number in range(len(posters)):
+            canvas.doForm(f"poster{number}")
+            record.stamp_page(canvas, margin)
+            draft.stamp_page(canvas, first=copy == 0 and number == 0)
+            canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _subject(notice: PatientNotice) -> str:
+    return (
+        f"What changes at {notice.practice.name} and how patients can get help, "
+        "including NHS 111, 999 and Pharmacy First"
+    )
+
+
+def _describe(canvas: Canvas, title: str, notice: PatientNotice) -> None:
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    canvas.setSubject(_subject(notice))
+    canvas.setTitle(title)
+    canvas.setAuthor(notice.practice.name)
+    canvas.setCreator("Practice Action")
 
 
 # ---------------------------------------------------------------- website

@@ -1,8 +1,9 @@
 """Page furniture shared by the letters: letterhead, window address, running head, page x of y.
 
 The recipient's address sits where a DL window envelope shows it when an A4 sheet is
-folded in three: 20 mm from the left edge, from 50 mm down the page, in a box 90 mm wide
-and 40 mm tall (the window is about 90 x 35 mm; a few mm of play allow for folding).
+folded in three: a window 90 x 35 mm, 20 mm from the left edge and 50 mm down the page.
+The text keeps 3 mm clear of each edge of the window, for the sheet moving in the envelope,
+and holds at most six lines.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
-from practice_action.documents import draft
+from practice_action.documents import draft, record
 from practice_action.documents.model import Letterhead
 from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts, plain, style
+from practice_action.domain.errors import PracticeActionError
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 20 * mm
@@ -31,7 +33,9 @@ BODY_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 WINDOW_LEFT = 20 * mm
 WINDOW_TOP = 50 * mm
 WINDOW_WIDTH = 90 * mm
-WINDOW_HEIGHT = 40 * mm
+WINDOW_HEIGHT = 35 * mm
+ADDRESS_PLAY = 3 * mm  # the sheet moves in the envelope: keep this clear on every side
+MAX_ADDRESS_LINES = 6
 
 FIRST_BODY_TOP = 97 * mm
 LATER_BODY_TOP = 24 * mm
@@ -65,10 +69,13 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
+        # a viewer shows the document's title, not its file name (read aloud, too)
+        self.setViewerPreference("DisplayDocTitle", "true")
         total = len(self._held)
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
             self._footer(number, total)
+            record.stamp_page(self, self._margin)
             draft.stamp_page(self, first=number == 1)
             super().showPage()
         super().save()
@@ -148,14 +155,57 @@ def _letterhead(canvas: Canvas, head: Letterhead) -> None:
     canvas.restoreState()
 
 
+class AddressTooLong(PracticeActionError):
+    """The recipient's address cannot be printed inside the envelope window."""
+
+
+def window_lines(lines: list[str]) -> list[str]:
+    """At most six lines: the street lines are joined, two at a time, until the address fits.
+
+    The name stays first and the postcode last, each on its own line, as Royal Mail asks.
+    """
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) <= MAX_ADDRESS_LINES:
+        return lines
+    name, body, postcode = lines[0], lines[1:-1], lines[-1]
+    while len(body) + 2 > MAX_ADDRESS_LINES and len(body) > 1:
+        # join the two shortest neighbours, so no joined line runs long
+        pairs = [(len(body[i]) + len(body[i + 1]), i) for i in range(len(body) - 1)]
+        _, at = min(pairs)
+        body[at : at + 2] = [f"{body[at]}, {body[at + 1]}"]
+    return [name, *body, postcode]
+
+
 def _window_address(canvas: Canvas, lines: list[str]) -> None:
-    text = "<br/>".join(esc(line) for line in lines)
-    for size in (11, 10, 9, 8):
-        block = Paragraph(text, style("window", size, leading=size * 1.25))
-        _, height = block.wrap(WINDOW_WIDTH, WINDOW_HEIGHT)
-        if height <= WINDOW_HEIGHT:
+    """The address inside the window with ADDRESS_PLAY on every side, top line at the top."""
+    shown = window_lines(lines)
+    text = "<br/>".join(esc(line) for line in shown)
+    width = WINDOW_WIDTH - 2 * ADDRESS_PLAY
+    room = WINDOW_HEIGHT - 2 * ADDRESS_PLAY
+    for size in (10.5, 10, 9.5, 9):
+        block = Paragraph(text, style("window", size, leading=size * 1.2))
+        _, height = block.wrap(width, room)
+        if height <= room:
             break
-    block.drawOn(canvas, WINDOW_LEFT, from_top(WINDOW_TOP) - height)
+    else:
+        raise AddressTooLong(
+            "The recipient's address does not fit the envelope window even at 9 pt: "
+            f"{', '.join(shown)}. Shorten its lines where the address was typed (at most six "
+            "lines of about 40 characters each)."
+        )
+    block.drawOn(canvas, WINDOW_LEFT + ADDRESS_PLAY, from_top(WINDOW_TOP + ADDRESS_PLAY) - height)
+
+
+def fit_line(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it is no wider than ``width``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = plain(text)
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip(" ·,") + "…"
 
 
 def _reference_block(canvas: Canvas, rows: list[tuple[str, str]]) -> None:
@@ -184,7 +234,12 @@ class LetterFrame:
     on_first_page_extra: Callable[[Canvas], None] | None = None
 
 
-def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> bytes:
+LANGUAGE = "en-GB"
+
+
+def build_letter(
+    frame: LetterFrame, story: list[Flowable], *, title: str, subject: str = ""
+) -> bytes:
     """Lay the story out under the letterhead; the PDF bytes."""
     buffer = io.BytesIO()
     practice = frame.letterhead.practice
@@ -197,7 +252,10 @@ def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> by
         bottomMargin=BOTTOM,
         title=title,
         author=practice.name,
+        subject=subject or f"{title}, from {practice.name}",
         creator="Practice Action",
+        lang=LANGUAGE,
+        initialFontName=fonts()[0],
     )
     first_body = Frame(
         LEFT,
@@ -236,7 +294,9 @@ def build_letter(frame: LetterFrame, story: list[Flowable], *, title: str) -> by
         canvas.saveState()
         canvas.setFont(regular, 8.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(LEFT, from_top(14 * mm), plain(frame.running_head))
+        canvas.drawString(
+            LEFT, from_top(14 * mm), fit_line(frame.running_head, regular, 8.5, BODY_WIDTH)
+        )
         canvas.setStrokeColor(NHS_BLUE)
         canvas.setLineWidth(0.6)
         canvas.line(LEFT, from_top(16 * mm), PAGE_WIDTH - RIGHT, from_top(16 * mm))

@@ -26,7 +26,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from practice_action.documents.pages import NumberedCanvas
+from practice_action.documents import record
+from practice_action.documents.pages import LANGUAGE, NumberedCanvas
 from practice_action.documents.style import (
     DARK,
     GREY,
@@ -78,6 +79,7 @@ def _table(
         )
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
         ("BACKGROUND", (0, 0), (-1, 0), PALE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NHS_BLUE),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
@@ -104,10 +106,13 @@ def _key_figures(report: Report) -> Table:
     ]
     cells = [[_p(esc(value), FIGURE), _p(esc(label), FIGURE_LABEL)] for value, label in figures]
     row = [Table([[c[0]], [c[1]]], colWidths=[WIDTH / 6 - 4]) for c in cells]
+    for cell in row:  # the default cell font is a standard one that is never embedded
+        cell.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts()[0])]))
     table = Table([row], colWidths=[WIDTH / 6] * 6, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("BOX", (0, 0), (-1, -1), 0.6, NHS_BLUE),
                 ("INNERGRID", (0, 0), (-1, -1), 0.4, PALE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -261,7 +266,11 @@ def report_summary(report: Report) -> bytes:
         bottomMargin=MARGIN,
         title=f"Collective action report {report.start.isoformat()} to {report.end.isoformat()}",
         author=report.practice_name,
+        subject=f"Contacts, diversions and safety entries at {report.practice_name}, "
+        f"{report.period_text}",
         creator="Practice Action",
+        lang=LANGUAGE,
+        initialFontName=fonts()[0],
     )
     frame = Frame(
         MARGIN,
@@ -291,7 +300,8 @@ def report_summary(report: Report) -> bytes:
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     footer = f"{report.practice_name} · ODS code {report.ods_code} · collective action report"
-    doc.build(
-        _story(report), canvasmaker=partial(NumberedCanvas, footer_left=footer, margin=MARGIN)
-    )
+    with record.recording(report.audit_head):
+        doc.build(
+            _story(report), canvasmaker=partial(NumberedCanvas, footer_left=footer, margin=MARGIN)
+        )
     return buffer.getvalue()

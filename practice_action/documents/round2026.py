@@ -152,8 +152,8 @@ def staff_briefing(briefing: StaffBriefing) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from practice_action.documents.pages import NumberedCanvas
-    from practice_action.documents.style import esc, style, uk_date
+    from practice_action.documents.pages import LANGUAGE, NumberedCanvas
+    from practice_action.documents.style import esc, fonts, style, uk_date
 
     title = style("sb-title", 16, bold=True, leading=20, after=2 * mm)
     head = style("sb-head", 12, bold=True, leading=15, before=3 * mm, after=1.5 * mm)
@@ -205,7 +205,10 @@ def staff_briefing(briefing: StaffBriefing) -> bytes:
         bottomMargin=18 * mm,
         title="Staff briefing",
         author=briefing.practice,
+        subject=f"Staff briefing on the collective action adopted by {briefing.practice}",
         creator="Practice Action",
+        lang=LANGUAGE,
+        initialFontName=fonts()[0],
     ).build(
         story,
         canvasmaker=lambda *a, **k: NumberedCanvas(

@@ -166,6 +166,7 @@ class Report:
     rate_days: int  # working days with at least one contact recorded
     rate_contacts: int  # contacts recorded on those days
     safety: tuple[SafetyEntry, ...] = ()
+    audit_head: str = ""  # hash of the audit trail's head when the figures were read
 
     @property
     def contacts_per_1000_per_day(self) -> float | None:

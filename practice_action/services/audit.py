@@ -126,6 +126,13 @@ def append(
     return seq + 1
 
 
+def head_hash(session: Session) -> str:
+    """The hash of the newest entry (all zeros before the first): what a document made now
+    prints as its record reference."""
+    head = session.get(AuditHead, 1)
+    return head.hash if head is not None else GENESIS
+
+
 def standing_problem(role: str | None, active: bool | None, actor: Actor) -> str | None:
     """Why ``actor`` may no longer act, from their staff row as it is now; None if they may."""
     if role is None or not active:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from practice_action.documents import completeness, sms
+from practice_action.documents import completeness, record, sms
 from practice_action.documents.completeness import MissingData, MissingItem
 from practice_action.documents.files import write_atomically
 from practice_action.documents.model import (
@@ -41,6 +41,7 @@ from practice_action.documents.model import (
     ServiceNoticeItem,
     Signer,
     VoluntaryServicesNotice,
+    WithdrawnAgreement,
 )
 from practice_action.documents.round2026 import (
     AgreementLine,
@@ -343,6 +344,16 @@ def _template_wording(wording: str) -> str:
     return "\n".join(lines)
 
 
+_TRUST = re.compile(r"\btrust\b", re.IGNORECASE)
+
+
+def _recipient_kind(recipient: PostalAddress, icb: PostalAddress) -> str:
+    """An NHS trust is not a commissioner: the letter to it says the work is its own."""
+    if _address_key(recipient) == _address_key(icb):
+        return "commissioner"
+    return "trust" if _TRUST.search(recipient.name) else "commissioner"
+
+
 def _purpose_text(purpose: DsaPurpose) -> str:
     if purpose is DsaPurpose.MIXED:
         return "planning, analysis or research, beside some sharing for direct care"
@@ -351,11 +362,10 @@ def _purpose_text(purpose: DsaPurpose) -> str:
 
 def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChange:
     return PatientChange(
-        f"Each doctor, nurse and other clinician will see at most {details.cap} patients a "
-        "day, the safe limit doctors recommend. When a clinician has reached that limit, "
-        "reception will help you find the right care elsewhere or book you the next available "
-        "appointment. If you are very unwell or getting worse, tell reception: the duty "
-        "doctor will still help you.",
+        f"Each doctor and nurse will see at most {details.cap} patients a day. Doctors say "
+        "this is the safe limit. When a doctor or nurse is full, reception will help you find "
+        "care somewhere else, or book you the next free appointment. If you are very unwell or "
+        "getting worse, tell reception. The duty doctor will still help you.",
         starts,
         sms=f"each clinician will see at most {details.cap} patients a day",
     )
@@ -403,6 +413,8 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
     out: list[PlannedDocument] = []
     changes: list[PatientChange] = []
     adopted_items: list[AdoptedActionItem] = []
+    services_ending: list[ServiceNoticeItem] = []
+    agreements_withdrawn: list[WithdrawnAgreement] = []
 
     for decision in version.adopted:
         details = decision.details
@@ -428,6 +440,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                 item = ServiceNoticeItem(
                     service.name, served, service.notice_days, service.last_day
                 )
+                services_ending.append(item)
                 groups.setdefault(_address_key(record.commissioner), []).append(
                     (record.commissioner, item)
                 )
@@ -451,6 +464,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     signer,
                     tuple(item for _, item in members),
                     cc=cc,
+                    recipient_kind=_recipient_kind(commissioner, icb),
                 )
                 out.append(
                     PlannedDocument(
@@ -484,6 +498,9 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                         )
                     )
                     continue
+                agreements_withdrawn.append(
+                    WithdrawnAgreement(agreement.name, agreement.party.name, ends)
+                )
                 letter_w = DataSharingWithdrawal(
                     head,
                     agreement.party,
@@ -527,7 +544,15 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
         out.append(_staff_briefing(facts, today))
     if adopted_items:
         changes_letter = ServiceChangesNotification(
-            head, icb, f"{ods}/SC", today, signer, tuple(adopted_items), lmc
+            head,
+            icb,
+            f"{ods}/SC",
+            today,
+            signer,
+            tuple(adopted_items),
+            lmc,
+            services_ending=tuple(services_ending),
+            agreements_withdrawn=tuple(agreements_withdrawn),
         )
         out.insert(
             0,
@@ -562,11 +587,29 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     gaps=notice_gaps,
                 )
             )
-    # A register entry gone missing stops every signed letter, not only its own.
-    return [
-        replace(d, gaps=tuple(dict.fromkeys((*d.gaps, *gaps_all)))) if d.is_signed else d
-        for d in out
+    # A register entry gone missing stops the letters of its own kind (the service or the
+    # agreement would be left out of them); the notification to the ICB lists every action,
+    # so it waits too. Every other document is made.
+    return [_with_gaps(d, gaps_all) for d in out]
+
+
+def _with_gaps(document: PlannedDocument, gaps: list[MissingItem]) -> PlannedDocument:
+    concerned = [
+        item
+        for item in gaps
+        if document.kind == "service_changes_notification"
+        or (
+            document.kind == "voluntary_services_notice"
+            and item.where.startswith(completeness.VOLUNTARY)
+        )
+        or (
+            document.kind == "data_sharing_withdrawal"
+            and item.where.startswith(completeness.AGREEMENTS)
+        )
     ]
+    if not concerned:
+        return document
+    return replace(document, gaps=tuple(dict.fromkeys((*document.gaps, *concerned))))
 
 
 def _ccio_letter(
@@ -729,8 +772,11 @@ def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
     require(actor, Permission.DRAFT_LETTERS)
     from practice_action.documents import draft  # reportlab: only when drawing
 
-    document = _find(documents_for_plan(ctx, actor), key)
-    with draft.drafting():
+    with ctx.store.read() as session:
+        facts = _gather(session)
+        head = audit.head_hash(session)
+    document = _find(_plan_documents(facts, _signer_for(actor, facts), local_today(ctx.clock)), key)
+    with draft.drafting(), record.recording(head):
         content = render(document)
     if document.media_type != PDF:
         text = content.decode("utf-8")
@@ -856,7 +902,9 @@ def generate(
             inputs: Any = document.inputs
             if hasattr(inputs, "reference"):
                 document = replace(document, inputs=replace(inputs, reference=reference))
-            content = render(document)
+            # The head as it stands before this document's own entry: that entry's prev_hash.
+            with record.recording(audit.head_hash(session)):
+                content = render(document)
             row = CorrespondenceRow(
                 document_key=document.key,
                 kind=document.kind,
@@ -893,6 +941,27 @@ def generate(
             files = write_files(write_to, out)
             out = [replace(g, path=p) for g, p in zip(out, files, strict=True)]
         return out
+
+
+@dataclass(frozen=True)
+class ReadyRun:
+    """What ``generate_ready`` made, and each document it left until its details are given."""
+
+    made: tuple[Generated, ...]
+    waiting: tuple[PlannedDocument, ...]
+
+
+def generate_ready(
+    ctx: Context, actor: Actor, *, signed_by: str | None = None, write_to: Path | None = None
+) -> ReadyRun:
+    """Generate every document of the plan that has all it needs; list the others with their
+    own gaps. A detail only one document needs never holds back the rest."""
+    require(actor, Permission.SIGN_LETTERS)
+    planned = documents_for_plan(ctx, actor)
+    ready = [d.key for d in planned if not d.gaps]
+    waiting = tuple(d for d in planned if d.gaps)
+    made = generate(ctx, actor, ready, signed_by=signed_by, write_to=write_to) if ready else []
+    return ReadyRun(tuple(made), waiting)
 
 
 def register(ctx: Context, actor: Actor) -> list[CorrespondenceEntry]:
@@ -1047,6 +1116,7 @@ __all__ = [
     "Preview",
     "documents_for_plan",
     "generate",
+    "generate_ready",
     "mark_printed",
     "mark_sent",
     "missing_data",

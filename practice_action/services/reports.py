@@ -28,7 +28,7 @@ from practice_action.domain.reports import (
     Figures,
     Report,
 )
-from practice_action.services import safety
+from practice_action.services import audit, safety
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.counter_models import ClinicianDay, Contact, Diversion
@@ -142,6 +142,7 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
             tally.diverted[dest] = tally.diverted.get(dest, 0) + int(n)
 
         entries = safety.entries_between(session, start, end)
+        head = audit.head_hash(session)
         practice_name, ods_code, list_size = practice.name, practice.ods_code, practice.list_size
 
     def name_of(cid: int | None) -> str:
@@ -230,6 +231,7 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
         rate_days=rate_days,
         rate_contacts=rate_contacts,
         safety=entries,
+        audit_head=head,
     )
 
 
