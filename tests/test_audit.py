@@ -82,6 +82,42 @@ def test_the_kinds_listed_are_each_kind_in_the_trail_once(db_ctx: Context) -> No
     assert len(kinds) < count(db_ctx)  # two staff additions, one kind
 
 
+def test_the_people_listed_are_everyone_the_trail_names_once(db_ctx: Context) -> None:
+    manager = trail(db_ctx)
+    (jo_id,) = [m.id for m in staff.list_staff(db_ctx) if m.name == "Jo Brennan"]
+    jo = staff.sign_in(db_ctx, jo_id, "640375").actor
+    staff.sign_out(db_ctx, jo)
+    people = audit.people(db_ctx, manager)
+    assert people == sorted({e.actor for e in audit.list_entries(db_ctx, manager)})
+    assert people == ["Jo Brennan (Receptionist)", "Maria Okafor (Practice manager)"]
+
+
+def test_the_filter_lists_read_an_index_not_every_entry(ctx: Context) -> None:
+    from sqlalchemy import event
+
+    manager = trail(ctx)
+    for listing, name in ((audit.people, "actor"), (audit.kinds, "kind")):
+        ran: list[tuple[str, object]] = []
+
+        def seen(_conn, _cursor, statement, parameters, _context, _many, ran=ran) -> None:
+            if "audit_entry" in statement:
+                ran.append((statement, parameters))
+
+        event.listen(ctx.store.engine, "before_cursor_execute", seen)
+        try:
+            assert listing(ctx, manager)
+        finally:
+            event.remove(ctx.store.engine, "before_cursor_execute", seen)
+        ((statement, parameters),) = ran
+        with ctx.store.read() as session:
+            plan = session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            )
+            steps = " | ".join(row[-1] for row in plan)
+        assert f"COVERING INDEX ix_audit_entry_{name}" in steps, steps
+        assert "SCAN audit_entry" not in steps, steps
+
+
 def test_an_empty_trail_is_intact(db_ctx: Context) -> None:
     assert audit.verify(db_ctx).intact
 

@@ -108,6 +108,7 @@ def test_the_desk_says_so_in_the_status_bar_once_after_sign_in(
 ) -> None:
     _data_dir_on_a_share(monkeypatch, tmp_path, locations, "cifs")
     desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     message = desk.window.statusBar().currentMessage()
     assert message.startswith("Warning: the database is on a network drive. Several PCs")
     assert "use a PostgreSQL server for several PCs" in message
@@ -115,6 +116,7 @@ def test_the_desk_says_so_in_the_status_bar_once_after_sign_in(
     desk.lock()
     sign_in_with_keys(qtbot, desk.lock_screen, "Ma", MANAGER_PIN)
     assert desk.actor == manager
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     assert desk.window.statusBar().currentMessage() == ""  # once, not at every unlock
     desk.close()
 
@@ -126,6 +128,7 @@ def test_a_failed_backup_and_a_network_drive_are_both_said(
     _data_dir_on_a_share(monkeypatch, tmp_path, locations, "smb3")
     locations.backups_dir.write_text("a file where the backups folder should be")
     desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     message = desk.window.statusBar().currentMessage()
     assert "today's backup could not be taken" in message
     assert "on a network file system (smb3" in message

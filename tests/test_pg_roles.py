@@ -101,13 +101,7 @@ def test_a_desk_on_an_older_schema_is_told_who_must_upgrade_it(fresh, tmp_path, 
     args = ["setup-postgres", server, "--database", database, "--owner", owner, "--desk", desk]
     assert main(args) == 0
     url = _desk_url(capsys.readouterr().out)
-    owner_url = make_url(server).set(drivername="postgresql", database=database)
-    with psycopg.connect(owner_url.render_as_string(hide_password=False), autocommit=True) as pg:
-        pg.execute(f'SET ROLE "{owner}"')
-        pg.execute("DROP TRIGGER audit_entry_no_truncate ON audit_entry")
-        pg.execute("DROP TRIGGER audit_entry_append_only ON audit_entry")
-        pg.execute("DROP FUNCTION practice_audit_append_only()")
-        pg.execute("UPDATE alembic_version SET version_num = '0006'")  # as an older version left it
+    _step_back_one_schema(server, database, owner)  # as an older version of the app left it
     with pytest.raises(StoreError, match="may not change the schema") as refused:
         open_context(paths.resolve(tmp_path / "data", url))
     assert "practice-action setup-postgres" in str(refused.value)
@@ -115,3 +109,22 @@ def test_a_desk_on_an_older_schema_is_told_who_must_upgrade_it(fresh, tmp_path, 
     capsys.readouterr()
     ctx = open_context(paths.resolve(tmp_path / "data", url))
     ctx.store.dispose()
+
+
+def _step_back_one_schema(server: str, database: str, owner: str) -> None:
+    """Downgrade the database one revision, as its owner."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from practice_action.store.migrate import alembic_config
+
+    url = make_url(server).set(drivername="postgresql+psycopg", database=database)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'SET ROLE "{owner}"'))
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "-1")
+    finally:
+        engine.dispose()

@@ -231,3 +231,59 @@ def test_check_finds_a_broken_reference_and_exits_1(
     code = cli.main(["--data-dir", str(locations.data_dir), "check"])
     assert code == cli.EXIT_PROBLEM
     assert "broken reference in audit_entry" in capsys.readouterr().out
+
+
+REFUSED_AT_THE_CAP = """
+import sys
+from datetime import UTC, datetime
+
+from practice_action import paths
+from practice_action.domain import calendar
+from practice_action.domain.enums import StaffRole
+from practice_action.domain.records import StaffMember
+from practice_action.services import counter, practice, staff
+from practice_action.services.context import Actor
+from practice_action.services.health import open_context
+from conftest import valid_profile
+from counter_helpers import add_clinician, adopt_cap
+
+calendar.set_system_clock(lambda: datetime.fromisoformat(sys.argv[2]).astimezone(UTC))
+ctx = open_context(paths.resolve(sys.argv[1]))
+manager = practice.first_run_setup(ctx, valid_profile(), "Maria Okafor", "482913").actor
+made = staff.add_staff(ctx, manager, StaffMember("Dr Sam Patel", StaffRole.PARTNER), "573028")
+partner = Actor(made.name, made.role, made.id)
+gp = add_clinician(ctx, manager, "Dr Ada Lovelace")
+adopt_cap(ctx, partner, 25)
+for _ in range(25):
+    counter.record_contact(ctx, manager, gp)
+try:
+    counter.record_contact(ctx, manager, gp)
+except counter.AtCap:
+    print("refused")
+print("psycopg loaded:", sorted(n for n in sys.modules if n.split(".")[0] == "psycopg"))
+"""
+
+
+def test_a_sqlite_desk_refused_at_the_cap_never_loads_the_postgresql_driver(
+    tmp_path: Path, _pinned_clock
+) -> None:
+    import subprocess
+    import sys
+
+    tests = Path(__file__).parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            REFUSED_AT_THE_CAP,
+            str(tmp_path / "data"),
+            _pinned_clock.isoformat(),
+        ],
+        cwd=tests,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["refused", "psycopg loaded: []"]

@@ -232,6 +232,7 @@ def test_verify_chain_says_intact_then_names_the_tampered_entry(
     screen = AuditScreen(history, manager)
     qtbot.addWidget(screen)
     screen.verify_button.click()
+    qtbot.waitUntil(lambda: not screen.verifying, timeout=10_000)
     assert "intact" in screen.result.text()
     assert "all 6 entries" in screen.result.text()
     with history.store.write() as session:
@@ -240,7 +241,57 @@ def test_verify_chain_says_intact_then_names_the_tampered_entry(
             update(AuditEntry).where(AuditEntry.seq == 4).values(summary="Nothing happened")
         )
     screen.verify_button.click()
+    qtbot.waitUntil(lambda: not screen.verifying, timeout=10_000)
     assert "broken at entry 4" in screen.result.text()
+
+
+def test_the_window_keeps_answering_while_the_chain_is_checked(
+    qtbot, history: Context, manager: Actor, monkeypatch
+):
+    import threading
+    import time
+
+    from PySide6.QtCore import Qt, QTimer
+
+    from practice_action.services import audit
+
+    began = threading.Event()
+    real = audit.verify
+
+    def slow(ctx):  # as a trail of a million entries takes seconds
+        began.set()
+        time.sleep(1.5)
+        return real(ctx)
+
+    monkeypatch.setattr(audit, "verify", slow)
+    screen = AuditScreen(history, manager)
+    qtbot.addWidget(screen)
+    screen.show()
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert began.wait(5)
+    assert not screen.verify_button.isEnabled() and screen.busy.isVisible()
+    assert "Checking" in screen.result.text()
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=1_400)  # while the check still sleeps
+    assert screen.verifying
+    qtbot.waitUntil(lambda: not screen.verifying, timeout=10_000)
+    timer.stop()
+    assert "intact" in screen.result.text()
+    assert screen.verify_button.isEnabled() and not screen.busy.isVisible()
+
+
+def test_closing_the_screen_waits_for_the_check(qtbot, history: Context, manager: Actor):
+    screen = AuditScreen(history, manager)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.verify_button.click()
+    screen.close()
+    assert not screen.verifying
+    assert "intact" in screen.result.text()
 
 
 def test_export_csv_writes_the_filtered_entries(qtbot, history: Context, manager: Actor, tmp_path):

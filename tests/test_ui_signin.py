@@ -288,6 +288,7 @@ def test_first_run_opens_the_window_for_the_new_manager(qtbot, ctx, locations):
 
 def test_a_daily_backup_is_taken_after_sign_in(qtbot, ctx, locations, manager):
     desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     taken = list(locations.backups_dir.glob("daily-*"))
     assert len(taken) == 1
     assert "backup.made" in [kind for kind, _ in audit_kinds(ctx)]
@@ -295,9 +296,71 @@ def test_a_daily_backup_is_taken_after_sign_in(qtbot, ctx, locations, manager):
     desk.close()
 
 
+def _slowed_backup(monkeypatch, seconds: float):
+    """The copy takes ``seconds`` longer, as a large database's does; the event is set once
+    the copy has begun."""
+    import threading
+    import time
+
+    from practice_action.services import backups
+
+    began = threading.Event()
+    real = backups.backup_sqlite
+
+    def slow(source, destination):
+        began.set()
+        time.sleep(seconds)
+        return real(source, destination)
+
+    monkeypatch.setattr(backups, "backup_sqlite", slow)
+    return began
+
+
+def test_the_window_keeps_answering_while_the_daily_backup_runs(
+    qtbot, ctx, locations, manager, monkeypatch
+):
+    from PySide6.QtCore import QTimer
+
+    from practice_action.ui.desk import BACKING_UP
+
+    began = _slowed_backup(monkeypatch, 1.5)
+    desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    assert desk.backing_up
+    assert desk.window.statusBar().currentMessage() == BACKING_UP
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    assert began.wait(5)
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=1_400)  # while the copy still sleeps
+    assert desk.backing_up
+    staff_screen = desk.window.show_section("staff")  # and the window goes on working
+    assert staff_screen is not None and staff_screen.isVisible()
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
+    timer.stop()
+    assert desk.window.statusBar().currentMessage() == ""
+    assert len(list(locations.backups_dir.glob("daily-*"))) == 1
+    desk.close()
+
+
+def test_closing_the_app_waits_for_the_daily_backup(qtbot, ctx, locations, manager, monkeypatch):
+    began = _slowed_backup(monkeypatch, 0.5)
+    desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    assert began.wait(5)
+    desk.window.close()  # as the window's close button does
+    assert not desk.backing_up
+    taken = list(locations.backups_dir.glob("daily-*"))
+    assert len(taken) == 1 and taken[0].stat().st_size > 0
+    kinds = [kind for kind, _ in audit_kinds(ctx)]
+    assert "backup.made" in kinds
+    desk.close()
+
+
 def test_a_failed_backup_is_a_warning_in_the_status_bar(qtbot, ctx, locations, manager):
     locations.backups_dir.write_text("a file where the backups folder should be")
     desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     message = desk.window.statusBar().currentMessage()
     assert "today's backup could not be taken" in message
     assert desk.actor == manager
@@ -326,10 +389,12 @@ def test_a_desk_left_open_takes_the_next_days_backup_at_the_next_unlock(
     start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     ctx.clock = lambda: start
     desk = start_desk(qtbot, ctx, locations, "Ma", MANAGER_PIN)
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     assert len(list(locations.backups_dir.glob("daily-*"))) == 1
     desk.lock()
     ctx.clock = lambda: start + timedelta(days=1)  # the desk stayed on overnight
     sign_in_with_keys(qtbot, desk.lock_screen, "Ma", MANAGER_PIN)
     assert desk.actor == manager
+    qtbot.waitUntil(lambda: not desk.backing_up, timeout=10_000)
     assert len(list(locations.backups_dir.glob("daily-*"))) == 2
     desk.close()

@@ -421,17 +421,32 @@ def list_entries(
         return [AuditView(*row) for row in session.execute(query)]
 
 
+def _distinct(session: Session, column: Any) -> list[str]:
+    """The column's distinct values by hopping along its index from one value to the next
+    (a handful of index look-ups), instead of a DISTINCT that reads every entry."""
+    table = column.table
+    step = table.alias("following")
+    value = column.name
+    first = select(func.min(column).label("v")).cte("hops", recursive=True)
+    later = select(
+        select(func.min(step.c[value])).where(step.c[value] > first.c.v).scalar_subquery()
+    ).where(first.c.v.is_not(None))
+    hops = first.union_all(later)
+    return sorted(session.execute(select(hops.c.v).where(hops.c.v.is_not(None))).scalars())
+
+
 def people(ctx: Context, actor: Actor) -> list[str]:
+    """Everyone the trail names (for a filter list), read from the index on the actor."""
     require(actor, Permission.VIEW_AUDIT)
     with ctx.store.read() as session:
-        return sorted(session.execute(select(AuditEntry.actor).distinct()).scalars())
+        return _distinct(session, AuditEntry.__table__.c.actor)
 
 
 def kinds(ctx: Context, actor: Actor) -> list[str]:
     """Every kind of entry the trail holds (for a filter list), without loading the entries."""
     require(actor, Permission.VIEW_AUDIT)
     with ctx.store.read() as session:
-        return sorted(session.execute(select(AuditEntry.kind).distinct()).scalars())
+        return _distinct(session, AuditEntry.__table__.c.kind)
 
 
 def to_csv(entries: list[AuditView]) -> str:

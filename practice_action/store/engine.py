@@ -153,9 +153,13 @@ def make_engine(url: str) -> Engine:
         ) from error
 
 
-def _driver_errors() -> tuple[type[Exception], ...]:
-    """The drivers' own error classes: the hot paths (store/raw.py) run on them directly."""
+def _driver_errors(url: str) -> tuple[type[Exception], ...]:
+    """The drivers' own error classes: the hot paths (store/raw.py) run on them directly.
+    A SQLite store never imports the PostgreSQL driver: it is a large module that desk has no
+    use for, and its errors cannot come from a SQLite file."""
     found: list[type[Exception]] = [sqlite3.Error]
+    if url.startswith("sqlite"):
+        return tuple(found)
     try:
         import psycopg
     except ImportError:
@@ -164,14 +168,15 @@ def _driver_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
-def _is_integrity(error: Exception) -> bool:
+def _is_integrity(error: Exception, url: str) -> bool:
     integrity: list[type[Exception]] = [sqlite3.IntegrityError]
-    try:
-        import psycopg
-    except ImportError:
-        pass
-    else:
-        integrity.append(psycopg.IntegrityError)
+    if not url.startswith("sqlite"):
+        try:
+            import psycopg
+        except ImportError:
+            pass
+        else:
+            integrity.append(psycopg.IntegrityError)
     return isinstance(error, tuple(integrity))
 
 
@@ -262,8 +267,8 @@ def _plain_errors(store: Store) -> Iterator[None]:
         yield
     except IntegrityError:
         raise  # a rule of ours was broken: a bug to see, not a connection problem
-    except (OperationalError, DatabaseError, *_driver_errors()) as error:
-        if _is_integrity(error):
+    except (OperationalError, DatabaseError, *_driver_errors(store.url)) as error:
+        if _is_integrity(error, store.url):
             raise
         plain = classify(error, store.url)
         if isinstance(plain, DamagedDatabase):

@@ -163,7 +163,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200), index=True)
     actor_kind: Mapped[str] = mapped_column(String(20))  # staff | system-user | app
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(60), index=True)

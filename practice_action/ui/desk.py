@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -38,6 +38,40 @@ _INPUT_EVENTS = frozenset(
         QEvent.Type.TabletPress,
     }
 )
+
+
+BACKING_UP = "Taking today's backup of the database..."
+
+
+class _DailyBackup(QThread):
+    """Takes the day's automatic backup off the window's thread: a copy of a large file takes
+    seconds, and the window must go on answering. The store hands this thread a connection
+    of its own from the engine's pool; the copy itself opens the file separately."""
+
+    def __init__(self, ctx: Context, actor: Actor) -> None:
+        super().__init__()
+        self.setObjectName("daily-backup")
+        self.ctx = ctx
+        self.actor = actor
+        self.problem: str = ""
+
+    def run(self) -> None:
+        module = "practice_action.services.backups"
+        try:
+            backups = importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name == module:
+                return  # this build has no backups yet
+            self.problem = str(error)
+            return
+        try:
+            backups.daily_backup_if_due(self.ctx, self.actor)
+        except PermissionDenied:
+            return  # someone allowed to back up will take it when they sign in
+        except (PracticeActionError, OSError) as error:
+            self.problem = str(error)
+        except Exception as error:  # a thread's error would otherwise vanish unseen
+            self.problem = f"{type(error).__name__}: {error}"
 
 
 class IdleWatcher(QObject):
@@ -108,6 +142,7 @@ class Desk(QObject):
         self.presence.clock_warning.connect(self._clock_warning)
         self.presence.start()
         self.stopped_box: QMessageBox | None = None
+        self._backup_job: _DailyBackup | None = None
         # Rights are the database's: a person retired or given another role on another desk
         # is signed out here within about a second of that change.
         self._stamp_seen: int | None = None
@@ -228,22 +263,56 @@ class Desk(QObject):
         self.idle.start()
 
     def _daily_backup(self, actor: Actor) -> None:
-        module = "practice_action.services.backups"
-        try:
-            backups = importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name == module:
-                return  # this build has no backups yet
-            raise
-        try:
-            backups.daily_backup_if_due(self.ctx, actor)
-        except PermissionDenied:
-            return  # someone allowed to back up will take it when they sign in
-        except (PracticeActionError, OSError) as error:
-            self.show_warning(
-                f"Warning: today's backup could not be taken ({error}). "
-                "Tell the practice manager or IT support."
-            )
+        """Start the day's backup in the background, with a word in the status bar meanwhile
+        (one at a time: an unlock while one runs does not start another)."""
+        if self.backing_up:
+            return
+        job = _DailyBackup(self.ctx, actor)
+        job.finished.connect(self._backup_finished)  # delivered on the window's thread
+        self._backup_job = job
+        if self.window is not None:
+            self.window.statusBar().showMessage(BACKING_UP)
+        job.start()
+
+    @property
+    def backing_up(self) -> bool:
+        """A backup started and not yet reported back (its thread may just have ended)."""
+        return self._backup_job is not None
+
+    def _backup_finished(self) -> None:
+        job = self._backup_job
+        if job is not None and job.isFinished():
+            self._backup_done(job)
+
+    def wait_for_backup(self) -> None:
+        """Let a backup under way finish (closing the app must not cut a copy short)."""
+        job = self._backup_job
+        if job is not None:
+            job.wait()
+            self._backup_done(job)
+
+    def _backup_done(self, job: _DailyBackup) -> None:
+        if self._backup_job is not job:
+            return  # already handled
+        self._backup_job = None
+        window = self.window
+        if window is None:
+            return
+        message = window.statusBar().currentMessage()
+        if not message.startswith(BACKING_UP) and not job.problem:
+            return  # the status bar has moved on to something else
+        rest = message.removeprefix(BACKING_UP).strip()  # warnings added meanwhile stay
+        warning = (
+            f"Warning: today's backup could not be taken ({job.problem}). "
+            "Tell the practice manager or IT support."
+            if job.problem
+            else ""
+        )
+        text = " ".join(m for m in (warning, rest) if m)
+        if text:
+            self.show_warning(text)
+        else:
+            window.statusBar().clearMessage()
 
     def _warn_about_the_database(self) -> None:
         """Said once a session, after the first sign-in: a SQLite file on a network drive."""
@@ -372,6 +441,7 @@ class Desk(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
+            self.wait_for_backup()
             self.idle.stop()
             self._close_sections()
             if not self.is_locked:
@@ -385,4 +455,5 @@ class Desk(QObject):
         """Close the window (signing the person out) and stop watching for input."""
         if self.window is not None:
             self.window.close()
+        self.wait_for_backup()
         self.idle.stop()

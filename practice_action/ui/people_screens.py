@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QThread
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -509,6 +510,26 @@ def _cell(value: object) -> str:
     return escape("" if value is None else str(value))
 
 
+class _Verifier(QThread):
+    """Checks the whole audit chain off the window's thread: on a trail of many thousands of
+    entries it takes seconds, and the window must go on answering meanwhile."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.setObjectName("verify-audit")
+        self.ctx = ctx
+        self.report: audit.ChainReport | None = None
+        self.problem = ""
+
+    def run(self) -> None:
+        try:
+            self.report = audit.verify(self.ctx)
+        except PracticeActionError as error:
+            self.problem = str(error)
+        except Exception as error:  # a thread's error would otherwise vanish unseen
+            self.problem = f"{type(error).__name__}: {error}"
+
+
 class AuditScreen(QWidget):
     def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -592,12 +613,19 @@ class AuditScreen(QWidget):
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.clicked.connect(self.choose_csv_file)
         self.count = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # no end known: it moves while the check runs
+        self.busy.setAccessibleName("Checking the audit trail")
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        self._verifier: _Verifier | None = None
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         actions = QHBoxLayout()
         actions.addWidget(self.count)
         actions.addStretch(1)
+        actions.addWidget(self.busy)
         actions.addWidget(self.verify_button)
         actions.addWidget(self.export_button)
 
@@ -699,8 +727,46 @@ class AuditScreen(QWidget):
             self.details.setHtml(details_html(entry))
 
     # actions
-    def verify(self) -> audit.ChainReport:
-        report = audit.verify(self.ctx)
+    def verify(self) -> None:
+        """Start checking the chain in the background; the answer shows when it is done."""
+        if self.verifying:
+            return
+        job = _Verifier(self.ctx)
+        job.finished.connect(self._verified)  # delivered on the window's thread
+        self._verifier = job
+        self.verify_button.setEnabled(False)
+        self.busy.show()
+        self.result.setStyleSheet("")
+        self.result.setText("Checking every entry of the audit trail…")
+        job.start()
+
+    @property
+    def verifying(self) -> bool:
+        """A check started and not yet reported back."""
+        return self._verifier is not None
+
+    def stop(self) -> None:
+        """Leaving or closing: let a check under way finish (it only reads)."""
+        if self._verifier is not None:
+            self._verifier.wait()
+            self._verified()
+
+    def closeEvent(self, event: Any) -> None:
+        self.stop()
+        super().closeEvent(event)
+
+    def _verified(self) -> None:
+        job = self._verifier
+        if job is None or not job.isFinished():
+            return
+        self._verifier = None
+        self.busy.hide()
+        self.verify_button.setEnabled(True)
+        report = job.report
+        if report is None:
+            set_problem(self.result, f"The audit trail could not be checked ({job.problem}).")
+            self.result.setStyleSheet("color: #b3261e; font-weight: 600;")
+            return
         if report.intact:
             text = (
                 f"✔ The audit trail is intact: all {report.entries} entries follow one "
@@ -719,7 +785,6 @@ class AuditScreen(QWidget):
             style = "color: #b3261e; font-weight: 600;"
         self.result.setStyleSheet(style)
         self.result.setText(text)
-        return report
 
     def choose_csv_file(self) -> QFileDialog:
         today = local_today(self.ctx.clock).isoformat()

@@ -148,6 +148,9 @@ class _RecordView(QTableView):
         super().keyPressEvent(event)
 
 
+SIZING_SAMPLE_ROWS = 50  # rows measured when the columns are sized (the first, as sorted)
+
+
 class FilteredTable(QWidget):
     """A filter box over a sortable table of records. Ctrl+F goes to the filter box."""
 
@@ -195,6 +198,9 @@ class FilteredTable(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        # Columns are sized from their heading and the first rows only: reading every cell of
+        # a long list (the audit trail's thousands of entries) would freeze the window.
+        self.view.verticalHeader().setResizeContentsPrecision(SIZING_SAMPLE_ROWS)
         self.view.doubleClicked.connect(self._open)
         self.view.open_requested.connect(self._open)
         # A click sets the current index first and selects the row after, so listening to
