@@ -79,11 +79,26 @@ def test_a_database_that_fails_its_check_falls_back_to_the_ordinary_start(
     ctx.store.dispose()
     path = locations.sqlite_path
     assert path is not None
+    # Damage the audit trail's pages only: the sign-in list never reads them.
+    import sqlite3
+
+    reading = sqlite3.connect(path)
+    try:
+        page = reading.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            n
+            for (n,) in reading.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'audit_entry' AND pagetype = 'leaf'"
+            )
+        ]
+    finally:
+        reading.close()
+    assert pages
     data = bytearray(path.read_bytes())
-    page = 4096
-    assert len(data) > 8 * page
-    for offset in range(len(data) - 3 * page, len(data) - page, 7):  # damage late pages only
-        data[offset] ^= 0x5A
+    for number in pages:
+        start = (number - 1) * page
+        for offset in range(start + 100, start + page, 7):
+            data[offset] ^= 0x5A
     path.write_bytes(bytes(data))
     found = sign_in_list(locations)
     assert found is not None  # the small tables the sign-in list reads are undamaged

@@ -461,6 +461,12 @@ def _letter_rows() -> list[Row]:
             allowed_error=NotFound,
         ),
         Row(
+            "documents.generate_ready",
+            "generate every letter that has what it needs",
+            PARTNERS,
+            lambda w, a: _letters().generate_ready(w.ctx, a, write_to=w.locations.data_dir / "x"),
+        ),
+        Row(
             "documents.mark_printed",
             "record a letter as printed",
             PARTNERS,
