@@ -62,7 +62,7 @@ def test_documents_only_one_kind(
     assert usage.value.code == 2
 
 
-def test_documents_refuses_with_the_list_of_missing_data(
+def test_documents_makes_the_rest_and_lists_what_each_held_back_needs(
     locations: paths.Locations,
     ctx: Context,
     tmp_path: Path,
@@ -72,14 +72,20 @@ def test_documents_refuses_with_the_list_of_missing_data(
     make_demo(ctx)
     with ctx.store.write() as session:
         session.execute(update(Practice).values(lmc_name="", lmc_address=""))
-    out = tmp_path / "none"
+    out = tmp_path / "some"
     pin_typed(ASHA_PIN)
     assert main(["--data-dir", str(locations.data_dir), "documents", "--out", str(out), *ASHA]) == 1
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
     assert "LMC name: fill it in at Set-up > Practice profile > LMC name" in err
     assert "LMC address: fill it in at Set-up > Practice profile > LMC address" in err
-    assert not out.exists()
-    assert letters.register(ctx, system_user()) == []
+    made = {entry.kind for entry in letters.register(ctx, system_user())}
+    assert made and "service_changes_notification" not in made  # the one that prints the LMC
+    files = len(list(out.iterdir()))
+    assert files == len(letters.register(ctx, system_user()))
+    assert f"Wrote {files} documents to {out}" in captured.out
+    assert "Not made: 1 document, each waiting for its own missing details:" in err
+    assert "  Notification of service changes" in err
 
 
 def test_documents_signed_by_a_chosen_partner(
