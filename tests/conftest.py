@@ -76,15 +76,21 @@ def ctx(locations: paths.Locations) -> Iterator[Context]:
     context.store.dispose()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+def postgres_server() -> str:
+    """The test server's address; a test needing it fails in CI without one (skips elsewhere)."""
     server = os.environ.get(POSTGRES_URL_ENV)
     if not server:
         message = f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server to test against"
         if os.environ.get("CI") == "true":
             pytest.fail(message + " (CI must run the PostgreSQL tests)")
         pytest.skip(message)
+    return server
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    server = postgres_server()
     import psycopg
 
     admin = make_url(server).set(drivername="postgresql")

@@ -6,13 +6,12 @@ must upgrade it."""
 from __future__ import annotations
 
 import io
-import os
 import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from conftest import MANAGER_PIN, POSTGRES_URL_ENV, valid_profile
+from conftest import MANAGER_PIN, postgres_server, valid_profile
 from sqlalchemy.engine import make_url
 
 from practice_action import paths
@@ -27,11 +26,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def fresh() -> Iterator[tuple[str, str, str, str]]:
     """(admin URL, database, owner, desk) names of this test's own, all removed afterwards."""
-    server = os.environ.get(POSTGRES_URL_ENV)
-    if not server:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{POSTGRES_URL_ENV} is not set (CI must run the PostgreSQL tests)")
-        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    server = postgres_server()
     tag = uuid.uuid4().hex[:10]
     names = (f"pa_setup_{tag}", f"pa_owner_{tag}", f"pa_desk_{tag}")
     yield (server, *names)

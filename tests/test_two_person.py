@@ -42,6 +42,18 @@ def failed_attempts(ctx: Context, staff_id: int) -> int:
         ).scalar_one()
 
 
+def second_partner(ctx: Context, manager: Actor, partner: Actor) -> StaffMember:
+    """Dr Ann Lee, made a partner by the manager with Dr Sam Patel's agreement."""
+    assert partner.staff_id is not None
+    return staff.add_staff(
+        ctx,
+        manager,
+        StaffMember("Dr Ann Lee", StaffRole.PARTNER),
+        NEW_PIN,
+        countersign=staff.Countersign(partner.staff_id, PARTNER_PIN),
+    )
+
+
 def test_the_first_partner_is_made_alone_and_the_trail_says_so(ctx: Context, manager: Actor):
     staff.add_staff(ctx, manager, StaffMember("Dr Sam Patel", StaffRole.PARTNER), PARTNER_PIN)
     assert last_summary(ctx) == (
@@ -132,13 +144,7 @@ def test_a_partner_being_promoted_again_cannot_agree_for_themselves(
 ):
     """A retired partner brought back is a promotion: they may not agree to it themselves."""
     assert partner.staff_id is not None
-    other = staff.add_staff(
-        ctx,
-        manager,
-        StaffMember("Dr Ann Lee", StaffRole.PARTNER),
-        NEW_PIN,
-        countersign=staff.Countersign(partner.staff_id, PARTNER_PIN),
-    )
+    other = second_partner(ctx, manager, partner)
     assert other.id is not None
     ann = staff.Countersign(other.id, NEW_PIN)
     sam = member(ctx, "Dr Sam Patel")
@@ -179,13 +185,7 @@ def test_a_manager_resets_a_partner_s_pin_only_with_another_partner(
     ctx: Context, manager: Actor, partner: Actor
 ):
     assert partner.staff_id is not None
-    other = staff.add_staff(
-        ctx,
-        manager,
-        StaffMember("Dr Ann Lee", StaffRole.PARTNER),
-        NEW_PIN,
-        countersign=staff.Countersign(partner.staff_id, PARTNER_PIN),
-    )
+    other = second_partner(ctx, manager, partner)
     assert other.id is not None
     with pytest.raises(staff.PartnerNeeded) as needed:
         staff.set_pin(ctx, manager, partner.staff_id, "246813")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from letters_helpers import make_demo
-from PySide6.QtWidgets import QApplication, QDialog, QTabWidget
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
-from ui_dialogs import open_section, visit_every_dialog
+from ui_dialogs import every_view, visit_every_dialog
 from ui_people_helpers import access_key, duplicate_access_keys, menu_duplicates
 
 from practice_action.paths import Locations
@@ -40,22 +40,10 @@ def test_no_window_shares_an_access_key(
     problems: dict[str, object] = {}
     if menu_duplicates(window):
         problems["menus"] = menu_duplicates(window)
-    for key in window.section_keys():
-        screen = open_section(window, key)
-        tab_widgets = [
-            t
-            for t in [screen, *screen.findChildren(QTabWidget)]
-            if isinstance(t, QTabWidget) and t.isVisible()
-        ]
-        for tabs in tab_widgets or [None]:
-            for i in range(tabs.count() if tabs else 1):
-                if tabs is not None:
-                    tabs.setCurrentIndex(i)
-                QApplication.processEvents()
-                dup = duplicate_access_keys(window)
-                if dup:
-                    where = f"{key}, {tabs.tabText(i)}" if tabs else key
-                    problems[where] = dup
+    for _key, where, _screen in every_view(window):
+        dup = duplicate_access_keys(window)
+        if dup:
+            problems[where] = dup
 
     def check(dialog: QDialog, name: str) -> None:
         dup = duplicate_access_keys(dialog)

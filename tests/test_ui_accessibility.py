@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from letters_helpers import make_demo
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
-from ui_dialogs import open_section, visit_every_dialog
+from ui_dialogs import every_view, visit_every_dialog
 from ui_people_helpers import unnamed_controls
 
 from practice_action.paths import Locations
@@ -40,21 +40,10 @@ def test_every_control_of_every_screen_and_dialog_has_a_name(
     window.show()
     qtbot.waitExposed(window)
     problems: dict[str, list[str]] = {}
-    for key in window.section_keys():
-        screen = open_section(window, key)
-        tab_widgets = [
-            t
-            for t in [screen, *screen.findChildren(QTabWidget)]
-            if isinstance(t, QTabWidget) and t.isVisible()
-        ]
-        for tabs in tab_widgets or [None]:
-            for i in range(tabs.count() if tabs else 1):
-                if tabs is not None:
-                    tabs.setCurrentIndex(i)
-                QApplication.processEvents()
-                found = unnamed_controls(window)
-                if found:
-                    problems[f"{key} {tabs.tabText(i) if tabs else ''}".strip()] = found
+    for _key, where, _screen in every_view(window):
+        found = unnamed_controls(window)
+        if found:
+            problems[where] = found
 
     def check(dialog: QDialog, name: str) -> None:
         found = unnamed_controls(dialog)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from letters_helpers import make_demo
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication, QDialog, QTabWidget
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
-from ui_dialogs import open_section, visit_every_dialog
+from ui_dialogs import every_view, visit_every_dialog
 from ui_people_helpers import layout_problems
 
 from practice_action.paths import Locations
@@ -59,21 +59,10 @@ def test_every_screen_fits_at(qtbot: QtBot, window: MainWindow, size: str) -> No
     QApplication.processEvents()
     assert window.width() <= width and window.height() <= height - TASKBAR
     problems: dict[str, list[str]] = {}
-    for key in window.section_keys():
-        screen = open_section(window, key)
-        tab_widgets = [
-            t
-            for t in [screen, *screen.findChildren(QTabWidget)]
-            if isinstance(t, QTabWidget) and t.isVisible()
-        ]
-        for tabs in tab_widgets or [None]:
-            for i in range(tabs.count() if tabs else 1):
-                if tabs is not None:
-                    tabs.setCurrentIndex(i)
-                QApplication.processEvents()
-                found = layout_problems(window)
-                if found:
-                    problems[f"{key} {tabs.tabText(i) if tabs else ''}".strip()] = found
+    for key, where, screen in every_view(window):
+        found = layout_problems(window)
+        if found:
+            problems[where] = found
         if key == "counter":
             screen.open_divert(screen.order[0])
             QApplication.processEvents()

@@ -3,7 +3,7 @@ button that opens it, in a main window of the demo practice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget, QWizard
@@ -85,6 +85,24 @@ def open_section(window: MainWindow, key: str) -> QWidget:
     keys = window.section_keys()
     click_row(window.sidebar, keys.index(key))
     return window.stack.currentWidget()
+
+
+def every_view(window: MainWindow) -> Iterator[tuple[str, str, QWidget]]:
+    """Show each section the window's person may open, and each tab in it, in turn: yields
+    (section key, where in words, the section's screen) while that view is showing."""
+    for key in window.section_keys():
+        screen = open_section(window, key)
+        tab_widgets = [
+            t
+            for t in [screen, *screen.findChildren(QTabWidget)]
+            if isinstance(t, QTabWidget) and t.isVisible()
+        ]
+        for tabs in tab_widgets or [None]:
+            for i in range(tabs.count() if tabs else 1):
+                if tabs is not None:
+                    tabs.setCurrentIndex(i)
+                QApplication.processEvents()
+                yield key, f"{key}, {tabs.tabText(i)}" if tabs else key, screen
 
 
 def visit_every_dialog(qtbot: QtBot, window: MainWindow, visit: Visit) -> list[str]:
