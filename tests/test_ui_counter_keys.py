@@ -184,3 +184,58 @@ def test_undoing_an_urgent_override_says_so(qtbot, ctx, manager, partner, recept
     with answered_by(_reads(seen, QDialog.DialogCode.Rejected)):
         qtbot.mouseClick(row.undo, Qt.MouseButton.LeftButton)
     assert seen[1].startswith("Undo a contact | Undo the face to face contact for Dr Ben Adams")
+
+
+def test_a_practice_can_let_the_chosen_type_stay_for_a_set_time(qtbot, desks, ctx, clock, manager):
+    from practice_action.ui.setup_screens import SetupSection
+
+    section = SetupSection(ctx, manager)
+    qtbot.addWidget(section)
+    section.show()
+    tab = section.counter_settings
+    section.setCurrentWidget(tab)
+    assert tab.type_hold.text() == "Back to the usual type after each contact"
+    qtbot.mouseClick(tab.type_hold, Qt.MouseButton.LeftButton)
+    tab.type_hold.setFocus()
+    qtbot.keyClick(tab.type_hold, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(tab.type_hold, "5")
+    assert tab.type_hold.text() == "5 minutes after the last contact"
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "Saved" in tab.message.text()
+    assert counter.type_hold_minutes(ctx) == 5
+
+    desk = at_desk(qtbot, desks[0])
+    desk.refresh()  # the live feed does this on every desk
+    qtbot.keyClick(desk, Qt.Key.Key_F7)
+    qtbot.keyClick(desk, Qt.Key.Key_1)
+    assert "Recorded a telephone contact for Dr Ben Adams: 1 of 25, 24 left." in desk.message.text()
+    assert "Telephone stays chosen until 10:05, then face to face." in desk.message.text()
+    assert desk.type_buttons[ContactType.TELEPHONE].isChecked()
+
+    clock.now += timedelta(minutes=4)
+    desk.check_day()  # the feed's tick: not yet time
+    qtbot.keyClick(desk, Qt.Key.Key_2)  # still telephone, and the time starts again
+    assert "Recorded a telephone contact for Dr Zoe Young: 1 of 25, 24 left." in desk.message.text()
+    assert "until 10:09" in desk.message.text()
+
+    clock.now += timedelta(minutes=5)
+    desk.check_day()
+    assert desk.type_buttons[ContactType.FACE_TO_FACE].isChecked()
+    qtbot.keyClick(desk, Qt.Key.Key_1)
+    assert (
+        "Recorded a face to face contact for Dr Ben Adams: 2 of 25, 23 left." in desk.message.text()
+    )
+    assert "stays chosen" not in desk.message.text()  # the usual type needs no note
+
+
+def test_the_time_a_type_stays_is_checked_and_left_alone_unless_given(ctx, manager):
+    from practice_action.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        counter.save_settings(ctx, manager, ContactType.FACE_TO_FACE, 10, type_hold_minutes=61)
+    assert "from 0 to 60; 61 is outside that" in refused.value.problems["type_hold_minutes"]
+    assert counter.type_hold_minutes(ctx) == 0
+    counter.save_settings(ctx, manager, ContactType.FACE_TO_FACE, 10, type_hold_minutes=3)
+    counter.save_settings(ctx, manager, ContactType.TELEPHONE, 5)  # hold not given: kept
+    assert counter.type_hold_minutes(ctx) == 3
+    assert counter.settings(ctx) == (ContactType.TELEPHONE, 5)

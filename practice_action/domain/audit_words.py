@@ -69,6 +69,8 @@ GROUP_LABELS: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, str] = {
+    "undo_minutes": "Undo within (minutes)",
+    "type_hold_minutes": "Chosen type stays (minutes)",
     "ods_code": "ODS code",
     "icb": "ICB",
     "lmc": "LMC",

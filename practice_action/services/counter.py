@@ -106,6 +106,7 @@ class Board:
     default_type: ContactType
     undo_minutes: int
     diversions_by_destination: dict[DivertDestination, int] = field(default_factory=dict)
+    type_hold_minutes: int = 0  # how long a chosen type stays after a contact (0: back at once)
 
     @property
     def read_only(self) -> bool:
@@ -227,28 +228,61 @@ def _cap_rule(ctx: Context, day: date) -> CapRule | None:
     return active_contacts_cap(ctx, day)
 
 
+def _settings(session: Session) -> tuple[ContactType, int, int]:
+    row = session.get(CounterSettings, 1)
+    if row is None:
+        return ContactType.FACE_TO_FACE, DEFAULT_UNDO_MINUTES, 0
+    return ContactType(row.default_contact_type), row.undo_minutes, row.type_hold_minutes
+
+
 def settings(ctx: Context) -> tuple[ContactType, int]:
+    """(the usual contact type, minutes a contact can be undone)."""
     with ctx.store.read() as session:
-        row = session.get(CounterSettings, 1)
-        if row is None:
-            return ContactType.FACE_TO_FACE, DEFAULT_UNDO_MINUTES
-        return ContactType(row.default_contact_type), row.undo_minutes
+        usual, undo_minutes, _ = _settings(session)
+    return usual, undo_minutes
 
 
-def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_minutes: int) -> None:
+def type_hold_minutes(ctx: Context) -> int:
+    """Minutes a contact type chosen at the desk stays chosen after a contact (0: none)."""
+    with ctx.store.read() as session:
+        return _settings(session)[2]
+
+
+def save_settings(
+    ctx: Context,
+    actor: Actor,
+    default_type: ContactType,
+    undo_minutes: int,
+    *,
+    type_hold_minutes: int | None = None,
+) -> None:
+    """Save the practice's counter settings; ``type_hold_minutes`` None leaves it as it is."""
     require(actor, Permission.EDIT_SETUP)
+    problems: dict[str, str] = {}
     try:
         minutes = validators.check_int_range(undo_minutes, "Undo period (minutes)", 1, 60)
     except ValueError as error:
-        raise ValidationError({"undo_minutes": str(error)}) from None
+        problems["undo_minutes"] = str(error)
+    hold: int | None = None
+    if type_hold_minutes is not None:
+        try:
+            hold = validators.check_int_range(
+                type_hold_minutes, "Time a chosen type stays (minutes)", 0, 60
+            )
+        except ValueError as error:
+            problems["type_hold_minutes"] = str(error)
+    if problems:
+        raise ValidationError(problems)
     with ctx.store.write() as session:
         row = session.get(CounterSettings, 1)
-        before = None if row is None else [row.default_contact_type, row.undo_minutes]
+        before = None if row is None else _settings_fields(row)
         if row is None:
-            row = CounterSettings(id=1)
+            row = CounterSettings(id=1, type_hold_minutes=0)
             session.add(row)
         row.default_contact_type = default_type.value
         row.undo_minutes = minutes
+        if hold is not None:
+            row.type_hold_minutes = hold
         audit.append(
             session,
             ctx,
@@ -256,8 +290,17 @@ def save_settings(ctx: Context, actor: Actor, default_type: ContactType, undo_mi
             "counter.settings",
             "Changed the counter settings",
             before=before,
-            after=[default_type.value, minutes],
+            after=_settings_fields(row),
         )
+
+
+def _settings_fields(row: CounterSettings) -> dict[str, object]:
+    """The settings as the audit trail shows them, one named field each."""
+    return {
+        "usual_contact_type": ContactType(row.default_contact_type).label,
+        "undo_minutes": row.undo_minutes,
+        "type_hold_minutes": row.type_hold_minutes,
+    }
 
 
 def _duty(session: Session, day: date) -> list[tuple[Clinician, int, bool]]:
@@ -300,9 +343,9 @@ def board(ctx: Context, day: date | None = None) -> Board:
     today = local_today(ctx.clock)
     day = day or today
     rule = _cap_rule(ctx, day)
-    default_type, undo_minutes = settings(ctx)
     now = ctx.clock()
     with ctx.store.read() as session:
+        default_type, undo_minutes, hold = _settings(session)
         duty = _duty(session, day)
         counters = {
             row.clinician_id: row.counted
@@ -388,6 +431,7 @@ def board(ctx: Context, day: date | None = None) -> Board:
         default_type=default_type,
         undo_minutes=undo_minutes,
         diversions_by_destination=by_destination,
+        type_hold_minutes=hold,
     )
 
 

@@ -98,3 +98,5 @@ class CounterSettings(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     default_contact_type: Mapped[str] = mapped_column(String(20), default="face_to_face")
     undo_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # Minutes a chosen contact type stays chosen after a contact; 0 = back to the usual at once.
+    type_hold_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -10,7 +10,7 @@ changes within a second (CounterFeed), and the day rolls over at midnight.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import day_text, local_now, local_today
+from practice_action.domain.calendar import LONDON, day_text, local_now, local_today
 from practice_action.domain.enums import ContactType, CounterState, DivertDestination
 from practice_action.domain.errors import PracticeActionError, StoreError
 from practice_action.services import counter, registers
@@ -105,6 +105,8 @@ class CounterScreen(QWidget):
         self.order: list[int] = []
         self.divert_for: int | None = None
         self.last_recorded: int | None = None  # contact id recorded at this desk
+        # When the practice lets a chosen type stay after a contact: until when (UTC).
+        self.type_held_until: datetime | None = None
         self.message = QLabel()
         self._problem_shown = False
         self._build()
@@ -505,15 +507,32 @@ class CounterScreen(QWidget):
             self.say(str(error), problem=True)
             return
         self.last_recorded = result.contact_id
-        self.say(result.describe() + "  (Ctrl+Z to undo)")
-        self.back_to_usual_type()
+        self.say(result.describe() + self.after_contact() + "  (Ctrl+Z to undo)")
         self.refresh()
 
-    def back_to_usual_type(self) -> None:
+    def after_contact(self) -> str:
         """After each contact the type goes back to the practice's usual one, so a telephone
-        contact chosen with F7 is not silently carried on to the next patient."""
+        contact chosen with F7 is not silently carried on to the next patient; or, where the
+        practice lets a chosen type stay for a set time, it stays that long after the last
+        contact and then goes back. Returns words for the confirmation line."""
+        hold = self.board.type_hold_minutes if self.board else 0
+        usual = self.board.default_type if self.board else ContactType.FACE_TO_FACE
+        chosen = self.chosen_type()
+        if hold <= 0 or chosen == usual:
+            self.back_to_usual_type()
+            return ""
+        self.type_held_until = self.ctx.clock() + timedelta(minutes=hold)
+        until = self.type_held_until.astimezone(LONDON).strftime("%H:%M")
+        return f" {chosen.label} stays chosen until {until}, then {usual.label.lower()}."
+
+    def back_to_usual_type(self) -> None:
+        self.type_held_until = None
         usual = self.board.default_type if self.board else ContactType.FACE_TO_FACE
         self.type_buttons[usual].setChecked(True)
+
+    def _type_hold_over(self) -> None:
+        if self.type_held_until is not None and self.ctx.clock() >= self.type_held_until:
+            self.back_to_usual_type()
 
     def undo(self, clinician_id: int) -> None:
         if self.board is None:
@@ -676,8 +695,7 @@ class CounterScreen(QWidget):
             self.say(str(error), problem=True)
             return
         self.last_recorded = result.contact_id
-        self.say(result.describe())
-        self.back_to_usual_type()
+        self.say(result.describe() + self.after_contact())
         self.close_divert()
         self.refresh()
 
@@ -725,7 +743,9 @@ class CounterScreen(QWidget):
         self.show_day(date(qdate.year(), qdate.month(), qdate.day()))
 
     def check_day(self) -> None:
-        """Roll over at midnight: a desk left on today moves to the new today."""
+        """Roll over at midnight: a desk left on today moves to the new today. A contact type
+        the practice lets stay for a while goes back to the usual one when its time is up."""
+        self._type_hold_over()
         today = local_today(self.ctx.clock)
         if today != self.today:
             was_today = self.day == self.today

@@ -1,7 +1,9 @@
-"""Set-up > Counter: the practice's usual contact type and how long a contact can be undone.
+"""Set-up > Counter: the practice's usual contact type, how long a contact can be undone, and
+whether a type chosen at the desk stays chosen for a while after a contact.
 
 Every desk shares these (they are stored in the database): the usual type is what the
-counter records when the desk does not choose another.
+counter records when the desk does not choose another, and by default the desk goes back to it
+after every contact.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ class CounterSettingsTab(QWidget):
         self.actor = actor
         intro = QLabel(
             "These apply on every desk. The counter records the usual contact type unless "
-            "reception picks another (F5-F9 at the desk)."
+            "reception picks another (F5-F9 at the desk). After a contact the desk goes back "
+            "to the usual type, unless you let a chosen type stay for a few minutes (for a "
+            "run of telephone contacts, say)."
         )
         intro.setWordWrap(True)
         self.usual_type = QComboBox()
@@ -40,11 +44,18 @@ class CounterSettingsTab(QWidget):
         self.undo_minutes = QSpinBox()
         self.undo_minutes.setRange(1, 60)
         plural_suffix(self.undo_minutes, "minute", "minutes")
-        for field in (self.usual_type, self.undo_minutes):
-            field.setMaximumWidth(260)
+        self.type_hold = QSpinBox()
+        self.type_hold.setRange(0, 60)
+        self.type_hold.setSpecialValueText("Back to the usual type after each contact")
+        plural_suffix(
+            self.type_hold, "minute after the last contact", "minutes after the last contact"
+        )
+        for field in (self.usual_type, self.undo_minutes, self.type_hold):
+            field.setMaximumWidth(360)
         form = QFormLayout()
         form.addRow("&Usual contact type:", self.usual_type)
         form.addRow("A contact can be undone &within:", self.undo_minutes)
+        form.addRow("A chosen type s&tays for:", self.type_hold)
         self.save_button = QPushButton("&Save")
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()
@@ -67,6 +78,7 @@ class CounterSettingsTab(QWidget):
         usual, minutes = counter.settings(self.ctx)
         self.usual_type.setCurrentIndex(self.usual_type.findData(usual.value))
         self.undo_minutes.setValue(minutes)
+        self.type_hold.setValue(counter.type_hold_minutes(self.ctx))
 
     def save(self) -> bool:
         try:
@@ -75,6 +87,7 @@ class CounterSettingsTab(QWidget):
                 self.actor,
                 ContactType(self.usual_type.currentData()),
                 self.undo_minutes.value(),
+                type_hold_minutes=self.type_hold.value(),
             )
         except ValidationError as error:
             self.message.setText("Not saved: " + " ".join(error.problems.values()))

@@ -1,0 +1,32 @@
+"""how long a chosen contact type stays chosen at the desk
+
+Revision ID: 0013
+Revises: 0008
+Create Date: 2026-12-02 19:50:00
+
+By default the counter goes back to the practice's usual contact type after every contact. A
+practice whose desks take telephone contacts in runs may prefer the chosen type to stay for a
+few minutes after the last contact; ``type_hold_minutes`` records that (0 means back at once).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("counter_settings") as batch:
+        batch.add_column(
+            sa.Column("type_hold_minutes", sa.Integer(), nullable=False, server_default="0")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("counter_settings") as batch:
+        batch.drop_column("type_hold_minutes")
