@@ -27,8 +27,10 @@ from practice_action.services import practice, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.health import open_context
 
-# Qt reads this when the first QGuiApplication starts, and nothing above imports Qt.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Qt reads this when the first QGuiApplication starts, and nothing above imports Qt. An offscreen
+# platform given options (a screen of a set size, as tests/test_ui_real_scaling.py gives) stays.
+if not os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen:"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 POSTGRES_URL_ENV = "PRACTICE_ACTION_TEST_POSTGRES_URL"
 MANAGER_PIN = "482913"

@@ -16,12 +16,15 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -54,11 +57,40 @@ class ServiceDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # The form scrolls when the screen is too short for it (a laptop at 200%), so that the
+        # buttons stay on the screen; on a screen with room it shows whole, with no scroll bar.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.form)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         self.ok_button.setDefault(True)  # once in the dialog, so Enter keeps pressing it
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.fit_to_screen()
+        super().showEvent(event)
+
+    def fit_to_screen(self) -> None:
+        """As tall as the form needs, but never taller than the screen's free area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 40 if screen else 10_000  # the title bar
+        margins = self.layout().contentsMargins()
+        others = (
+            self.buttons.sizeHint().height()
+            + self.layout().spacing()
+            + margins.top()
+            + margins.bottom()
+        )
+        needed = self.form.sizeHint().height()
+        self.scroll.setMinimumHeight(min(needed, max(120, room - others)))
+        # When it scrolls, the scroll bar takes its width beside the form, not from it.
+        bar = self.scroll.verticalScrollBar().sizeHint().width() if needed > room - others else 0
+        self.scroll.setMinimumWidth(self.form.minimumSizeHint().width() + bar)
+        self.setMaximumHeight(max(room, 200))
+        self.adjustSize()
 
     def save(self) -> Any:
         raise NotImplementedError
@@ -69,11 +101,11 @@ class ServiceDialog(QDialog):
             self.saved = self.save()
         except ValidationError as error:
             self.form.show_problems(error.problems)
-            self.adjustSize()
+            self.fit_to_screen()
             return
         except PracticeActionError as error:
             self.form.show_problems({"": str(error)}, focus=False)
-            self.adjustSize()
+            self.fit_to_screen()
             return
         super().accept()
 
