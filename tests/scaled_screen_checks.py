@@ -11,9 +11,9 @@ import os
 
 from letters_helpers import make_demo
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
-from ui_dialogs import every_view, visit_every_dialog
+from ui_dialogs import every_view_problems, visit_every_dialog
 from ui_people_helpers import layout_problems
 
 from practice_action.paths import Locations
@@ -38,21 +38,7 @@ def test_the_desk_on_this_scaled_screen(qtbot: QtBot, ctx: Context, locations: L
     assert available.contains(window.frameGeometry()), (available, window.frameGeometry())
     assert window.grab().devicePixelRatio() == scale  # drawn at the screen's own scale
 
-    problems: dict[str, list[str]] = {}
-    for key, where, section in every_view(window):
-        found = layout_problems(window)
-        if found:
-            problems[where] = found
-        if key == "counter":
-            section.open_divert(section.order[0])
-            QApplication.processEvents()
-            found = layout_problems(window)
-            if found:
-                problems["counter, divert panel open"] = found
-            rows = [row.record for row in section.rows.values()]
-            if any(r.visibleRegion().isEmpty() for r in rows):
-                problems["counter, divert panel open"] = ["the panel hides a Record button"]
-            section.close_divert()
+    problems = every_view_problems(window)
 
     def check(dialog: QDialog, name: str) -> None:
         found = layout_problems(dialog)

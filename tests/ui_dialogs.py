@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget, QWizard
 from pytestqt.qtbot import QtBot
-from ui_people_helpers import click, click_row
+from ui_people_helpers import click, click_row, layout_problems
 
 from practice_action.ui.main_window import MainWindow
 from practice_action.ui.modal import answered_by
@@ -103,6 +103,32 @@ def every_view(window: MainWindow) -> Iterator[tuple[str, str, QWidget]]:
                     tabs.setCurrentIndex(i)
                 QApplication.processEvents()
                 yield key, f"{key}, {tabs.tabText(i)}" if tabs else key, screen
+
+
+def every_view_problems(window: MainWindow) -> dict[str, list[str]]:
+    """What is cut off in each view of ``window`` (every_view), the counter's divert panel open
+    as well: where in words -> the problems seen there."""
+    problems: dict[str, list[str]] = {}
+    for key, where, screen in every_view(window):
+        found = layout_problems(window)
+        if found:
+            problems[where] = found
+        if key != "counter":
+            continue
+        screen.open_divert(screen.order[0])
+        QApplication.processEvents()
+        found = layout_problems(window)
+        assert screen.divert_buttons, "the divert panel has its buttons"
+        for button in [*screen.divert_buttons.values(), screen.override_button]:
+            reachable = button.visibleRegion().boundingRect().width() > 0
+            if not reachable and not screen.divert_scroll.verticalScrollBar().isVisible():
+                found.append(f"{button.text()!r} cannot be seen or scrolled to")
+        if any(row.record.visibleRegion().isEmpty() for row in screen.rows.values()):
+            found.append("the panel hides a Record button")
+        if found:
+            problems["counter, divert panel open"] = found
+        screen.close_divert()
+    return problems
 
 
 def visit_every_dialog(qtbot: QtBot, window: MainWindow, visit: Visit) -> list[str]:
