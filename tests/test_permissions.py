@@ -496,6 +496,7 @@ UNGUARDED = {
     "desks.register": "a desk says it has the database open before anyone signs in",
     "desks.heartbeat": "the desk's own presence row, kept fresh whoever is signed in",
     "desks.leave": "the desk's own presence row, removed as it closes",
+    "counter.board": "reading the counter; its only write is the day's keys, given once a day",
 }
 
 

@@ -239,3 +239,49 @@ def test_the_time_a_type_stays_is_checked_and_left_alone_unless_given(ctx, manag
     counter.save_settings(ctx, manager, ContactType.TELEPHONE, 5)  # hold not given: kept
     assert counter.type_hold_minutes(ctx) == 3
     assert counter.settings(ctx) == (ContactType.TELEPHONE, 5)
+
+
+def test_no_key_moves_when_the_register_changes_during_the_day(qtbot, desks, ctx, manager):
+    from dataclasses import replace
+
+    from practice_action.services import registers
+
+    front, back = desks
+    assert keys(front) == {"1": "Dr Ben Adams", "2": "Dr Zoe Young"}
+    amy = add_clinician(ctx, manager, "Dr Amy Able")  # on today's pattern, first by name
+    ben = next(c for c in registers.list_records(ctx, registers.CLINICIANS) if "Ben" in c.name)
+    registers.save_record(ctx, manager, registers.CLINICIANS, replace(ben, name="Dr Ben Zander"))
+    for desk in desks:
+        desk.refresh()  # the live feed does this on every desk
+    expected = {"1": "Dr Ben Zander", "2": "Dr Zoe Young", "3": "Dr Amy Able"}
+    assert keys(front) == keys(back) == expected
+
+    assert ben.id is not None
+    registers.set_active(ctx, manager, registers.CLINICIANS, ben.id, False)  # leaves at noon
+    for desk in desks:
+        desk.refresh()
+    assert keys(front) == keys(back) == {"2": "Dr Zoe Young", "3": "Dr Amy Able"}
+
+    at_desk(qtbot, back)
+    qtbot.keyClick(back, Qt.Key.Key_3)
+    assert "Recorded a face to face contact for Dr Amy Able" in back.message.text()
+    qtbot.keyClick(back, Qt.Key.Key_1)  # Dr Ben Zander's key: nobody's now, and it says so
+    assert "Nobody has key 1 on today's counter: nothing recorded." in back.message.text()
+    board = counter.board(ctx)
+    assert {c.name: c.counted for c in board.clinicians} == {"Dr Zoe Young": 0, "Dr Amy Able": 1}
+    assert amy in [c.clinician_id for c in board.clinicians]
+
+
+def test_keys_start_afresh_each_day_in_the_counters_order(qtbot, desks, ctx, manager, clock):
+    from practice_action.services import registers
+
+    front, _ = desks
+    add_clinician(ctx, manager, "Dr Amy Able")
+    front.refresh()
+    assert keys(front) == {"1": "Dr Ben Adams", "2": "Dr Zoe Young", "3": "Dr Amy Able"}
+    clock.now += timedelta(days=1)  # Tuesday: everyone on their pattern, by name
+    front.check_day()
+    assert keys(front) == {"1": "Dr Amy Able", "2": "Dr Ben Adams", "3": "Dr Zoe Young"}
+    front.show_day(front.day - timedelta(days=1))  # Monday, read only, as it was
+    assert keys(front) == {"1": "Dr Ben Adams", "2": "Dr Zoe Young", "3": "Dr Amy Able"}
+    assert registers.list_records(ctx, registers.CLINICIANS)  # the register is untouched

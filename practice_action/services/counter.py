@@ -35,6 +35,7 @@ from practice_action.services.permissions import Permission, require
 from practice_action.store.counter_models import (
     ClinicianDay,
     Contact,
+    CounterKey,
     CounterSettings,
     Diversion,
     ExtraDuty,
@@ -74,6 +75,7 @@ class ClinicianCount:
     uncounted: int
     diverted: int
     extra_duty: bool
+    key: int = 0  # the row's key for the day: 1-9, then 10 for "0"; 0 when it has none
     last_contact_id: int | None = None
     last_contact_at: datetime | None = None
     last_contact_type: ContactType | None = None
@@ -347,6 +349,7 @@ def board(ctx: Context, day: date | None = None) -> Board:
     with ctx.store.read() as session:
         default_type, undo_minutes, hold = _settings(session)
         duty = _duty(session, day)
+        keys = _stored_keys(session, day)
         counters = {
             row.clinician_id: row.counted
             for row in session.execute(
@@ -395,6 +398,10 @@ def board(ctx: Context, day: date | None = None) -> Board:
         order = {sid: i for i, sid in enumerate(rule.divert_to)}
         chosen = [s for s in services if s.id in order]
         services = sorted(chosen, key=lambda s: order[s.id or 0]) or services
+    on_duty = [clinician.id for clinician, _, _ in duty if clinician.id is not None]
+    if day == today and any(cid not in keys for cid in on_duty):
+        keys = _give_keys(ctx, day, on_duty)
+    keys = _with_keys_for_the_rest(keys, on_duty)  # a past day from before keys were kept
     counts = []
     for clinician, sessions, extra in duty:
         assert clinician.id is not None
@@ -416,6 +423,7 @@ def board(ctx: Context, day: date | None = None) -> Board:
                 uncounted=uncounted,
                 diverted=diverted_by_clinician.get(clinician.id, 0),
                 extra_duty=extra,
+                key=keys[clinician.id],
                 last_contact_id=last_row.id if last_row else None,
                 last_contact_at=last_row.at if last_row else None,
                 last_contact_type=ContactType(last_row.contact_type) if last_row else None,
@@ -426,13 +434,57 @@ def board(ctx: Context, day: date | None = None) -> Board:
         day=day,
         today=today,
         rule=rule,
-        clinicians=tuple(counts),
+        clinicians=tuple(sorted(counts, key=lambda count: count.key)),
         divert_services=tuple(services),
         default_type=default_type,
         undo_minutes=undo_minutes,
         diversions_by_destination=by_destination,
         type_hold_minutes=hold,
     )
+
+
+def _stored_keys(session: Session, day: date) -> dict[int, int]:
+    return {
+        cid: position
+        for cid, position in session.execute(
+            select(CounterKey.clinician_id, CounterKey.position).where(CounterKey.day == day)
+        )
+    }
+
+
+def _give_keys(ctx: Context, day: date, on_duty: list[int]) -> dict[int, int]:
+    """Give everyone on duty today without a key the next free one, in the counter's order,
+    and keep it for the day. Two desks doing this at once: the second finds the keys given
+    (SQLite's write lock), or, on PostgreSQL, its insert clashes and it reads them again."""
+    from sqlalchemy.exc import IntegrityError
+
+    for _attempt in range(5):
+        try:
+            with ctx.store.write() as session:
+                keys = _stored_keys(session, day)
+                following = max(keys.values(), default=0) + 1
+                for cid in on_duty:
+                    if cid not in keys:
+                        session.add(CounterKey(day=day, clinician_id=cid, position=following))
+                        keys[cid] = following
+                        following += 1
+                return keys
+        except IntegrityError:
+            continue
+    with ctx.store.read() as session:
+        return _with_keys_for_the_rest(_stored_keys(session, day), on_duty)
+
+
+def _with_keys_for_the_rest(keys: dict[int, int], on_duty: list[int]) -> dict[int, int]:
+    """The stored keys, and after them, in the counter's order, keys for anyone without one
+    (a day before keys were kept, which nobody records on any more)."""
+    keys = dict(keys)
+    following = max(keys.values(), default=0) + 1
+    for cid in on_duty:
+        if cid not in keys:
+            keys[cid] = following
+            following += 1
+    return keys
 
 
 def _ensure_day_row(session: Session, clinician_id: int, day: date) -> None:

@@ -89,6 +89,19 @@ class ExtraDuty(Base):
     sessions: Mapped[int] = mapped_column(Integer, default=2)
 
 
+class CounterKey(Base):
+    """The key (1-9, then 0) each clinician has on a day's counter, given when they first
+    appear on it and kept all day: someone added later takes the next free key, and a
+    clinician renamed, retired or taken off today's pattern leaves everyone else's key alone."""
+
+    __tablename__ = "counter_key"
+    __table_args__ = (UniqueConstraint("day", "position", name="uq_counter_key_day_position"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1 for the first row of the day
+
+
 class CounterSettings(Base):
     """Practice-wide counter settings shared by every desk (one row)."""
 

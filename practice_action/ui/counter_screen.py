@@ -103,6 +103,7 @@ class CounterScreen(QWidget):
         self.board: Board | None = None
         self.rows: dict[int, _Row] = {}
         self.order: list[int] = []
+        self.keys: list[int] = []  # each row's key for the day, as shown
         self.divert_for: int | None = None
         self.last_recorded: int | None = None  # contact id recorded at this desk
         # When the practice lets a chosen type stay after a contact: until when (UTC).
@@ -219,7 +220,7 @@ class CounterScreen(QWidget):
         for index, key in enumerate(ROW_KEYS):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda i=index: self.record_row(i))
+            shortcut.activated.connect(lambda k=index + 1: self.record_key(k))
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo_last)
@@ -365,15 +366,17 @@ class CounterScreen(QWidget):
 
     def _sync_rows(self, board: Board) -> None:
         ids = [c.clinician_id for c in board.clinicians]
-        if ids != self.order:
+        keys = [c.key for c in board.clinicians]
+        if ids != self.order or keys != self.keys:
             for row in self.rows.values():
                 for widget in row.__dict__.values():
                     self.grid.removeWidget(widget)
                     widget.deleteLater()
             self.rows.clear()
             self.order = ids
+            self.keys = keys
             for index, count in enumerate(board.clinicians):
-                self.rows[count.clinician_id] = self._make_row(index, count.clinician_id)
+                self.rows[count.clinician_id] = self._make_row(index, count)
             self._tab_order()
             self._compact(self.divert_for is not None)
         for count in board.clinicians:
@@ -381,9 +384,10 @@ class CounterScreen(QWidget):
         if not board.clinicians:
             self.say("Nobody is on duty on this day. Use 'Add clinician for today' for a locum.")
 
-    def _make_row(self, index: int, clinician_id: int) -> _Row:
+    def _make_row(self, index: int, count: ClinicianCount) -> _Row:
         r = index + 1
-        key = QLabel(ROW_KEYS[index] if index < len(ROW_KEYS) else "")
+        clinician_id = count.clinician_id
+        key = QLabel(ROW_KEYS[count.key - 1] if 0 < count.key <= len(ROW_KEYS) else "")
         key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         key.setStyleSheet(
             "border: 1px solid #888; border-radius: 3px; min-width: 22px; font-weight: 600;"
@@ -484,9 +488,17 @@ class CounterScreen(QWidget):
                 return contact_type
         return self.board.default_type if self.board else ContactType.FACE_TO_FACE
 
-    def record_row(self, index: int) -> None:
-        if index < len(self.order):
-            self.record(self.order[index])
+    def record_key(self, key: int) -> None:
+        """The key pressed (1-9, 10 for 0): each clinician keeps theirs all day, so a key whose
+        clinician has left today's counter records nothing and says so."""
+        if self.board is None or self.board.read_only:
+            return
+        for count in self.board.clinicians:
+            if count.key == key:
+                self.record(count.clinician_id)
+                return
+        shown = ROW_KEYS[key - 1]
+        self.say(f"Nobody has key {shown} on today's counter: nothing recorded.", problem=True)
 
     def record(self, clinician_id: int) -> None:
         if self.board is None or self.board.read_only:
