@@ -4,6 +4,7 @@
 prints what it holds. ``evidence combine FILE... [--csv OUT] [--pdf OUT]`` reads any number of
 practices' files, needs no practice set up (it opens no database), refuses, naming it, any
 file that is damaged, newer or overlapping another, and says what it combined.
+``evidence window [FILE...]`` opens the same in a window, for a person at an LMC or PCN.
 """
 
 from __future__ import annotations
@@ -36,12 +37,39 @@ def add_evidence(commands: argparse._SubParsersAction) -> None:
     combine.add_argument("files", nargs="+", type=Path, metavar="FILE")
     combine.add_argument("--csv", type=Path, metavar="OUT", help="write the figures as CSV")
     combine.add_argument("--pdf", type=Path, metavar="OUT", help="write the report with charts")
+    window = actions.add_parser(
+        "window", help="open the window that combines evidence files (needs no practice set up)"
+    )
+    window.add_argument("files", nargs="*", type=Path, metavar="FILE", help="files to start with")
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
     if args.evidence_command == "export":
         return _export(args)
+    if args.evidence_command == "window":
+        return _window(args)
     return _combine(args)
+
+
+def _window(args: argparse.Namespace) -> int:
+    """The combining window on its own: no data folder, database or sign-in is touched."""
+    import sys
+
+    from practice_action.cli import EXIT_PROBLEM, no_display_reason
+
+    reason = no_display_reason()
+    if reason is not None:
+        print(reason, file=sys.stderr)
+        return EXIT_PROBLEM
+    from practice_action.ui.app import make_app
+    from practice_action.ui.evidence_dialogs import CombineDialog
+    from practice_action.ui.modal import run_modal
+
+    make_app()
+    dialog = CombineDialog()
+    dialog.add_files(args.files)
+    run_modal(dialog)
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:

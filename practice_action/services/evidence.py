@@ -299,9 +299,12 @@ def combined_lines(result: Combined) -> list[str]:
     share = "–" if t.share_at_cap is None else f"{t.share_at_cap:.1%}"
     lines = [
         f"All practices: {t.contacts:,} contacts, {_rate(t.contacts_per_1000_per_day)} per 1,000 "
-        f"patients per working day; {t.at_cap:,} of {t.clinician_days:,} clinician-days at the "
-        f"cap ({share}); {t.urgent:,} urgent overrides; {t.diverted:,} patients diverted "
-        f"({_rate(t.diverted_per_1000)} per 1,000); {plural(len(t.safety), 'safety concern')}.",
+        "patients per working day;",
+        f"  {t.at_cap:,} of {t.clinician_days:,} clinician-days at the cap ({share}); "
+        f"{t.urgent:,} urgent overrides;",
+        f"  {t.diverted:,} patients diverted ({_rate(t.diverted_per_1000)} per 1,000); "
+        f"{plural(len(t.safety), 'safety concern')}.",
+        "",
         f"{'ODS':<7} {'Practice':<30} {'List':>7} {'Per 1,000/day':>13} {'At cap':>7} "
         f"{'Diverted/1,000':>14} {'Urgent':>6} {'Safety':>6}",
     ]

@@ -81,18 +81,6 @@ class SafetyDialog(QDialog):
         self.time.setMaximumWidth(120)
         self.form.add_row("time_of_day", "Ti&me:", self.time)
 
-        self.category = _choices(SafetyCategory)
-        self.form.add_row("category", "Cate&gory:", self.category)
-        self.place = _choices(SafetyPlace)
-        self.form.add_row("place", "Wh&ere:", self.place)
-        self.harm = _choices(HarmLevel)
-        self.form.add_row(
-            "harm",
-            "Level of &harm:",
-            self.harm,
-            "As NHS England's national recording asks it; change it later if it becomes clear.",
-        )
-
         kinds = QWidget()
         kinds_layout = QVBoxLayout(kinds)
         kinds_layout.setContentsMargins(0, 0, 0, 0)
@@ -104,6 +92,19 @@ class SafetyDialog(QDialog):
         kinds_layout.addWidget(self.concern)
         kinds_layout.addWidget(self.near_miss)
         self.form.add_row("kind", "Kind:", kinds)
+
+        self.category = _choices(SafetyCategory)
+        self.category.setCurrentIndex(self.category.findData(SafetyCategory.OTHER.value))
+        self.form.add_row("category", "Cate&gory:", self.category)
+        self.place = _choices(SafetyPlace)
+        self.form.add_row("place", "Wh&ere:", self.place)
+        self.harm = _choices(HarmLevel)
+        self.form.add_row(
+            "harm",
+            "Level of &harm:",
+            self.harm,
+            "As NHS England's national recording asks it; change it later if it becomes clear.",
+        )
 
         self.clinician = QComboBox()
         self.clinician.addItem("No clinician", None)
