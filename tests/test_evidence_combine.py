@@ -54,7 +54,7 @@ def _row(day: date, who: str, n: int, *, cap: int = 25, urgent: int = 0) -> ev.C
         clinician=f"c-{who}",
         role=ClinicianRole.SALARIED_GP,
         sessions=2,
-        contacts={F2F: n} if n else {},
+        contacts=ev.contacts_tuple({F2F: n}),
         counted=counted,
         cap=cap,
         urgent=urgent,
@@ -211,10 +211,9 @@ def test_the_pdf_says_the_figures_in_words(three: list[Path]) -> None:
 
 
 def test_an_edited_file_is_refused_and_nothing_is_combined(three: list[Path]) -> None:
-    three[1].write_text(
-        three[1].read_text(encoding="utf-8").replace('"list_size": 5000', '"list_size": 50000'),
-        encoding="utf-8",
-    )
+    text = three[1].read_text(encoding="utf-8")
+    assert '"list_size":5000' in text
+    three[1].write_text(text.replace('"list_size":5000', '"list_size":50000'), encoding="utf-8")
     with pytest.raises(CombineRefused) as refused:
         evidence.combine_files(three)
     message = str(refused.value)
@@ -226,9 +225,11 @@ def test_an_edited_file_is_refused_and_nothing_is_combined(three: list[Path]) ->
 def test_a_newer_format_is_refused_by_name(tmp_path: Path, three: list[Path]) -> None:
     data = json.loads(three[0].read_text(encoding="utf-8"))
     data["version"] = ev.FORMAT_VERSION + 1
-    data["checksum"] = ev.checksum_of(data)  # a whole file from a newer app, not a damaged one
+    body = json.dumps({k: v for k, v in data.items() if k != "checksum"})[:-1] + ", "
+    # a whole file from a newer app, with its own good checksum: not a damaged one
+    whole = body + f'"checksum": "{ev.checksum_of(body.encode())}"' + "}"
     newer = tmp_path / "from-newer-app.json"
-    newer.write_text(json.dumps(data), encoding="utf-8")
+    newer.write_text(whole, encoding="utf-8")
     with pytest.raises(CombineRefused, match=r"from-newer-app\.json: the file is in version 2"):
         evidence.combine_files([newer, three[1]])
 
@@ -300,6 +301,8 @@ def test_combine_at_the_command_line_needs_no_practice(
 def test_a_refusal_at_the_command_line_names_the_file(
     three: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    three[2].write_bytes(three[2].read_bytes().replace(b'"patients": 3', b'"patients": 30'))
+    data = three[2].read_bytes()
+    assert b'"other",3]' in data
+    three[2].write_bytes(data.replace(b'"other",3]', b'"other",30]'))
     assert main(["evidence", "combine", *map(str, three)]) == 1
     assert "cedar.json: the file has been changed or damaged" in capsys.readouterr().err

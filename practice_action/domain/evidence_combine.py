@@ -19,12 +19,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from practice_action.domain.calendar import is_working_day
 from practice_action.domain.enums import ContactType, DivertDestination
-from practice_action.domain.evidence import EvidenceFile, EvidenceRefused, SafetyEvidence
+from practice_action.domain.evidence import (
+    CONTACT_TYPES,
+    DaySums,
+    EvidenceFile,
+    EvidenceRefused,
+    SafetyEvidence,
+    day_sums,
+)
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory
 
 
@@ -192,10 +199,6 @@ class Combined:
         )
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def check_overlaps(files: Sequence[tuple[str, EvidenceFile]]) -> None:
     """Two files for the same practice must not share a day: its figures would count twice."""
     by_practice: dict[str, list[tuple[str, EvidenceFile]]] = {}
@@ -216,16 +219,16 @@ def check_overlaps(files: Sequence[tuple[str, EvidenceFile]]) -> None:
                 )
 
 
-def _fold(f: EvidenceFile, weeks: dict[date, _Acc]) -> _Acc:
+def _fold(f: EvidenceFile, per_day: DaySums, weeks: dict[date, _Acc]) -> _Acc:
+    """One file's figures, from its clinician-days summed by day; its weeks go to ``weeks``."""
     acc = _Acc()
     acc.list_size = f.list_size
     acc.practices = 1
     per_thousand = f.list_size / 1000
-    day_contacts: dict[date, int] = {}
     week_accs: dict[date, _Acc] = {}
 
     def week_of(day: date) -> _Acc:
-        monday = _monday(day)
+        monday = day - timedelta(days=day.weekday())
         found = week_accs.get(monday)
         if found is None:
             found = week_accs[monday] = _Acc()
@@ -233,31 +236,24 @@ def _fold(f: EvidenceFile, weeks: dict[date, _Acc]) -> _Acc:
             found.practices = 1
         return found
 
-    by_type = acc.by_type
-    for row in f.clinician_days:
-        w = week_of(row.day)
-        total = 0
-        for kind, n in row.contacts.items():
-            total += n
-            by_type[kind] = by_type.get(kind, 0) + n
-            w.by_type[kind] = w.by_type.get(kind, 0) + n
-        acc.contacts += total
-        w.contacts += total
-        day_contacts[row.day] = day_contacts.get(row.day, 0) + total
-        acc.clinician_days += 1
-        w.clinician_days += 1
-        if row.at_cap:
-            acc.at_cap += 1
-            w.at_cap += 1
-        acc.urgent += row.urgent
-        w.urgent += row.urgent
-    for day, n in day_contacts.items():
-        if n and is_working_day(day):
-            w = week_of(day)
-            acc.rate_days += 1
-            acc.rate_contacts += n
-            w.rate_days += 1
-            w.rate_contacts += n
+    totals_by_type = [0] * len(CONTACT_TYPES)
+    for day, (counts, clinician_days, at_cap, urgent) in per_day.items():
+        w = week_of(day)
+        total = sum(counts)
+        for i, n in enumerate(counts):
+            totals_by_type[i] += n
+            if n:
+                kind = CONTACT_TYPES[i]
+                w.by_type[kind] = w.by_type.get(kind, 0) + n
+        for a in (acc, w):
+            a.contacts += total
+            a.clinician_days += clinician_days
+            a.at_cap += at_cap
+            a.urgent += urgent
+            if total and is_working_day(day):
+                a.rate_days += 1
+                a.rate_contacts += total
+    acc.by_type = {k: n for k, n in zip(CONTACT_TYPES, totals_by_type, strict=True) if n}
     acc.rate_weight = acc.rate_days * per_thousand
     for d in f.diversions:
         w = week_of(d.day)
@@ -272,19 +268,23 @@ def _fold(f: EvidenceFile, weeks: dict[date, _Acc]) -> _Acc:
     return acc
 
 
-def combine(files: Iterable[tuple[str, EvidenceFile]]) -> Combined:
-    """Every figure, per practice, overall and week by week. Refuses overlapping files."""
-    files = list(files)
-    check_overlaps(files)
-    overall = _Acc()
-    weeks: dict[date, _Acc] = {}
-    practices = []
-    uptake: dict[str, tuple[str, set[str], date]] = {}
-    for name, f in files:
-        acc = _fold(f, weeks)
-        overall.add(acc)
+class Combiner:
+    """Files added one at a time (each folded, then let go, so memory stays flat however many
+    there are); ``finish`` checks that no two overlap and gives every figure."""
+
+    def __init__(self) -> None:
+        self.overall = _Acc()
+        self.weeks: dict[date, _Acc] = {}
+        self.practices: list[PracticeResult] = []
+        self.periods: list[tuple[str, EvidenceFile]] = []
+        self.uptake: dict[str, tuple[str, set[str], date]] = {}
+
+    def add(self, name: str, f: EvidenceFile, per_day: DaySums | None = None) -> None:
+        acc = _fold(f, day_sums(f) if per_day is None else per_day, self.weeks)
+        self.overall.add(acc)
+        self.periods.append((name, replace(f, clinician_days=(), diversions=(), safety=())))
         actions = tuple(ActionTaken(a.action, a.title, a.start, a.end) for a in f.actions)
-        practices.append(
+        self.practices.append(
             PracticeResult(
                 name,
                 f.ods_code,
@@ -299,37 +299,49 @@ def combine(files: Iterable[tuple[str, EvidenceFile]]) -> Combined:
         for a in f.actions:
             if a.action.startswith("own-"):  # each practice's own: not the same action
                 continue
-            title, codes, earliest = uptake.get(a.action, (a.title, set(), a.start))
+            title, codes, earliest = self.uptake.get(a.action, (a.title, set(), a.start))
             codes.add(f.ods_code.upper())
-            uptake[a.action] = (title, codes, min(earliest, a.start))
-    # A practice with several files (consecutive periods) is one practice and one list.
-    seen: dict[str, int] = {}
-    for p in practices:
-        seen[p.ods_code.upper()] = p.list_size
-    overall.list_size = sum(seen.values())
-    overall.practices = len(seen)
-    practices.sort(key=lambda p: (p.ods_code.upper(), p.start))
-    return Combined(
-        files=tuple(name for name, _ in files),
-        practices=tuple(practices),
-        overall=overall.frozen(),
-        weeks=tuple(WeekResult(monday, weeks[monday].frozen()) for monday in sorted(weeks)),
-        actions=tuple(
-            sorted(
-                (
-                    ActionUptake(action, title, len(codes), earliest)
-                    for action, (title, codes, earliest) in uptake.items()
-                ),
-                key=lambda u: (-u.practices, u.earliest, u.action),
-            )
-        ),
-    )
+            self.uptake[a.action] = (title, codes, min(earliest, a.start))
+
+    def finish(self) -> Combined:
+        check_overlaps(self.periods)
+        overall = self.overall
+        # A practice with several files (consecutive periods) is one practice and one list.
+        seen = {p.ods_code.upper(): p.list_size for p in self.practices}
+        overall.list_size = sum(seen.values())
+        overall.practices = len(seen)
+        return Combined(
+            files=tuple(name for name, _ in self.periods),
+            practices=tuple(sorted(self.practices, key=lambda p: (p.ods_code.upper(), p.start))),
+            overall=overall.frozen(),
+            weeks=tuple(
+                WeekResult(monday, self.weeks[monday].frozen()) for monday in sorted(self.weeks)
+            ),
+            actions=tuple(
+                sorted(
+                    (
+                        ActionUptake(action, title, len(codes), earliest)
+                        for action, (title, codes, earliest) in self.uptake.items()
+                    ),
+                    key=lambda u: (-u.practices, u.earliest, u.action),
+                )
+            ),
+        )
+
+
+def combine(files: Iterable[tuple[str, EvidenceFile]]) -> Combined:
+    """Every figure, per practice, overall and week by week. Refuses overlapping files."""
+    combiner = Combiner()
+    for name, f in files:
+        combiner.add(name, f)
+    return combiner.finish()
 
 
 __all__ = [
     "ActionTaken",
     "ActionUptake",
     "Combined",
+    "Combiner",
     "PracticeResult",
     "Totals",
     "WeekResult",

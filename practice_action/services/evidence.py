@@ -30,7 +30,7 @@ from practice_action.documents.files import write_atomically
 from practice_action.domain import evidence as ev
 from practice_action.domain.enums import ContactType, DivertDestination, Weekday
 from practice_action.domain.errors import NotFound, PracticeActionError
-from practice_action.domain.evidence_combine import Combined, Totals, combine
+from practice_action.domain.evidence_combine import Combined, Combiner, Totals
 from practice_action.domain.menu import CUSTOM_MENU_ID
 from practice_action.domain.plan import CapRule, Choice
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory
@@ -150,7 +150,7 @@ def _gather(session: Session, start: date, end: date, key: bytes) -> dict[str, o
                 clinician=names[cid],
                 role=clinicians[cid].role,
                 sessions=sessions,
-                contacts=dict(by_cell.get((day, cid), {})),
+                contacts=ev.contacts_tuple(by_cell.get((day, cid), {})),
                 counted=n_counted,
                 cap=cap,
                 urgent=urgent.get((day, cid), 0),
@@ -223,7 +223,7 @@ def save(
                     "from": evidence.start.isoformat(),
                     "to": evidence.end.isoformat(),
                     "file": str(target),
-                    "checksum": ev.checksum_of(ev.content(evidence)),
+                    "checksum": ev.file_checksum(evidence),
                     "audit_seq": evidence.audit_seq,
                 },
             )
@@ -246,25 +246,6 @@ def export(
 # --- combining (no database) -----------------------------------------------------------------
 
 
-def read_files(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, ev.EvidenceFile]]:
-    """Each file read and checked; every refusal is collected and raised together."""
-    loaded, refused = [], []
-    for path in paths:
-        name = Path(path).name
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            refused.append(ev.EvidenceRefused(name, f"cannot be read ({error.strerror or error})"))
-            continue
-        try:
-            loaded.append((name, ev.read(data, name)))
-        except ev.EvidenceRefused as problem:
-            refused.append(problem)
-    if refused:
-        raise CombineRefused(refused)
-    return loaded
-
-
 class CombineRefused(PracticeActionError):
     """One or more files refused; nothing was combined."""
 
@@ -279,12 +260,34 @@ class CombineRefused(PracticeActionError):
 
 
 def combine_files(paths: Sequence[str | os.PathLike[str]]) -> Combined:
-    """Read, check and combine evidence files; refuses (naming each file) what is not whole."""
+    """Read, check and combine evidence files; refuses (naming each file) what is not whole.
+
+    Each file is read, folded into the sums and let go before the next, so that an LMC's
+    hundreds of files need little memory. Every file is checked even after one is refused, so
+    that the message lists them all; nothing is combined unless all are sound.
+    """
     if not paths:
         raise CombineRefused([ev.EvidenceRefused("(no files)", "choose at least one file")])
-    loaded = read_files(paths)
+    combiner = Combiner()
+    refused: list[ev.EvidenceRefused] = []
+    for path in paths:
+        name = Path(path).name
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            refused.append(ev.EvidenceRefused(name, f"cannot be read ({error.strerror or error})"))
+            continue
+        try:
+            f, sums = ev.read_sums(data, name)
+        except ev.EvidenceRefused as problem:
+            refused.append(problem)
+            continue
+        if not refused:
+            combiner.add(name, f, sums)
+    if refused:
+        raise CombineRefused(refused)
     try:
-        return combine(loaded)
+        return combiner.finish()
     except ev.EvidenceRefused as problem:
         raise CombineRefused([problem]) from None
 
@@ -399,6 +402,5 @@ __all__ = [
     "combined_lines",
     "export",
     "prepare",
-    "read_files",
     "save",
 ]
