@@ -51,6 +51,12 @@ KEY = b"k" * 32
 
 @pytest.fixture
 def small(ctx: Context, manager: Actor, partner: Actor, receptionist: Actor) -> dict[str, int]:
+    return build_small(ctx, manager, partner, receptionist)
+
+
+def build_small(
+    ctx: Context, manager: Actor, partner: Actor, receptionist: Actor
+) -> dict[str, int]:
     at(ctx, date(2026, 9, 30), 9, 0)
     ash = add_clinician(ctx, manager, "Dr Amy Ash", EVERY_DAY)
     moss = add_clinician(ctx, manager, "Nia Moss", MORNINGS, ClinicianRole.ANP)
@@ -110,6 +116,29 @@ def _by_clinician(made: ev.EvidenceFile, ids: dict[str, int]) -> dict[tuple[date
 def test_the_file_holds_the_hand_worked_figures(
     ctx: Context, manager: Actor, small: dict[str, int]
 ) -> None:
+    check_hand_worked(ctx, manager, small)
+
+
+def test_the_file_holds_the_same_figures_on_either_database(db_ctx: Context) -> None:
+    from conftest import MANAGER_PIN, PARTNER_PIN, RECEPTIONIST_PIN, valid_profile
+
+    from practice_action.domain.enums import StaffRole
+    from practice_action.domain.records import StaffMember
+    from practice_action.services import practice, staff
+
+    manager = practice.first_run_setup(db_ctx, valid_profile(), "Maria Okafor", MANAGER_PIN).actor
+    people = []
+    for name, role, pin in (
+        ("Dr Sam Patel", StaffRole.PARTNER, PARTNER_PIN),
+        ("Jo Brennan", StaffRole.RECEPTIONIST, RECEPTIONIST_PIN),
+    ):
+        member = staff.add_staff(db_ctx, manager, StaffMember(name, role), pin)
+        people.append(Actor(member.name, member.role, member.id))
+    ids = build_small(db_ctx, manager, *people)
+    check_hand_worked(db_ctx, manager, ids)
+
+
+def check_hand_worked(ctx: Context, manager: Actor, small: dict[str, int]) -> None:
     made = evidence.prepare(ctx, manager, FRI, MON, key=KEY)
     assert (made.ods_code, made.practice_name, made.list_size) == (
         "C82040",

@@ -95,6 +95,8 @@ DAY_COLUMNS = [
 SAFETY_COLUMNS = [
     Column("Date", lambda e: f"{e.day:%a %d %b %Y}", sort_key=lambda e: (e.day, e.id or 0)),
     Column("Kind", lambda e: e.kind.label),
+    Column("Category", lambda e: e.category.label),
+    Column("Harm", lambda e: e.harm.label),
     Column(
         "What happened",
         lambda e: " ".join(e.what_happened.split()),
