@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from evidence_helpers import ASH, BIRCH, CEDAR
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from report_helpers import SUMMER_1, SUMMER_2, at, build_small_practice
-from test_evidence_combine import ASH, BIRCH, CEDAR
 
 from practice_action.domain import evidence as ev
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory
