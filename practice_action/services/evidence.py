@@ -304,7 +304,7 @@ def combined_lines(result: Combined) -> list[str]:
         f"All practices: {t.contacts:,} contacts, {_rate(t.contacts_per_1000_per_day)} per 1,000 "
         "patients per working day;",
         f"  {t.at_cap:,} of {t.clinician_days:,} clinician-days at the cap ({share}); "
-        f"{t.urgent:,} urgent overrides;",
+        f"{plural(t.urgent, 'urgent override', thousands=True)};",
         f"  {t.diverted:,} patients diverted ({_rate(t.diverted_per_1000)} per 1,000); "
         f"{plural(len(t.safety), 'safety concern')}.",
         "",
