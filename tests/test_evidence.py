@@ -332,3 +332,30 @@ def test_the_summary_says_exactly_what_the_file_holds(
     assert "Safety log: 1 entry" in words and "Diverted or signposted elsewhere 1" in words
     assert "from 1 Oct 2026" in words
     assert replace(made, checksum="x") == made  # the checksum is not part of equality
+
+
+def test_who_is_on_duty_in_the_file_from_the_records_alone() -> None:
+    """The pure rule: usual pattern (active only), added for the day, or a contact recorded."""
+    from practice_action.domain.enums import Session, Weekday
+    from practice_action.domain.evidence_rows import CounterCell, clinician_days
+    from practice_action.domain.plan import CapRule
+    from practice_action.domain.records import Clinician
+
+    mondays = frozenset({(Weekday.MON, Session.AM), (Weekday.MON, Session.PM)})
+    clinicians = {
+        1: Clinician("A", ClinicianRole.GP_PARTNER, mondays, id=1),
+        2: Clinician("B", ClinicianRole.SALARIED_GP, mondays, active=False, id=2),  # retired
+        3: Clinician("C", ClinicianRole.LOCUM_GP, frozenset(), id=3),
+        4: Clinician("D", ClinicianRole.OTHER, frozenset(), id=4),
+    }
+    monday = date(2026, 11, 16)
+    rule = CapRule(20, frozenset(ContactType), True, (), "", monday)
+    cells = {(monday, 4): CounterCell({ContactType.TELEPHONE: 3}, counted=3)}
+    rows = clinician_days([monday], clinicians, {(monday, 3): 1}, cells, {monday: rule}, KEY)
+    names = ev.pseudonyms([1, 3, 4], KEY)
+    got = {r.clinician: (r.sessions, r.cap, r.total, r.at_cap) for r in rows}
+    assert got == {
+        names[1]: (2, 20, 0, False),  # on the pattern: a full day, the full cap
+        names[3]: (1, 10, 0, False),  # added for one session: the cap pro rata
+        names[4]: (None, 20, 3, False),  # neither, but a contact was recorded
+    }

@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 from practice_action import __version__
 from practice_action.documents.files import write_atomically
 from practice_action.domain import evidence as ev
-from practice_action.domain.enums import ContactType, DivertDestination, Weekday
+from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import NotFound, PracticeActionError
 from practice_action.domain.evidence_combine import Combined, Combiner, Totals
+from practice_action.domain.evidence_rows import CounterCell, clinician_days
 from practice_action.domain.menu import CUSTOM_MENU_ID
-from practice_action.domain.plan import CapRule, Choice
+from practice_action.domain.plan import Choice
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory
 from practice_action.domain.words import plural
 from practice_action.services import audit, convert, plan
@@ -42,12 +43,6 @@ from practice_action.services.reports import check_period, grouped_contacts
 from practice_action.store.counter_models import ClinicianDay, Diversion, ExtraDuty
 from practice_action.store.models import AuditHead, ClinicianRow, Practice
 from practice_action.store.safety_models import SafetyConcern
-
-
-def _cap(rule: CapRule | None, sessions: int | None) -> int | None:
-    if rule is None:
-        return None
-    return rule.cap_for(sessions if sessions is not None else 2)
 
 
 def prepare(
@@ -81,25 +76,22 @@ def _gather(session: Session, start: date, end: date, key: bytes) -> dict[str, o
         row.id: convert.clinician_from_row(row)
         for row in session.execute(select(ClinicianRow)).scalars()
     }
-    active = {row_id for row_id, c in clinicians.items() if c.active}
-    by_cell: dict[tuple[date, int], dict[ContactType, int]] = defaultdict(dict)
-    urgent: dict[tuple[date, int], int] = defaultdict(int)
-    counted: dict[tuple[date, int], int] = defaultdict(int)
+    cells: dict[tuple[date, int], CounterCell] = defaultdict(CounterCell)
     days_used: set[date] = set()
     for day, cid, ctype, n_live, n_urgent, n_counted, _ in grouped_contacts(session, start, end):
         days_used.add(day)
+        cell = cells[(day, cid)]
         if n_live:
-            by_cell[(day, cid)][ContactType(ctype)] = int(n_live)
-        urgent[(day, cid)] += int(n_urgent or 0)
-        counted[(day, cid)] += int(n_counted or 0)
-    guarded = {
-        (day, cid): (n, cap)
-        for day, cid, n, cap in session.execute(
-            select(
-                ClinicianDay.day, ClinicianDay.clinician_id, ClinicianDay.counted, ClinicianDay.cap
-            ).where(ClinicianDay.day >= start, ClinicianDay.day <= end)
-        )
-    }
+            cell.by_type[ContactType(ctype)] = int(n_live)
+        cell.urgent += int(n_urgent or 0)
+        cell.counted += int(n_counted or 0)
+    for day, cid, n, cap in session.execute(
+        select(
+            ClinicianDay.day, ClinicianDay.clinician_id, ClinicianDay.counted, ClinicianDay.cap
+        ).where(ClinicianDay.day >= start, ClinicianDay.day <= end)
+    ):
+        cells[(day, cid)].guarded = n
+        cells[(day, cid)].stored_cap = cap
     extra = {
         (day, cid): n
         for day, cid, n in session.execute(
@@ -117,48 +109,8 @@ def _gather(session: Session, start: date, end: date, key: bytes) -> dict[str, o
         days_used.add(day)
         diverted[(day, DivertDestination(destination))] += int(n)
 
-    extra_on: dict[date, dict[int, int]] = defaultdict(dict)
-    for (day, cid), n in extra.items():
-        extra_on[day][cid] = n
-    recorded_on: dict[date, set[int]] = defaultdict(set)
-    for day, cid in [*by_cell, *guarded, *urgent]:
-        recorded_on[day].add(cid)
-    rows: list[tuple[date, int, int | None]] = []  # (day, clinician, sessions)
-    for day in sorted(days_used):
-        weekday = list(Weekday)[day.weekday()]
-        on_duty: dict[int, int | None] = {}
-        for cid in active:
-            usual = clinicians[cid].sessions_on(weekday)
-            if usual:
-                on_duty[cid] = usual
-        for cid, n in extra_on[day].items():
-            on_duty[cid] = max(on_duty.get(cid) or 0, n)
-        for cid in recorded_on[day]:
-            on_duty.setdefault(cid, None)
-        rows.extend((day, cid, sessions) for cid, sessions in on_duty.items())
-
-    names = ev.pseudonyms((cid for _, cid, _ in rows), key)
     rules = {day: plan.contacts_cap_in(session, day) for day in days_used}
-    clinician_days = []
-    for day, cid, sessions in rows:
-        n_guarded, stored_cap = guarded.get((day, cid), (0, None))
-        cap = stored_cap if stored_cap is not None else _cap(rules[day], sessions)
-        n_counted = n_guarded if (day, cid) in guarded else counted.get((day, cid), 0)
-        clinician_days.append(
-            ev.ClinicianDayEvidence(
-                day=day,
-                clinician=names[cid],
-                role=clinicians[cid].role,
-                sessions=sessions,
-                contacts=ev.contacts_tuple(by_cell.get((day, cid), {})),
-                counted=n_counted,
-                cap=cap,
-                urgent=urgent.get((day, cid), 0),
-                at_cap=cap is not None and n_counted >= cap,
-            )
-        )
-    # Within a day, by pseudonym: the order says nothing about who was added when.
-    clinician_days.sort(key=lambda r: (r.day, r.clinician))
+    rows = clinician_days(days_used, clinicians, extra, cells, rules, key)
 
     safety = tuple(
         ev.SafetyEvidence(day, SafetyCategory(category), HarmLevel(harm))
@@ -170,7 +122,7 @@ def _gather(session: Session, start: date, end: date, key: bytes) -> dict[str, o
     )
     head = session.get(AuditHead, 1)
     return {
-        "clinician_days": tuple(clinician_days),
+        "clinician_days": rows,
         "diversions": tuple(
             ev.DiversionEvidence(day, dest, n) for (day, dest), n in sorted(diverted.items())
         ),
