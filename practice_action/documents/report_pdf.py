@@ -219,8 +219,8 @@ def _story(report: Report) -> list[Flowable]:
             linked = "; ".join(x for x in (e.clinician_name, e.diversion_text) if x)
             entry_rows.append(
                 [
-                    uk_date(e.day),
-                    e.kind.label,
+                    uk_date(e.day) + (f" {e.time_of_day}" if e.time_of_day else ""),
+                    f"{e.kind.label}. {e.category.label}. Harm: {e.harm.label.lower()}",
                     e.what_happened,
                     e.action_taken or "–",
                     linked or "–",
@@ -228,9 +228,9 @@ def _story(report: Report) -> list[Flowable]:
             )
         story.append(
             _table(
-                ["Date", "Kind", "What happened", "Action taken", "Linked to"],
+                ["Date", "Kind, category, harm", "What happened", "Action taken", "Linked to"],
                 entry_rows,
-                [24 * mm, 20 * mm, 56 * mm, 42 * mm, WIDTH - 142 * mm],
+                [24 * mm, 30 * mm, 50 * mm, 38 * mm, WIDTH - 142 * mm],
                 numeric_from=99,
             )
         )
