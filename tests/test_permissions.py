@@ -50,6 +50,7 @@ from practice_action.services import (
     audit,
     backups,
     counter,
+    evidence,
     plan,
     practice,
     registers,
@@ -408,6 +409,34 @@ MATRIX: list[Row] = [
         "build a report",
         MANAGERS,
         lambda w, a: reports.build(w.ctx, a, TODAY, TODAY),
+        writes=False,
+    ),
+    Row(
+        "evidence.prepare",
+        "read the evidence file for the LMC before saving it",
+        MANAGERS,
+        lambda w, a: evidence.prepare(w.ctx, a, TODAY, TODAY),
+        writes=False,
+    ),
+    Row(
+        "evidence.save",
+        "save the evidence file for the LMC",
+        MANAGERS,
+        lambda w, a: evidence.save(
+            w.ctx, a, evidence.prepare(w.ctx, system_user(), TODAY, TODAY), w.tmp / "ev.json"
+        ),
+    ),
+    Row(
+        "evidence.export",
+        "export the evidence file for the LMC",
+        MANAGERS,
+        lambda w, a: evidence.export(w.ctx, a, TODAY, TODAY, w.tmp / "ev.json"),
+    ),
+    Row(
+        "safety.national_record",
+        "copy a safety log entry for the national recording service",
+        MANAGERS,
+        lambda w, a: safety.national_record(w.ctx, a, w.safety_ids["other"]),
         writes=False,
     ),
 ]

@@ -78,6 +78,7 @@ OPENINGS = [
     Opening("Add a person", "staff", lambda s: s.add_button),
     Opening("Change a person", "staff", lambda s: s.edit_button, row=lambda s: s.table.view),
     Opening("New PIN", "staff", lambda s: s.pin_button, row=lambda s: s.table.view),
+    Opening("Export evidence for the LMC", "reports", lambda s: s.evidence_button),
 ]
 
 

@@ -247,6 +247,7 @@ def _load_extra_commands() -> None:
         "practice_action.cli.plan",
         "practice_action.cli.documents",
         "practice_action.cli.report",
+        "practice_action.cli.evidence",
         "practice_action.cli.server",
     ):
         try:

@@ -219,8 +219,8 @@ def _story(report: Report) -> list[Flowable]:
             linked = "; ".join(x for x in (e.clinician_name, e.diversion_text) if x)
             entry_rows.append(
                 [
-                    uk_date(e.day),
-                    e.kind.label,
+                    uk_date(e.day) + (f" {e.time_of_day}" if e.time_of_day else ""),
+                    f"{e.kind.label}. {e.category.label}. Harm: {e.harm.label.lower()}",
                     e.what_happened,
                     e.action_taken or "–",
                     linked or "–",
@@ -228,9 +228,9 @@ def _story(report: Report) -> list[Flowable]:
             )
         story.append(
             _table(
-                ["Date", "Kind", "What happened", "Action taken", "Linked to"],
+                ["Date", "Kind, category, harm", "What happened", "Action taken", "Linked to"],
                 entry_rows,
-                [24 * mm, 20 * mm, 56 * mm, 42 * mm, WIDTH - 142 * mm],
+                [24 * mm, 30 * mm, 50 * mm, 38 * mm, WIDTH - 142 * mm],
                 numeric_from=99,
             )
         )
@@ -253,36 +253,51 @@ def _story(report: Report) -> list[Flowable]:
     return story
 
 
-def report_summary(report: Report) -> bytes:
-    """The PDF summary of ``report``, ready to send."""
+def a4_document(buffer: io.BytesIO, *, title: str, author: str, subject: str) -> BaseDocTemplate:
+    """An A4 document with the reports' margins and fonts (one frame added by the caller)."""
     fonts()
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    return BaseDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"Collective action report {report.start.isoformat()} to {report.end.isoformat()}",
-        author=report.practice_name,
-        subject=f"Contacts, diversions and safety entries at {report.practice_name}, "
-        f"{report.period_text}",
+        title=title,
+        author=author,
+        subject=subject,
         creator="Practice Action",
         lang=LANGUAGE,
         initialFontName=fonts()[0],
     )
-    frame = Frame(
+
+
+def body_frame(running_head: bool) -> Frame:
+    """The page's one frame; a little shorter when a running head sits above it."""
+    return Frame(
         MARGIN,
         MARGIN,
         WIDTH,
-        PAGE_HEIGHT - 2 * MARGIN - 4 * mm,
+        PAGE_HEIGHT - 2 * MARGIN - (4 * mm if running_head else 0),
         id="body",
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
     )
+
+
+def report_summary(report: Report) -> bytes:
+    """The PDF summary of ``report``, ready to send."""
+    buffer = io.BytesIO()
+    doc = a4_document(
+        buffer,
+        title=f"Collective action report {report.start.isoformat()} to {report.end.isoformat()}",
+        author=report.practice_name,
+        subject=f"Contacts, diversions and safety entries at {report.practice_name}, "
+        f"{report.period_text}",
+    )
+    frame = body_frame(running_head=True)
     running = f"{report.practice_name} · report {report.period_text}"
 
     def on_page(canvas: Canvas, document: BaseDocTemplate) -> None:

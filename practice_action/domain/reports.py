@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from practice_action.domain.enums import ContactType, DivertDestination, LabelledEnum
+from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
 from practice_action.domain.words import plural
 
 NO_CLINICIAN = "No clinician named"
@@ -83,6 +84,10 @@ class SafetyEntry:
     recorded_at: datetime | None = None
     edited_by: str = ""
     edited_at: datetime | None = None
+    category: SafetyCategory = SafetyCategory.OTHER
+    harm: HarmLevel = HarmLevel.NOT_RECORDED
+    place: SafetyPlace = SafetyPlace.NOT_RECORDED
+    time_of_day: str = ""  # HH:MM, or '' when not known
 
 
 @dataclass(frozen=True, kw_only=True)

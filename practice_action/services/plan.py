@@ -310,6 +310,12 @@ def current_plan(ctx: Context) -> PlanView:
         return PlanView(version, _task_views(session, version), _notice_ends(version))
 
 
+def current_version_in(session: Session) -> VersionView | None:
+    """The newest plan version, inside the caller's transaction (for the evidence file)."""
+    row = _current_row(session)
+    return _version_view(row) if row else None
+
+
 def history(ctx: Context) -> list[VersionView]:
     """Every version, the newest first."""
     with ctx.store.read() as session:

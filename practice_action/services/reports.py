@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
+from sqlalchemy.orm import Session
 
 from practice_action.domain.calendar import day_text, is_working_day
 from practice_action.domain.enums import ContactType, DivertDestination
@@ -85,6 +88,25 @@ def check_period(start: date, end: date) -> None:
         raise ValidationError({"period": "Choose a period of three years or less."})
 
 
+def grouped_contacts(session: Session, start: date, end: date) -> Iterable[Row[Any]]:
+    """(day, clinician, type, live, urgent, counted, undone) per day, clinician and type."""
+    live = Contact.voided_at.is_(None)
+    one = 1
+    return session.execute(
+        select(
+            Contact.day,
+            Contact.clinician_id,
+            Contact.contact_type,
+            func.sum(case((live, one), else_=0)),
+            func.sum(case((live & Contact.urgent, one), else_=0)),
+            func.sum(case((live & ~Contact.urgent & Contact.counted, one), else_=0)),
+            func.sum(case((live, 0), else_=one)),
+        )
+        .where(Contact.day >= start, Contact.day <= end)
+        .group_by(Contact.day, Contact.clinician_id, Contact.contact_type)
+    )
+
+
 def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
     """Every figure for the local days ``start`` to ``end``, both included."""
     require(actor, Permission.VIEW_REPORTS)
@@ -97,22 +119,9 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
             raise NotFound("The practice has not been set up yet: set it up first.")
         names = dict(session.execute(select(ClinicianRow.id, ClinicianRow.name)).all())
 
-        live = Contact.voided_at.is_(None)
-        one = 1
-        contacts = session.execute(
-            select(
-                Contact.day,
-                Contact.clinician_id,
-                Contact.contact_type,
-                func.sum(case((live, one), else_=0)),
-                func.sum(case((live & Contact.urgent, one), else_=0)),
-                func.sum(case((live & ~Contact.urgent & Contact.counted, one), else_=0)),
-                func.sum(case((live, 0), else_=one)),
-            )
-            .where(Contact.day >= start, Contact.day <= end)
-            .group_by(Contact.day, Contact.clinician_id, Contact.contact_type)
-        )
-        for day, cid, ctype, n_live, n_urgent, n_counted, n_void in contacts:
+        for day, cid, ctype, n_live, n_urgent, n_counted, n_void in grouped_contacts(
+            session, start, end
+        ):
             tally = cells[(day, cid)]
             n_live, n_urgent, n_counted = int(n_live or 0), int(n_urgent or 0), int(n_counted or 0)
             if n_live:

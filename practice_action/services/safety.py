@@ -19,11 +19,18 @@ from practice_action.domain.enums import DivertDestination
 from practice_action.domain.errors import NotFound, PermissionDenied, ValidationError
 from practice_action.domain.identifiers import refuse_identifiers
 from practice_action.domain.reports import ConcernKind, SafetyEntry
+from practice_action.domain.safety_event import (
+    HarmLevel,
+    SafetyCategory,
+    SafetyPlace,
+    check_time,
+    national_text,
+)
 from practice_action.services import audit
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed, require
 from practice_action.store.counter_models import Diversion
-from practice_action.store.models import ClinicianRow
+from practice_action.store.models import ClinicianRow, Practice
 from practice_action.store.safety_models import SafetyConcern
 
 MAX_TEXT = 4000
@@ -56,13 +63,24 @@ def _check(session: Session, entry: SafetyEntry, today: date) -> SafetyEntry:
         problems["day"] = f"The date cannot be in the future: today is {day_text(today)}."
     if not isinstance(entry.kind, ConcernKind):
         problems["kind"] = "Choose a safety concern or a near miss."
+    if not isinstance(entry.category, SafetyCategory):
+        problems["category"] = "Choose what the event was about."
+    if not isinstance(entry.harm, HarmLevel):
+        problems["harm"] = "Choose the level of harm, or 'Not recorded yet'."
+    if not isinstance(entry.place, SafetyPlace):
+        problems["place"] = "Choose where it happened, or 'Not recorded'."
+    try:
+        time_of_day = check_time(entry.time_of_day)
+    except ValueError as error:
+        problems["time_of_day"] = str(error)
+        time_of_day = ""
     if entry.clinician_id is not None and session.get(ClinicianRow, entry.clinician_id) is None:
         problems["clinician_id"] = "That clinician is not in the practice's list: choose another."
     if entry.diversion_id is not None and session.get(Diversion, entry.diversion_id) is None:
         problems["diversion_id"] = "That diversion is not recorded: choose another or none."
     if problems:
         raise ValidationError(problems)
-    return replace(entry, what_happened=what, action_taken=action)
+    return replace(entry, what_happened=what, action_taken=action, time_of_day=time_of_day)
 
 
 def _plain(entry: SafetyEntry) -> dict[str, object]:
@@ -74,6 +92,10 @@ def _plain(entry: SafetyEntry) -> dict[str, object]:
         "action_taken": entry.action_taken,
         "clinician": entry.clinician_id,
         "diversion": entry.diversion_id,
+        "category": entry.category.value,
+        "harm": entry.harm.value,
+        "place": entry.place.value,
+        "time": entry.time_of_day,
     }
 
 
@@ -114,6 +136,10 @@ def _entries(session: Session, rows: Sequence[SafetyConcern]) -> tuple[SafetyEnt
                 recorded_at=row.recorded_at,
                 edited_by=row.edited_by,
                 edited_at=row.edited_at,
+                category=SafetyCategory(row.category),
+                harm=HarmLevel(row.harm),
+                place=SafetyPlace(row.place),
+                time_of_day=row.time_of_day,
             )
         )
     return tuple(out)
@@ -136,6 +162,10 @@ def record(ctx: Context, actor: Actor, entry: SafetyEntry) -> SafetyEntry:
             recorded_at=now,
             edited_by="",
             edited_at=None,
+            category=clean.category.value,
+            harm=clean.harm.value,
+            place=clean.place.value,
+            time_of_day=clean.time_of_day,
         )
         session.add(row)
         session.flush()
@@ -176,6 +206,10 @@ def edit(ctx: Context, actor: Actor, entry: SafetyEntry) -> SafetyEntry:
         row.action_taken = clean.action_taken
         row.clinician_id = clean.clinician_id
         row.diversion_id = clean.diversion_id
+        row.category = clean.category.value
+        row.harm = clean.harm.value
+        row.place = clean.place.value
+        row.time_of_day = clean.time_of_day
         row.edited_by = actor.label
         row.edited_at = now
         session.flush()
@@ -220,6 +254,19 @@ def get(ctx: Context, actor: Actor, entry_id: int) -> SafetyEntry:
         if row is None:
             raise NotFound(f"No safety log entry {entry_id}.")
         return _entries(session, [row])[0]
+
+
+def national_record(ctx: Context, actor: Actor, entry_id: int) -> str:
+    """One entry as text to transcribe into NHS England's national recording service."""
+    require(actor, Permission.VIEW_REPORTS)
+    with ctx.store.read() as session:
+        row = session.get(SafetyConcern, entry_id)
+        if row is None:
+            raise NotFound(f"No safety log entry {entry_id}.")
+        entry = _entries(session, [row])[0]
+        practice = session.get(Practice, 1)
+        name, code = (practice.name, practice.ods_code) if practice else ("The practice", "")
+    return national_text(entry, name, code)
 
 
 def diversions_on(ctx: Context, actor: Actor, day: date) -> list[tuple[int, str]]:

@@ -1,7 +1,8 @@
 """The safety log: patient-safety concerns and near misses the practice records.
 
-An entry holds the minimum: the day, what happened and what was done about it, who wrote it
-and when it was last changed. The form asks people not to write patient identifiers unless
+An entry holds the minimum: the day (and the time, if known), what happened and what was done
+about it, its category, where it happened and the level of harm, who wrote it and when it was
+last changed. The form asks people not to write patient identifiers unless
 they are truly needed; nothing here is meant to carry them.
 """
 
@@ -30,3 +31,9 @@ class SafetyConcern(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     edited_by: Mapped[str] = mapped_column(String(200), default="")
     edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # The national patient-safety event fields (domain.safety_event); entries made before
+    # they existed read 'not_recorded' / 'other' until someone completes them.
+    category: Mapped[str] = mapped_column(String(30), default="other")
+    harm: Mapped[str] = mapped_column(String(20), default="not_recorded")
+    place: Mapped[str] = mapped_column(String(20), default="not_recorded")
+    time_of_day: Mapped[str] = mapped_column(String(5), default="")  # HH:MM, or '' if not known

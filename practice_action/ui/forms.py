@@ -13,7 +13,7 @@ from datetime import time
 from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTime, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QWidget,
@@ -111,6 +113,52 @@ def _edited_signal(editor: QWidget) -> SignalInstance | None:
         return editor.toggled
     changed = getattr(editor, "changed", None)
     return changed if isinstance(changed, SignalInstance) else None
+
+
+TITLE_BAR = 40  # room left above a dialog for the window manager's title bar
+
+
+def screen_room(widget: QWidget) -> QSize:
+    """The free area of the screen the widget is on (taskbar excluded), less a title bar."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(10_000, 10_000)
+    area = screen.availableGeometry()
+    return QSize(area.width(), area.height() - TITLE_BAR)
+
+
+def resize_within_screen(dialog: QWidget, width: int, height: int) -> None:
+    """``resize``, but never past the screen's free area (a laptop at 200% has 960x540)."""
+    room = screen_room(dialog)
+    dialog.resize(min(width, room.width()), min(height, room.height()))
+
+
+def scrolling_form(form: QWidget) -> QScrollArea:
+    """A frameless scroll area round a dialog's form, so that on a short screen the form
+    scrolls and the dialog's buttons stay on the screen."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(form)
+    return scroll
+
+
+def fit_form_to_screen(dialog: QDialog, scroll: QScrollArea, below: QWidget) -> None:
+    """As tall as the form in ``scroll`` needs, but never taller than the screen's free area,
+    with ``below`` (the button box) kept in view; with room, no scroll bar shows."""
+    form = scroll.widget()
+    layout = dialog.layout()
+    room = screen_room(dialog).height()
+    margins = layout.contentsMargins()
+    others = below.sizeHint().height() + layout.spacing() + margins.top() + margins.bottom()
+    needed = form.sizeHint().height()
+    scroll.setMinimumHeight(min(needed, max(120, room - others)))
+    # When it scrolls, the scroll bar takes its width beside the form, not from it.
+    bar = scroll.verticalScrollBar().sizeHint().width() if needed > room - others else 0
+    scroll.setMinimumWidth(form.minimumSizeHint().width() + bar)
+    dialog.setMaximumHeight(max(room, 200))
+    dialog.adjustSize()
 
 
 def plural_suffix(spin: QSpinBox, one: str, many: str) -> None:

@@ -16,15 +16,13 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,13 @@ from practice_action.domain.records import VoluntaryService
 from practice_action.services import plan as plan_service
 from practice_action.services import practice, registers
 from practice_action.services.context import Actor, Context
-from practice_action.ui.forms import FieldForm, WrappingLabel, plain_text_edit
+from practice_action.ui.forms import (
+    FieldForm,
+    WrappingLabel,
+    fit_form_to_screen,
+    plain_text_edit,
+    scrolling_form,
+)
 from practice_action.ui.modal import run_modal
 from practice_action.ui.plan_details import date_edit, long_date, pydate, qdate
 from practice_action.ui.record_dialogs import VoluntaryServiceDialog
@@ -59,11 +63,7 @@ class ServiceDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         # The form scrolls when the screen is too short for it (a laptop at 200%), so that the
         # buttons stay on the screen; on a screen with room it shows whole, with no scroll bar.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.form)
+        self.scroll = scrolling_form(self.form)
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
@@ -74,23 +74,7 @@ class ServiceDialog(QDialog):
         super().showEvent(event)
 
     def fit_to_screen(self) -> None:
-        """As tall as the form needs, but never taller than the screen's free area."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().height() - 40 if screen else 10_000  # the title bar
-        margins = self.layout().contentsMargins()
-        others = (
-            self.buttons.sizeHint().height()
-            + self.layout().spacing()
-            + margins.top()
-            + margins.bottom()
-        )
-        needed = self.form.sizeHint().height()
-        self.scroll.setMinimumHeight(min(needed, max(120, room - others)))
-        # When it scrolls, the scroll bar takes its width beside the form, not from it.
-        bar = self.scroll.verticalScrollBar().sizeHint().width() if needed > room - others else 0
-        self.scroll.setMinimumWidth(self.form.minimumSizeHint().width() + bar)
-        self.setMaximumHeight(max(room, 200))
-        self.adjustSize()
+        fit_form_to_screen(self, self.scroll, self.buttons)
 
     def save(self) -> Any:
         raise NotImplementedError

@@ -42,6 +42,7 @@ from practice_action.services import reports
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission
 from practice_action.ui.charts import Bar, ContactsPerDayChart, DayValues, DestinationsChart
+from practice_action.ui.modal import run_modal
 from practice_action.ui.safety_dialog import open_safety_dialog
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import RIGHT, Column, FilteredTable
@@ -94,6 +95,8 @@ DAY_COLUMNS = [
 SAFETY_COLUMNS = [
     Column("Date", lambda e: f"{e.day:%a %d %b %Y}", sort_key=lambda e: (e.day, e.id or 0)),
     Column("Kind", lambda e: e.kind.label),
+    Column("Category", lambda e: e.category.label),
+    Column("Harm", lambda e: e.harm.label),
     Column(
         "What happened",
         lambda e: " ".join(e.what_happened.split()),
@@ -163,7 +166,13 @@ class ReportsScreen(QWidget):
         self.csv_button.clicked.connect(self.choose_csv_file)
         self.pdf_button = QPushButton("Save P&DF summary…")
         self.pdf_button.clicked.connect(self.choose_pdf_file)
-        for b in (self.safety_button, self.csv_button, self.pdf_button):
+        self.evidence_button = QPushButton("Export e&vidence for the LMC…")
+        self.evidence_button.setToolTip(
+            "A file of the period's figures, with no names and no typed words, that your LMC "
+            "or PCN can add to other practices'"
+        )
+        self.evidence_button.clicked.connect(self.export_evidence)
+        for b in (self.safety_button, self.csv_button, self.pdf_button, self.evidence_button):
             actions.addWidget(b)
         outer.addLayout(top)
         outer.addLayout(actions)
@@ -303,6 +312,16 @@ class ReportsScreen(QWidget):
         if saved is not None:
             self.refresh()
             self.say(f"Safety log entry of {day_text(saved.day)} corrected.")
+
+    def export_evidence(self) -> None:
+        """Show what the evidence file for the chosen dates holds; the dialog saves it."""
+        from practice_action.ui.evidence_dialogs import EvidenceExportDialog
+
+        start, end = self.chosen()
+        dialog = EvidenceExportDialog(self.ctx, self.actor, start, end, self)
+        run_modal(dialog)
+        if dialog.saved_to is not None:
+            self.say(f"Saved the evidence file to {dialog.saved_to}")
 
     def _file_dialog(self, title: str, name: str, filter_: str, suffix: str) -> QFileDialog:
         dialog = QFileDialog(self, title, name)

@@ -8,24 +8,35 @@ open, with the problem shown, until the service accepts what was typed.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from practice_action.documents.files import write_atomically
 from practice_action.domain.calendar import local_today
+from practice_action.domain.enums import LabelledEnum
 from practice_action.domain.errors import PracticeActionError, ValidationError
 from practice_action.domain.reports import ConcernKind, SafetyEntry
+from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
 from practice_action.services import registers, safety
 from practice_action.services.context import Actor, Context
-from practice_action.ui.forms import FieldForm, plain_text_edit
+from practice_action.services.permissions import Permission, allowed
+from practice_action.ui.forms import FieldForm, fit_form_to_screen, plain_text_edit, scrolling_form
 from practice_action.ui.modal import run_modal
 
 
@@ -51,7 +62,8 @@ class SafetyDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.form = FieldForm()
-        layout.addWidget(self.form)
+        self.scroll = scrolling_form(self.form)  # scrolls on a short screen, buttons in view
+        layout.addWidget(self.scroll, 1)
 
         self.what = plain_text_edit(4)
         self.what.setPlaceholderText("What happened, in a few sentences")
@@ -65,6 +77,11 @@ class SafetyDialog(QDialog):
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.form.add_row("day", "&Date:", self.day)
 
+        self.time = QLineEdit()
+        self.time.setPlaceholderText("HH:MM, if known")
+        self.time.setMaximumWidth(120)
+        self.form.add_row("time_of_day", "Ti&me:", self.time)
+
         kinds = QWidget()
         kinds_layout = QVBoxLayout(kinds)
         kinds_layout.setContentsMargins(0, 0, 0, 0)
@@ -76,6 +93,19 @@ class SafetyDialog(QDialog):
         kinds_layout.addWidget(self.concern)
         kinds_layout.addWidget(self.near_miss)
         self.form.add_row("kind", "Kind:", kinds)
+
+        self.category = _choices(SafetyCategory)
+        self.category.setCurrentIndex(self.category.findData(SafetyCategory.OTHER.value))
+        self.form.add_row("category", "Cate&gory:", self.category)
+        self.place = _choices(SafetyPlace)
+        self.form.add_row("place", "Wh&ere:", self.place)
+        self.harm = _choices(HarmLevel)
+        self.form.add_row(
+            "harm",
+            "Level of &harm:",
+            self.harm,
+            "As NHS England's national recording asks it; change it later if it becomes clear.",
+        )
 
         self.clinician = QComboBox()
         self.clinician.addItem("No clinician", None)
@@ -98,6 +128,16 @@ class SafetyDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.national_button: QPushButton | None = None
+        if entry is not None and entry.id is not None and allowed(actor, Permission.VIEW_REPORTS):
+            self.national_button = self.buttons.addButton(
+                "For &national reporting…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.national_button.setToolTip(
+                "The entry laid out as NHS England's national patient-safety recording asks, "
+                "to copy into it"
+            )
+            self.national_button.clicked.connect(self.show_national_record)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -107,11 +147,22 @@ class SafetyDialog(QDialog):
             self._show(entry)
         self.what.setFocus()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_form_to_screen(self, self.scroll, self.buttons)
+        super().showEvent(event)
+
     def _show(self, entry: SafetyEntry) -> None:
         self.day.setDate(QDate(entry.day.year, entry.day.month, entry.day.day))
         (self.near_miss if entry.kind is ConcernKind.NEAR_MISS else self.concern).setChecked(True)
         self.what.setPlainText(entry.what_happened)
         self.action.setPlainText(entry.action_taken)
+        self.time.setText(entry.time_of_day)
+        for combo, value in (
+            (self.category, entry.category),
+            (self.place, entry.place),
+            (self.harm, entry.harm),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value.value)))
         for combo, wanted in (
             (self.clinician, entry.clinician_id),
             (self.diversion, entry.diversion_id),
@@ -119,6 +170,15 @@ class SafetyDialog(QDialog):
             index = combo.findData(wanted)
             if index >= 0:
                 combo.setCurrentIndex(index)
+
+    def show_national_record(self) -> None:
+        assert self.editing is not None and self.editing.id is not None
+        try:
+            text = safety.national_record(self.ctx, self.actor, self.editing.id)
+        except PracticeActionError as error:
+            self.form.show_problems({"": str(error)})
+            return
+        run_modal(NationalRecordDialog(text, self.editing, self))
 
     def chosen_day(self) -> date:
         return self.day.date().toPython()  # type: ignore[return-value]
@@ -138,6 +198,10 @@ class SafetyDialog(QDialog):
             action_taken=self.action.toPlainText(),
             clinician_id=self.clinician.currentData(),
             diversion_id=self.diversion.currentData(),
+            category=SafetyCategory(self.category.currentData()),
+            harm=HarmLevel(self.harm.currentData()),
+            place=SafetyPlace(self.place.currentData()),
+            time_of_day=self.time.text(),
         )
 
     def accept(self) -> None:
@@ -155,6 +219,67 @@ class SafetyDialog(QDialog):
             self.form.show_problems({"": str(error)})
             return
         super().accept()
+
+
+def _choices(enum: type[LabelledEnum]) -> QComboBox:
+    combo = QComboBox()
+    for member in enum:
+        combo.addItem(member.label, member.value)
+    return combo
+
+
+class NationalRecordDialog(QDialog):
+    """One entry as text to transcribe into the national service: copy it, or save it."""
+
+    def __init__(self, text: str, entry: SafetyEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.setWindowTitle("Safety log entry for national reporting")
+        self.resize(620, 520)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit(text)
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName("The entry for national reporting")
+        layout.addWidget(self.text)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy)
+        self.save_button = buttons.addButton(
+            "&Save as text…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_button.clicked.connect(self.choose_file)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text.toPlainText())
+        self.message.setText("Copied: paste it into the national service's form.")
+
+    def choose_file(self) -> QFileDialog:
+        dialog = QFileDialog(
+            self, "Save the entry as text", f"safety-log-entry-{self.entry.id}.txt"
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("Text files (*.txt)")
+        dialog.setDefaultSuffix("txt")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda name: self.save(Path(name)))
+        dialog.open()
+        return dialog
+
+    def save(self, path: Path) -> bool:
+        try:
+            write_atomically(path, self.text.toPlainText().encode("utf-8"))
+        except OSError as error:
+            self.message.setText(
+                f"The file could not be written ({error.strerror}): {path}. Choose another folder."
+            )
+            return False
+        self.message.setText(f"Saved to {path}")
+        return True
 
 
 def open_safety_dialog(

@@ -280,6 +280,13 @@ class SignInDialog(QDialog):
         quit_button.setAutoDefault(False)
         quit_button.clicked.connect(self.reject)
         self.screen.buttons.insertWidget(0, quit_button)
+        self.combine_button = QPushButton("Combine e&vidence files…")
+        self.combine_button.setAutoDefault(False)
+        self.combine_button.setToolTip(
+            "For an LMC or PCN: add up practices' evidence files (no sign-in needed)"
+        )
+        self.combine_button.clicked.connect(self.open_combine)
+        self.screen.buttons.insertWidget(1, self.combine_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.screen)
@@ -288,3 +295,9 @@ class SignInDialog(QDialog):
     def _accept(self, result: SignedIn) -> None:
         self.signed_in = result
         self.accept()
+
+    def open_combine(self) -> None:
+        from practice_action.ui.evidence_dialogs import CombineDialog
+        from practice_action.ui.modal import run_modal
+
+        run_modal(CombineDialog(self))
