@@ -243,3 +243,25 @@ def test_approving_shows_what_is_approved_and_asks_first(
         qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
     assert plan_service.current_plan(planned).version.approved_by == partner.label  # type: ignore[union-attr]
     assert not screen.approve_button.isVisible()
+
+
+def test_the_adopted_tab_sets_each_action_beside_the_contract_on_its_dates(
+    qtbot: QtBot, planned: Context, receptionist: Actor
+) -> None:
+    screen = _screen(qtbot, planned, receptionist)
+    assert screen.tabs.currentIndex() == 0
+    assert screen.contract.isVisible()
+    text = screen.contract.toPlainText()
+    gp = text.split("Switch off GP Connect Update Record")[1]
+    cap = text.split("Limit daily contacts to a safe maximum")[1].split("Switch off GP")[0]
+    assert "Conflicts: From 1 October 2025:" in gp
+    assert "Conflicts" not in cap
+    assert "The contract requires: From 1 April 2026:" in cap and "same day" in cap
+    model = screen.adopted.view.model()
+    shown = {
+        model.index(row, 0).data(): model.index(row, 3).data() for row in range(model.rowCount())
+    }
+    assert shown == {
+        "Limit daily contacts to a safe maximum": "Requires (1)",
+        "Switch off GP Connect Update Record": "Conflicts (1)",
+    }

@@ -302,10 +302,7 @@ def _gather(session: Session) -> _Facts:
     )
     actions: dict[str, MenuAction] = {}
     if version is not None:
-        catalogue = plan_service.Catalogue(
-            plan_service.shipped_menus(), plan_service._custom_actions(session)
-        )
-        actions = catalogue.lookup(version.menu_id)
+        actions = plan_service._catalogue(session).lookup(version.menu_id)
     return _Facts(profile, version, plan_service._registers(session), partners, actions)
 
 

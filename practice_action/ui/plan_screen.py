@@ -76,6 +76,7 @@ class PlanScreen(QWidget):
                 Column("Action", lambda d: d.title),
                 Column("From", lambda d: _day(d.effective_date), lambda d: d.effective_date),
                 Column("Until", lambda d: _day(d.end_date), lambda d: d.end_date or date.max),
+                Column("The contract", lambda d: self._contract_summary(d.action_id)),
             ],
             placeholder="Filter the adopted actions…",
         )
@@ -86,7 +87,16 @@ class PlanScreen(QWidget):
         self.adopted.selection_changed.connect(
             lambda record: self.end_button.setEnabled(record is not None)
         )
-        adopted_box = _with_buttons(self.adopted, self.end_button)
+        self.contract = QTextBrowser()
+        self.contract.setObjectName("contract")
+        self.contract.setAccessibleName("What the contract requires and where it conflicts")
+        self.checks: dict[str, plan_service.ContractCheck] = {}
+        adopted_split = QSplitter(Qt.Orientation.Vertical)
+        adopted_split.addWidget(self.adopted)
+        adopted_split.addWidget(self.contract)
+        adopted_split.setStretchFactor(0, 3)
+        adopted_split.setStretchFactor(1, 2)
+        adopted_box = _with_buttons(adopted_split, self.end_button)
         self.tasks = FilteredTable(
             [
                 Column("Task", lambda t: t.text),
@@ -208,13 +218,23 @@ class PlanScreen(QWidget):
             and not version.approved
             and allowed(self.actor, Permission.APPROVE_PLAN)
         )
+        self.checks = {c.action_id: c for c in plan_service.contract_checks(self.ctx)}
         self.adopted.set_rows(list(view.adopted))
+        self.contract.setHtml(_contract_html(list(self.checks.values())))
         self.tasks.set_rows(list(view.open_tasks) + [t for t in view.tasks if t.done])
         today = local_today(self.ctx.clock)
         self.notices.set_rows([n for n in view.notice_ends if n.last_day >= today])
         self.declined.set_rows(plan_service.declined_requests(self.ctx))
         self.versions.set_rows(plan_service.history(self.ctx))
         self.compare(self.versions.current_record())
+
+    def _contract_summary(self, action_id: str) -> str:
+        check = self.checks.get(action_id)
+        if check is None or check.clear:
+            return "Nothing to note"
+        if check.conflicts:
+            return f"Conflicts ({len(check.conflicts)})"
+        return f"Requires ({len(check.requires)})"
 
     def compare(self, version: object) -> None:
         current = self.view.version
@@ -364,6 +384,29 @@ def _with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
     row.addStretch(1)
     layout.addLayout(row)
     return box
+
+
+def _contract_html(checks: list[plan_service.ContractCheck]) -> str:
+    """Each adopted action beside the contract in force on its dates."""
+    if not checks:
+        return "<p>No action adopted, so nothing to set beside the contract.</p>"
+    parts = ["<p><b>The GP contract in force on each action's dates</b></p>"]
+    for check in checks:
+        until = f" until {_day(check.ends)}" if check.ends else ""
+        parts.append(
+            f"<p><b>{html.escape(check.title)}</b> (from {_day(check.starts)}{until}):"
+            + ("" if not check.clear else " nothing in the contract conflicts.")
+            + "</p>"
+        )
+        items = [
+            f"<li><span style='color:#b3261e'><b>Conflicts:</b></span> {html.escape(text)}</li>"
+            for text in check.conflicts
+        ] + [
+            f"<li><b>The contract requires:</b> {html.escape(text)}</li>" for text in check.requires
+        ]
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(parts)
 
 
 def _decision_text(decision: plan_service.DecisionView | None) -> str:
