@@ -185,7 +185,8 @@ def cmd_menu(args: argparse.Namespace) -> int:
     )
     print(
         f"Added {added.file_name}: {added.title}, {added.actions} "
-        f"action{'s' if added.actions != 1 else ''}. The wizard offers them {where}."
+        f"action{'s' if added.actions != 1 else ''}. The wizard offers "
+        f"{'it' if added.actions == 1 else 'them'} {where}."
     )
     return EXIT_OK
 

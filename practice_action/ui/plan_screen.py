@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.menu import MenuError
 from practice_action.domain.plan import Choice
 from practice_action.domain.words import plural
 from practice_action.services import plan as plan_service
@@ -63,11 +66,19 @@ class PlanScreen(QWidget):
         )
         self.own_button.clicked.connect(self.add_own_action)
         self.own_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.menu_file_button = QPushButton("Add a menu f&ile…")
+        self.menu_file_button.setToolTip(
+            "A new month's actions as a menu file (the format of the menus the app ships), from "
+            "the BMA or your LMC: checked, then offered by the wizard on every desk"
+        )
+        self.menu_file_button.clicked.connect(self.choose_menu_file)
+        self.menu_file_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
         self.approve_button = QPushButton("A&pprove this version")
         self.approve_button.clicked.connect(self.approve)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.approve_button)
+        top.addWidget(self.menu_file_button)
         top.addWidget(self.own_button)
         top.addWidget(self.wizard_button)
 
@@ -177,7 +188,8 @@ class PlanScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         self.refresh()
         # left to right, as they stand (set once they share this widget's window)
-        QWidget.setTabOrder(self.approve_button, self.own_button)
+        QWidget.setTabOrder(self.approve_button, self.menu_file_button)
+        QWidget.setTabOrder(self.menu_file_button, self.own_button)
         QWidget.setTabOrder(self.own_button, self.wizard_button)
 
     def focus_first(self) -> None:
@@ -358,6 +370,68 @@ class PlanScreen(QWidget):
             f"“{action.title}” added. Run the wizard to decide on it: it comes after the "
             "menu's actions."
         )
+
+    def choose_menu_file(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Add a menu file")
+        dialog.setObjectName("menu-file")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["Menu files (*.toml)", "All files (*)"])
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda name: self.add_menu_file(Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def add_menu_file(self, path: Path, *, replace_same: bool = False) -> bool:
+        """Add the file; a fault is shown naming the file, the action and the field."""
+        try:
+            added = plan_service.add_menu_file(
+                self.ctx, self.actor, path, replace_same=replace_same
+            )
+        except MenuError as error:
+            taken = {m.menu_id: m for m in plan_service.added_menus(self.ctx)}
+            named = error.problem.split("'")
+            clash = error.field == "menu.id" and "is already the id of" in error.problem
+            earlier = taken.get(named[1]) if clash and len(named) > 2 else None
+            if earlier is not None and not replace_same and self.confirm_replace(path, earlier):
+                return self.add_menu_file(path, replace_same=True)
+            self.complain(
+                f"Not added: {error}. Nothing was changed: put it right in the file, then add "
+                "it again."
+            )
+            return False
+        except PracticeActionError as error:
+            self.complain(str(error))
+            return False
+        self.refresh()
+        where = (
+            f"after the actions of that menu ({added.extends}): run the wizard on it to decide "
+            "on them"
+            if added.extends
+            else "as a menu of its own: choose it on the wizard's first page"
+        )
+        self.say(
+            f"Added {added.file_name}: {added.title} ({plural(added.actions, 'action')}). "
+            f"The wizard offers {'it' if added.actions == 1 else 'them'} on every desk {where}."
+        )
+        return True
+
+    def confirm_replace(self, path: Path, earlier: plan_service.AddedMenu) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("confirm-replace-menu")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Replace the menu file?")
+        box.setText(
+            f"{path.name} has the menu id '{earlier.menu_id}', already added from "
+            f"{earlier.file_name} by {earlier.added_by}. Replace that file with this one?"
+        )
+        replace = box.addButton("&Replace it", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        run_modal(box)
+        return box.clickedButton() is replace
 
     def tick_selected(self) -> None:
         task = self.tasks.current_record()
