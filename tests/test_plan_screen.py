@@ -307,6 +307,10 @@ def test_a_menu_file_added_from_the_screen_is_offered_by_the_wizard(
     qtbot.addWidget(wizard)
     assert [p.action.id for p in wizard.action_pages][-1] == "2026-07-locum-rates"
     assert wizard.action_pages[-1].title() == "5. Review the rates offered to locums"
+    assert (
+        "It includes 1 action the practice added from a menu file: Review the rates offered to "
+        "locums." in wizard.intro.menu_summary.text()
+    )
 
 
 def test_adding_a_menu_file_again_asks_before_replacing_it(
