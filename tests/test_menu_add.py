@@ -107,6 +107,11 @@ def test_a_broken_added_menu_is_refused_by_name_and_nothing_is_kept(
             "cannot be the default",
         ),
         (("[[actions]]", "[[actions]\n"), "(file)", "is not valid TOML"),
+        (
+            ('detail = "checklist"', 'detail = "checklist"\nletters = ["icb_thank_you"]'),
+            "letters",
+            "'icb_thank_you' is not a document the app makes",
+        ),
         (("published = 2026-07-01", "published = 2026-07-32"), "(file)", "is not valid TOML"),
         (('title = "Review', 'title = 7 # "Review'), "title", "must be text in quotes"),
     ],

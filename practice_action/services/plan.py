@@ -937,6 +937,7 @@ def add_menu(
         others = [c for c in checked if c is not same]
         present = list(shipped_menus()) + [m for _, m, _ in others if m is not None]
         menus.check_added(menu, present)
+        _check_letters(menu)
         if same is not None:
             session.delete(same[0])
             session.flush()
@@ -966,6 +967,21 @@ def add_menu(
             after={"menu": menu.id, "file": name, "sha256": row.sha256},
         )
         return _added_view(row, menu, None)
+
+
+def _check_letters(menu: Menu) -> None:
+    """An added action may ask only for documents the app makes."""
+    from practice_action.services.documents import KINDS  # documents reads this module
+
+    for action in menu.actions:
+        unknown = [kind for kind in action.letters if kind not in KINDS]
+        if unknown:
+            raise menus.MenuError(
+                menu.origin,
+                action.id,
+                "letters",
+                f"'{unknown[0]}' is not a document the app makes: use one of " + ", ".join(KINDS),
+            )
 
 
 def add_menu_file(
