@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from counter_helpers import EVERY_DAY
+from menu_helpers import JULY, menu_file
 from sqlalchemy import select
 
 import practice_action.services as services_package
@@ -244,6 +245,18 @@ MATRIX: list[Row] = [
                 "tasks": [{"id": "tell-icb", "text": "Tell the ICB"}],
             },
         ),
+    ),
+    Row(
+        "plan.add_menu",
+        "add a menu file",
+        MANAGERS,
+        lambda w, a: plan.add_menu(w.ctx, a, "bma-2026-07.toml", JULY.encode("utf-8")),
+    ),
+    Row(
+        "plan.add_menu_file",
+        "add a menu file from disk",
+        MANAGERS,
+        lambda w, a: plan.add_menu_file(w.ctx, a, menu_file(w.tmp, JULY)),
     ),
     Row(
         "counter.record_contact",

@@ -4,10 +4,13 @@ actions. Dialogs are answered through ``answered_by``, as a person would fill th
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDialog
+from menu_helpers import JULY, menu_file
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from practice_action.domain.plan import Choice, ContactsCapDetails, Decision
@@ -243,3 +246,98 @@ def test_approving_shows_what_is_approved_and_asks_first(
         qtbot.mouseClick(screen.approve_button, Qt.MouseButton.LeftButton)
     assert plan_service.current_plan(planned).version.approved_by == partner.label  # type: ignore[union-attr]
     assert not screen.approve_button.isVisible()
+
+
+def test_the_adopted_tab_sets_each_action_beside_the_contract_on_its_dates(
+    qtbot: QtBot, planned: Context, receptionist: Actor
+) -> None:
+    screen = _screen(qtbot, planned, receptionist)
+    assert screen.tabs.currentIndex() == 0
+    assert screen.contract.isVisible()
+    text = screen.contract.toPlainText()
+    gp = text.split("Switch off GP Connect Update Record")[1]
+    cap = text.split("Limit daily contacts to a safe maximum")[1].split("Switch off GP")[0]
+    assert "Conflicts: From 1 October 2025:" in gp
+    assert "Conflicts" not in cap
+    assert "The contract requires: From 1 April 2026:" in cap and "same day" in cap
+    model = screen.adopted.view.model()
+    shown = {
+        model.index(row, 0).data(): model.index(row, 3).data() for row in range(model.rowCount())
+    }
+    assert shown == {
+        "Limit daily contacts to a safe maximum": "Requires (1)",
+        "Switch off GP Connect Update Record": "Conflicts (1)",
+    }
+
+
+def _add_menu_file_by_hand(qtbot: QtBot, screen: PlanScreen, path: Path) -> None:
+    """Click the button, go to the file's folder, type its name and click Open."""
+    QTest.mouseClick(screen.menu_file_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in screen.findChildren(QFileDialog, "menu-file") if d.isVisible())
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None
+    dialog.setDirectory(str(path.parent))
+    name.setFocus()
+    QTest.keyClicks(name, path.name)
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
+    QTest.mouseClick(open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_a_menu_file_added_from_the_screen_is_offered_by_the_wizard(
+    qtbot: QtBot, ctx: Context, manager: Actor, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, ctx, manager)
+    broken = menu_file(
+        tmp_path, JULY.replace('detail = "checklist"', 'detail = "list"'), "july.toml"
+    )
+    _add_menu_file_by_hand(qtbot, screen, broken)
+    shown = screen.problem.text()
+    assert "Not added: july.toml: action '2026-07-locum-rates', field 'detail'" in shown
+    assert "'list' is not a detail kind" in shown and "Nothing was changed" in shown
+    assert plan_service.added_menus(ctx) == []
+    _add_menu_file_by_hand(qtbot, screen, menu_file(tmp_path, JULY))
+    assert screen.done.isVisible()
+    assert screen.done.text().startswith(
+        "Added bma-2026-07.toml: BMA monthly action for July 2026 (1 action)."
+    )
+    wizard = PlanWizard(ctx, manager, screen, menu_id="bma-2026")
+    qtbot.addWidget(wizard)
+    assert [p.action.id for p in wizard.action_pages][-1] == "2026-07-locum-rates"
+    assert wizard.action_pages[-1].title() == "5. Review the rates offered to locums"
+    assert (
+        "It includes 1 action the practice added from a menu file: Review the rates offered to "
+        "locums." in wizard.intro.menu_summary.text()
+    )
+
+
+def test_adding_a_menu_file_again_asks_before_replacing_it(
+    qtbot: QtBot, ctx: Context, manager: Actor, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, ctx, manager)
+    _add_menu_file_by_hand(qtbot, screen, menu_file(tmp_path, JULY))
+    second = menu_file(tmp_path, JULY.replace("Review the rates", "Compare the rates"), "v2.toml")
+    asked: list[str] = []
+
+    def cancel(box: QDialog) -> int:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Cancel").click()
+        return 0
+
+    with answered_by(cancel):
+        _add_menu_file_by_hand(qtbot, screen, second)
+    assert "already added from bma-2026-07.toml by Maria Okafor" in asked[0]
+    assert "Not added: v2.toml" in screen.problem.text()
+
+    def replace_it(box: QDialog) -> int:
+        assert isinstance(box, QMessageBox)
+        next(b for b in box.buttons() if b.text() == "&Replace it").click()
+        return 0
+
+    with answered_by(replace_it):
+        _add_menu_file_by_hand(qtbot, screen, second)
+    assert screen.done.text().startswith("Added v2.toml")
+    assert [m.file_name for m in plan_service.added_menus(ctx)] == ["v2.toml"]

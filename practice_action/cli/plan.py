@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from practice_action.cli import EXIT_OK, EXTRA_COMMANDS, _open, print_json
+from practice_action.cli import EXIT_OK, EXIT_PROBLEM, EXTRA_COMMANDS, _open, print_json
 
 
 def add_plan(commands: argparse._SubParsersAction) -> None:
@@ -15,13 +17,14 @@ def add_plan(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print it as JSON for scripts")
 
 
-def _plan_data(view: Any) -> dict[str, Any]:
+def _plan_data(view: Any, checks: Any = ()) -> dict[str, Any]:
     from practice_action.domain import plan as rules
     from practice_action.services import convert
 
     version = view.version
     if version is None:
         return {"version": None, "decisions": [], "tasks": [], "notice_ends": []}
+    contract = {c.action_id: c for c in checks}
     return {
         "version": {
             "number": version.number,
@@ -40,6 +43,12 @@ def _plan_data(view: Any) -> dict[str, Any]:
                 "from": d.effective_date.isoformat() if d.effective_date else None,
                 "until": d.end_date.isoformat() if d.end_date else None,
                 "details": rules.details_to_json(d.details),
+                "contract_requires": list(contract[d.action_id].requires)
+                if d.action_id in contract
+                else [],
+                "conflicts": list(contract[d.action_id].conflicts)
+                if d.action_id in contract
+                else [],
             }
             for d in version.decisions
         ],
@@ -52,7 +61,7 @@ def _long(day: Any) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
-def _plan_lines(view: Any) -> list[str]:
+def _plan_lines(view: Any, checks: Any = ()) -> list[str]:
     version = view.version
     if version is None:
         return [
@@ -72,9 +81,14 @@ def _plan_lines(view: Any) -> list[str]:
         lines.append(f"Note: {version.note}")
     lines.append("")
     lines.append("Adopted:" if version.adopted else "No action adopted.")
+    contract = {c.action_id: c for c in checks}
     for d in version.adopted:
         until = f" until {_long(d.end_date)}" if d.end_date else ""
         lines.append(f"  - {d.title}: from {_long(d.effective_date)}{until}")
+        check = contract.get(d.action_id)
+        if check is not None:
+            lines += [f"      CONFLICTS WITH THE CONTRACT: {text}" for text in check.conflicts]
+            lines += [f"      The contract requires: {text}" for text in check.requires]
     others = [d for d in version.decisions if d not in version.adopted]
     if others:
         lines.append("Not adopted:")
@@ -94,13 +108,87 @@ def cmd_plan(args: argparse.Namespace) -> int:
     ctx = _open(args)
     try:
         view = plan.current_plan(ctx)
+        checks = plan.contract_checks(ctx)
     finally:
         ctx.store.dispose()
     if args.json:
-        print_json(_plan_data(view))
+        print_json(_plan_data(view, checks))
     else:
-        print("\n".join(_plan_lines(view)))
+        print("\n".join(_plan_lines(view, checks)))
     return EXIT_OK
 
 
 EXTRA_COMMANDS.append((add_plan, cmd_plan))
+
+
+def add_menu_command(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "menu", help="the menus the wizard walks: list them, or add a new month's menu file"
+    )
+    sub = parser.add_subparsers(dest="menu_command", metavar="ACTION", required=True)
+    sub.add_parser("list", help="list the shipped menus and those the practice added")
+    add = sub.add_parser(
+        "add",
+        help="add a menu file (the shipped files' TOML format), checked as they are; every "
+        "desk's wizard then offers its actions",
+    )
+    add.add_argument("file", type=Path)
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a menu file added before that has the same menu id",
+    )
+
+
+def _menu_lines(ctx: Any) -> list[str]:
+    from practice_action.services import plan
+
+    lines = ["Shipped with the app:"]
+    lines += [f"  - {m.id}: {m.title} ({len(m.actions)} actions)" for m in plan.shipped_menus()]
+    added = plan.added_menus(ctx)
+    lines.append("Added by the practice:" if added else "Added by the practice: none")
+    for m in added:
+        joins = f", after the actions of {m.extends}" if m.extends else ""
+        state = f"  FAULT: {m.problem}" if m.problem else ""
+        lines.append(
+            f"  - {m.menu_id}: {m.title} ({m.actions} actions{joins}), from {m.file_name}, "
+            f"added by {m.added_by}{state}"
+        )
+    return lines
+
+
+def cmd_menu(args: argparse.Namespace) -> int:
+    from practice_action.domain.menu import MenuError
+    from practice_action.services import plan
+    from practice_action.services.context import system_user
+
+    ctx = _open(args)
+    try:
+        if args.menu_command == "list":
+            print("\n".join(_menu_lines(ctx)))
+            return EXIT_OK
+        try:
+            added = plan.add_menu_file(ctx, system_user(), args.file, replace_same=args.replace)
+        except MenuError as error:
+            print(
+                f"Not added: {error}. Nothing was changed: put it right in the file, then add "
+                "it again.",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEM
+    finally:
+        ctx.store.dispose()
+    where = (
+        f"after the actions of {added.extends}: run the wizard on that menu to decide on them"
+        if added.extends
+        else "as a menu of its own: choose it on the wizard's first page"
+    )
+    print(
+        f"Added {added.file_name}: {added.title}, {added.actions} "
+        f"action{'s' if added.actions != 1 else ''}. The wizard offers "
+        f"{'it' if added.actions == 1 else 'them'} {where}."
+    )
+    return EXIT_OK
+
+
+EXTRA_COMMANDS.append((add_menu_command, cmd_menu))

@@ -1,4 +1,5 @@
-"""Letters of the 2026 round: the request to the ICB's Chief Clinical Information Officer.
+"""Letters of the 2026 round: the request to the ICB's Chief Clinical Information Officer, and
+the answer to the ICB's stock reply.
 
 The practice asks its ICB's CCIO to review every data sharing agreement the practice is party
 to, and to send for each its lawful basis, its data protection impact assessment and its data
@@ -9,7 +10,7 @@ Written in the practice's own voice; the BMA is not quoted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from practice_action.documents.model import Letterhead, Signer
@@ -38,7 +39,107 @@ class CcioDsaReview:
     stop_from: date | None
 
 
+@dataclass(frozen=True)
+class CcioFollowUp(CcioDsaReview):
+    """The answer to an ICB's stock reply: the questions asked again, agreement by agreement,
+    to the same ICB about the same agreements (its own reference and date)."""
+
+    first_reference: str  # our first letter, as the register holds it
+    first_dated: date
+    reply_noted: date  # the day the practice noted the ICB's reply (its plan task)
+    copy_to: str = ""  # the LMC, named in the letter
+    answer_within_days: int = 28
+
+    @property
+    def answer_by(self) -> date:
+        return self.dated + timedelta(days=self.answer_within_days)
+
+
 def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
+    """The first letter: the review asked for, every agreement listed."""
+    from practice_action.documents.style import esc
+
+    practice = esc(letter.letterhead.practice.name)
+    count = len(letter.agreements)
+    opening = [
+        f"As data controller for our patients' records, {practice} asks the ICB to review "
+        "every data sharing agreement to which the practice is a signatory, so that we can "
+        "be sure that each is lawful, proportionate and in our patients' interests. Our "
+        f"register holds {count} agreement{'s' if count != 1 else ''}:"
+    ]
+    closing = [
+        "For each agreement, please send us in writing: its lawful basis under data "
+        "protection law; its data protection impact assessment (DPIA), or confirmation that "
+        "none exists; and its data flows, that is what data leaves the practice, to whom, "
+        "how often and for what purpose.",
+        _honouring(letter.agreements, "will stop"),
+    ]
+    return _ccio_letter(
+        letter,
+        "Request for a review of every data sharing agreement",
+        opening,
+        closing,
+        "Please acknowledge this letter, quoting our reference.",
+        ("Data sharing review", "Request for a review of data sharing agreements"),
+    )
+
+
+def ccio_dsa_followup(letter: CcioFollowUp) -> bytes:
+    """The second letter: the ICB's general reply does not answer; the questions again."""
+    from practice_action.documents.style import esc, uk_date
+
+    practice = esc(letter.letterhead.practice.name)
+    opening = [
+        f"Thank you for your reply to our letter of {uk_date(letter.first_dated)} (our ref "
+        f"{esc(letter.first_reference)}), which we noted on {uk_date(letter.reply_noted)}. It "
+        "does not give us what we asked for. As data controller for our patients' records, "
+        f"{practice} is accountable for every disclosure it makes, and a general assurance "
+        "that the agreements are in order does not let us show that each one is lawful. We "
+        "therefore ask again, for each agreement in our register:",
+    ]
+    closing = [
+        "For each one, please send us in writing its lawful basis under data protection law, "
+        "its data protection impact assessment (DPIA) or confirmation that none exists, and "
+        "its data flows: what data leaves the practice, to whom, how often and for what "
+        f"purpose. Please send them by <b>{uk_date(letter.answer_by)}</b>, "
+        f"{letter.answer_within_days} days from the date of this letter.",
+        _honouring(letter.agreements, "stop"),
+    ]
+    if letter.copy_to.strip():
+        closing.append(f"We are sending a copy of this letter to {esc(letter.copy_to)}.")
+    return _ccio_letter(
+        letter,
+        "Our request for a review of every data sharing agreement: your reply",
+        opening,
+        closing,
+        "Please reply quoting our reference.",
+        ("Data sharing review, follow-up", "Follow-up on the review of data sharing agreements"),
+    )
+
+
+def _honouring(agreements: tuple[AgreementLine, ...], verb: str) -> str:
+    if any(a.stop_honouring for a in agreements):
+        return (
+            f"We {verb} honouring the voluntary agreements marked above, which use our "
+            "patients' data for secondary purposes rather than their direct care, and we will "
+            "sign no new voluntary agreement of that kind. Agreements that the GP contract or "
+            "the law requires, and sharing for direct care, continue as before."
+        )
+    return (
+        "We sign no new voluntary agreement for secondary purposes while this review runs. "
+        "Agreements that the GP contract or the law requires, and sharing for direct care, "
+        "continue as before."
+    )
+
+
+def _ccio_letter(
+    letter: CcioDsaReview | CcioFollowUp,
+    subject_text: str,
+    opening: list[str],
+    closing: list[str],
+    ask: str,
+    names: tuple[str, str],  # running head, PDF title
+) -> bytes:
     # reportlab only when drawing: the services import the dataclasses above at start
     from reportlab.lib.units import mm
     from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
@@ -50,6 +151,7 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
     subject = style("r26-subject", 11.5, bold=True, leading=15, after=4 * mm)
     item_style = style("r26-item", 10.5, leading=14, after=1.5 * mm)
     name_style = style("r26-name", 10.5, bold=True, leading=14)
+    stopped = "We stop" if isinstance(letter, CcioFollowUp) else "We will stop"
 
     def _p(markup: str, paragraph_style: Any = body) -> Any:
         return Paragraph(markup, paragraph_style)
@@ -59,7 +161,7 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
     for number, item in enumerate(letter.agreements, start=1):
         signed = f", signed {uk_date(item.signed_on)}" if item.signed_on else ""
         stop = (
-            f" <b>We will stop honouring this agreement from {uk_date(letter.stop_from)}.</b>"
+            f" <b>{stopped} honouring this agreement from {uk_date(letter.stop_from)}.</b>"
             if item.stop_honouring and letter.stop_from
             else ""
         )
@@ -70,38 +172,16 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
                 item_style,
             )
         )
-    stopping = [a for a in letter.agreements if a.stop_honouring]
     story: list[Flowable] = [
         _p("For the attention of the Chief Clinical Information Officer", name_style),
-        _p("Request for a review of every data sharing agreement", subject),
+        _p(subject_text, subject),
         _p("Dear Chief Clinical Information Officer,"),
-        _p(
-            f"As data controller for our patients' records, {practice} asks the ICB to review "
-            "every data sharing agreement to which the practice is a signatory, so that we can "
-            "be sure that each is lawful, proportionate and in our patients' interests. Our "
-            f"register holds {len(letter.agreements)} agreement"
-            f"{'s' if len(letter.agreements) != 1 else ''}:"
-        ),
+        *(_p(text) for text in opening),
         *listed,
-        _p(
-            "For each agreement, please send us in writing: its lawful basis under data "
-            "protection law; its data protection impact assessment (DPIA), or confirmation that "
-            "none exists; and its data flows, that is what data leaves the practice, to whom, "
-            "how often and for what purpose."
-        ),
-        _p(
-            "We will stop honouring the voluntary agreements marked above, which use our "
-            "patients' data for secondary purposes rather than their direct care, and we will "
-            "sign no new voluntary agreement of that kind. Agreements that the GP contract or "
-            "the law requires, and sharing for direct care, continue as before."
-            if stopping
-            else "We sign no new voluntary agreement for secondary purposes while this review "
-            "runs. Agreements that the GP contract or the law requires, and sharing for direct "
-            "care, continue as before."
-        ),
+        *(_p(text) for text in closing),
         KeepTogether(
             [
-                _p("Please acknowledge this letter, quoting our reference."),
+                _p(ask),
                 _p("Yours faithfully,"),
                 Spacer(1, 10 * mm),
                 _p(esc(letter.signer.name), name_style),
@@ -114,10 +194,9 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
         letterhead=head,
         recipient_lines=letter.recipient.lines(),
         references=[("Our ref", esc(letter.reference)), ("Date", esc(uk_date(letter.dated)))],
-        running_head=f"{head.practice.name} · Data sharing review · Our ref "
-        f"{letter.reference} · continued",
+        running_head=f"{head.practice.name} · {names[0]} · Our ref {letter.reference} · continued",
     )
-    return build_letter(frame, story, title="Request for a review of data sharing agreements")
+    return build_letter(frame, story, title=names[1])
 
 
 @dataclass(frozen=True)

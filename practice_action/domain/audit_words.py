@@ -39,6 +39,7 @@ KIND_LABELS: dict[str, str] = {
     "plan.end_action": "Action ended",
     "plan.task": "Plan task ticked or unticked",
     "plan.custom_action": "Practice's own action added",
+    "plan.add_menu": "Menu file added",
     "plan.declined_request": "Declined data request logged",
     "letter.generated": "Document generated",
     "letter.printed": "Document printed",

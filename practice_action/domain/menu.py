@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -117,6 +117,7 @@ class Menu:
     origin: str = ""
     default_from: date | None = None  # the menu for plans made on or after this day
     notes: tuple[DatedNote, ...] = ()  # what happened to the menu as a whole (a pause, an end)
+    extends: str | None = None  # an added file's actions follow that menu's in the wizard
 
     def action(self, action_id: str) -> MenuAction | None:
         return next((a for a in self.actions if a.id == action_id), None)
@@ -166,6 +167,7 @@ _MENU_KEYS = {
     "default",
     "default_from",
     "notes",
+    "extends",
 }
 _ACTION_KEYS = {
     "id",
@@ -393,8 +395,10 @@ def parse_menu(data: Mapping[str, Any], origin: str) -> Menu:
     if not isinstance(menu_notes, list):
         raise check.fail("menu.notes", "must be a list of tables ([[menu.notes]])")
     notes = tuple(_check_note(check, n, i) for i, n in enumerate(menu_notes))
+    extends = check.identifier(head, "extends", MENU_ID, "menu.") if "extends" in head else None
     return Menu(
         id=menu_id,
+        extends=extends,
         title=check.text(head, "title", prefix="menu."),
         publisher=check.text(head, "publisher", prefix="menu."),
         published=published,
@@ -408,16 +412,121 @@ def parse_menu(data: Mapping[str, Any], origin: str) -> Menu:
     )
 
 
+MAX_MENU_BYTES = 256 * 1024
+
+
 def load_menu(path: Path) -> Menu:
     origin = path.name
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        content = path.read_bytes()
     except OSError as error:
         raise MenuError(origin, None, "(file)", f"cannot be read: {error.strerror}") from error
+    return menu_from_bytes(content, origin)
+
+
+def menu_from_bytes(content: bytes, origin: str) -> Menu:
+    """A menu from a file's bytes, checked as a shipped file is; ``origin`` names the file."""
+    if len(content) > MAX_MENU_BYTES:
+        raise MenuError(
+            origin,
+            None,
+            "(file)",
+            f"is {len(content) // 1024} KB: a menu file is at most {MAX_MENU_BYTES // 1024} KB "
+            "of text; check that it is the right file",
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MenuError(
+            origin,
+            None,
+            "(file)",
+            f"is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8 text",
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise MenuError(origin, None, "(file)", f"is not valid TOML: {error}") from error
     return parse_menu(data, origin)
+
+
+def check_added(menu: Menu, present: Iterable[Menu]) -> None:
+    """An added menu beside those already here (shipped, then added): the same checks as a
+    shipped file, and none may take another's id, the default, or an action of the menu it
+    extends. Raises ``MenuError`` naming the added file."""
+    present = tuple(present)
+    origin = menu.origin
+    taken = next((m for m in present if m.id == menu.id), None)
+    if taken is not None:
+        raise MenuError(
+            origin,
+            None,
+            "menu.id",
+            f"'{menu.id}' is already the id of {taken.origin}: give this menu an id of its own",
+        )
+    if menu.default:
+        raise MenuError(
+            origin,
+            None,
+            "menu.default",
+            "an added menu cannot be the default: remove the line or write default = false "
+            "(default_from makes it the menu for plans made from a date)",
+        )
+    if menu.extends is None:
+        return
+    if menu.default_from is not None:
+        raise MenuError(
+            origin,
+            None,
+            "menu.default_from",
+            f"this menu adds actions to '{menu.extends}', so it is never walked alone: "
+            "remove default_from",
+        )
+    base = next((m for m in present if m.id == menu.extends and m.extends is None), None)
+    if base is None:
+        walkable = ", ".join(m.id for m in present if m.extends is None)
+        raise MenuError(
+            origin,
+            None,
+            "menu.extends",
+            f"'{menu.extends}' is not a menu here: use one of {walkable}",
+        )
+    joined = [a for m in present if m.id == base.id or m.extends == base.id for a in m.actions]
+    for action in menu.actions:
+        same = next((a for a in joined if a.id == action.id), None)
+        if same is not None:
+            raise MenuError(
+                origin,
+                action.id,
+                "id",
+                f"'{action.id}' is already an action of {base.title}: give it an id of its own",
+            )
+        numbered = next((a for a in joined if a.number == action.number), None)
+        if numbered is not None:
+            highest = max(a.number for a in joined)
+            raise MenuError(
+                origin,
+                action.id,
+                "number",
+                f"{action.number} is already the number of '{numbered.title}' in "
+                f"{base.title}: number this action from {highest + 1}",
+            )
+
+
+def combine(menus: Iterable[Menu]) -> tuple[Menu, ...]:
+    """The menus the wizard can walk: each added file that extends a menu joins it, its
+    actions after that menu's."""
+    menus = tuple(menus)
+    walkable = [m for m in menus if m.extends is None]
+    out = []
+    for menu in walkable:
+        extra = tuple(a for m in menus if m.extends == menu.id for a in m.actions)
+        if extra:
+            menu = replace(
+                menu, actions=tuple(sorted(menu.actions + extra, key=lambda a: a.number))
+            )
+        out.append(menu)
+    return tuple(out)
 
 
 def load_menus(directory: Path) -> tuple[Menu, ...]:

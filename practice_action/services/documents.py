@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from practice_action.documents.round2026 import (
     AgreementLine,
     BriefingItem,
     CcioDsaReview,
+    CcioFollowUp,
     StaffBriefing,
 )
 from practice_action.documents.style import uk_date
@@ -73,6 +74,7 @@ from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.letters_models import CorrespondenceRow
 from practice_action.store.models import Practice, StaffRow
+from practice_action.store.plan_models import PlanTaskRow
 
 PDF = "application/pdf"
 HTML = "text/html"
@@ -84,6 +86,7 @@ LETTER_KINDS = (
     "service_changes_notification",
     "referral_letter_template",
     "ccio_dsa_review",
+    "ccio_dsa_followup",
 )
 NOTICE_KINDS = ("poster", "leaflet", "large_print", "website_html", "website_text", "sms")
 KINDS = (*LETTER_KINDS, *NOTICE_KINDS, "staff_briefing")
@@ -108,6 +111,7 @@ _REFERENCE_CODES = {
     "service_changes_notification": "SC",
     "referral_letter_template": "REF",
     "ccio_dsa_review": "CCIO",
+    "ccio_dsa_followup": "CCIOR",
     "staff_briefing": "SB",
 }
 
@@ -119,6 +123,7 @@ Inputs = (
     | ReferralLetterTemplate
     | PatientNotice
     | CcioDsaReview
+    | CcioFollowUp
     | StaffBriefing
 )
 
@@ -286,6 +291,33 @@ class _Facts:
     registers: rules.Registers
     partners: tuple[str, ...]
     actions: dict[str, MenuAction]
+    ccio_first: tuple[str, date] | None = None  # our first letter to the CCIO: ref, date
+    replies_noted: dict[str, date] = field(default_factory=dict)  # action id -> day noted
+
+
+# The plan task that records an ICB's reply, for an action whose letters answer one.
+REPLY_TASK = "reply"
+
+
+def _ccio_first(session: Session) -> tuple[str, date] | None:
+    """The newest letter to the CCIO in the register: its reference and the day it was
+    sent (or, until it is marked sent, dated)."""
+    row = session.execute(
+        select(CorrespondenceRow.reference, CorrespondenceRow.dated, CorrespondenceRow.sent_on)
+        .where(CorrespondenceRow.kind == "ccio_dsa_review")
+        .order_by(CorrespondenceRow.id.desc())
+        .limit(1)
+    ).first()
+    return (row.reference, row.sent_on or row.dated) if row is not None else None
+
+
+def _replies_noted(session: Session) -> dict[str, date]:
+    rows = session.execute(
+        select(PlanTaskRow.action_id, PlanTaskRow.done_on).where(
+            PlanTaskRow.task_key == REPLY_TASK, PlanTaskRow.done_on.is_not(None)
+        )
+    )
+    return {action_id: done_on for action_id, done_on in rows}
 
 
 def _gather(session: Session) -> _Facts:
@@ -302,11 +334,16 @@ def _gather(session: Session) -> _Facts:
     )
     actions: dict[str, MenuAction] = {}
     if version is not None:
-        catalogue = plan_service.Catalogue(
-            plan_service.shipped_menus(), plan_service._custom_actions(session)
-        )
-        actions = catalogue.lookup(version.menu_id)
-    return _Facts(profile, version, plan_service._registers(session), partners, actions)
+        actions = plan_service._catalogue(session).lookup(version.menu_id)
+    return _Facts(
+        profile,
+        version,
+        plan_service._registers(session),
+        partners,
+        actions,
+        _ccio_first(session),
+        _replies_noted(session),
+    )
 
 
 def _slug(text: str) -> str:
@@ -486,6 +523,10 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
             and "ccio_dsa_review" in action.letters
         ):
             out.append(_ccio_letter(facts, details, head, signer, ods, today))
+            if "ccio_dsa_followup" in action.letters and decision.action_id in facts.replies_noted:
+                out.append(
+                    _ccio_followup(facts, decision.action_id, out[-1], head, signer, ods, today)
+                )
         elif isinstance(details, rules.DsaWithdrawalDetails):
             ends = details.permission_ends or decision.effective_date
             for agreement_id in details.agreement_ids:
@@ -654,6 +695,55 @@ def _ccio_letter(
     )
 
 
+def _ccio_followup(
+    facts: _Facts,
+    action_id: str,
+    first_document: PlannedDocument,  # the first letter: the same agreements, the same ICB
+    head: Letterhead,
+    signer: Signer,
+    ods: str,
+    today: date,
+) -> PlannedDocument:
+    """The answer to the ICB's stock reply, planned once the reply has been noted (the
+    action's task, ticked); made once the first letter is in the register, citing both."""
+    first = first_document.inputs
+    assert isinstance(first, CcioDsaReview) and facts.profile is not None
+    gaps = []
+    if facts.ccio_first is None:
+        gaps.append(
+            MissingItem(
+                "The first letter to the CCIO, generated (this letter answers the ICB's reply "
+                "to it)",
+                "Letters > Request for a review of data sharing agreements > Generate",
+            )
+        )
+    noted = facts.replies_noted[action_id]
+    reference, dated = facts.ccio_first or ("", today)
+    letter = CcioFollowUp(
+        head,
+        first.recipient,
+        f"{ods}/CCIOR",
+        today,
+        signer,
+        first.agreements,
+        first.stop_from,
+        reference,
+        dated,
+        noted,
+        copy_to=facts.profile.lmc.name.strip(),
+    )
+    return PlannedDocument(
+        key="ccio_dsa_followup",
+        kind="ccio_dsa_followup",
+        title="Follow-up to the ICB's reply on data sharing agreements (to the ICB's CCIO)",
+        recipient=_one_line(first.recipient) or "The ICB (no address yet)",
+        file_name="ccio-data-sharing-follow-up.pdf",
+        media_type=PDF,
+        inputs=letter,
+        gaps=tuple(dict.fromkeys((*first_document.gaps, *gaps))),
+    )
+
+
 URGENT_ROUTE = (
     "Nobody who is clinically urgent is turned away or asked to call back another day: "
     "reception passes them to the duty clinician, who deals with them the same day, over the "
@@ -735,6 +825,8 @@ def render(document: PlannedDocument) -> bytes:
     if isinstance(inputs, CcioDsaReview):
         from practice_action.documents import round2026
 
+        if isinstance(inputs, CcioFollowUp):  # a kind of CcioDsaReview: asked first
+            return round2026.ccio_dsa_followup(inputs)
         return round2026.ccio_dsa_review(inputs)
     if isinstance(inputs, PatientNotice):
         if document.kind == "poster":

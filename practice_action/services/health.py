@@ -210,6 +210,18 @@ def menu_problems(folder: Path) -> list[str]:
     return found
 
 
+def added_menu_problems(ctx: Context) -> list[str]:
+    """Every menu file the practice added, read back from the database and checked again."""
+    from practice_action.services import plan
+
+    return [
+        f"added menu file {m.problem} (added by {m.added_by}; add a corrected file with "
+        "practice-action menu add)"
+        for m in plan.added_menus(ctx)
+        if m.problem
+    ]
+
+
 def health(ctx: Context, locations: Locations) -> HealthReport:
     opened: migrate.OpenResult = ctx.extra["opened"]  # type: ignore[assignment]
     warnings = list(database_warnings(locations))
@@ -240,6 +252,7 @@ def health(ctx: Context, locations: Locations) -> HealthReport:
             disk_problems(locations)
             + migrate.integrity_problems(ctx.store)
             + menu_problems(menus_folder())
+            + added_menu_problems(ctx)
         ),
         upgraded_from=opened.revision_before,
         backup=opened.backup,

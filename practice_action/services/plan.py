@@ -8,10 +8,13 @@ transaction and audited; screens and commands get frozen dataclasses back.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -38,6 +41,7 @@ from practice_action.store.models import (
     VoluntaryServiceRow,
 )
 from practice_action.store.plan_models import (
+    AddedMenuRow,
     CustomActionRow,
     DeclinedRequestRow,
     PlanDecisionRow,
@@ -234,9 +238,60 @@ def _custom_actions(session: Session) -> tuple[MenuAction, ...]:
     return tuple(_custom_from_row(row, i + 1) for i, row in enumerate(rows))
 
 
+@dataclass(frozen=True)
+class AddedMenu:
+    """A menu file the practice added, as the screens and ``menu list`` show it."""
+
+    menu_id: str
+    title: str
+    file_name: str
+    actions: int
+    extends: str | None
+    added_at: datetime
+    added_by: str
+    problem: str = ""  # set when the stored file no longer passes the checks
+
+
+@lru_cache(maxsize=64)
+def _parsed(file_name: str, content: str) -> Menu:
+    return menus.menu_from_bytes(content.encode("utf-8"), file_name)
+
+
+def _added_rows(session: Session) -> list[AddedMenuRow]:
+    return list(
+        session.execute(
+            select(AddedMenuRow).where(AddedMenuRow.active.is_(True)).order_by(AddedMenuRow.id)
+        ).scalars()
+    )
+
+
+def _added_checked(
+    rows: Sequence[AddedMenuRow],
+) -> list[tuple[AddedMenuRow, Menu | None, menus.MenuError | None]]:
+    """Each added file read back and checked against the shipped menus and those added
+    before it; a file that no longer passes is kept out of the catalogue and named."""
+    present: list[Menu] = list(shipped_menus())
+    out: list[tuple[AddedMenuRow, Menu | None, menus.MenuError | None]] = []
+    for row in rows:
+        try:
+            menu = _parsed(row.file_name, row.content)
+            menus.check_added(menu, present)
+        except menus.MenuError as error:
+            out.append((row, None, error))
+            continue
+        present.append(menu)
+        out.append((row, menu, None))
+    return out
+
+
+def _catalogue(session: Session) -> Catalogue:
+    added = [m for _, m, _ in _added_checked(_added_rows(session)) if m is not None]
+    return Catalogue(menus.combine((*shipped_menus(), *added)), _custom_actions(session))
+
+
 def catalogue(ctx: Context) -> Catalogue:
     with ctx.store.read() as session:
-        return Catalogue(shipped_menus(), _custom_actions(session))
+        return _catalogue(session)
 
 
 def _decision_view(row: PlanDecisionRow) -> DecisionView:
@@ -314,6 +369,58 @@ def current_version_in(session: Session) -> VersionView | None:
     """The newest plan version, inside the caller's transaction (for the evidence file)."""
     row = _current_row(session)
     return _version_view(row) if row else None
+
+
+@dataclass(frozen=True)
+class ContractCheck:
+    """One adopted action beside the contract in force on its dates."""
+
+    action_id: str
+    title: str
+    starts: date
+    ends: date | None
+    requires: tuple[str, ...]  # what the contract asks while the action runs
+    conflicts: tuple[str, ...]  # where the action goes against it
+
+    @property
+    def clear(self) -> bool:
+        return not self.requires and not self.conflicts
+
+
+def contract_checks(ctx: Context) -> tuple[ContractCheck, ...]:
+    """For each adopted action of the current plan, what the contract in force on any day it
+    runs requires and where the action conflicts, each dated from when it applies."""
+    with ctx.store.read() as session:
+        row = _current_row(session)
+        if row is None:
+            return ()
+        version = _version_view(row)
+        lookup = _catalogue(session).lookup(version.menu_id)
+    out = []
+    for decision in version.adopted:
+        start = decision.effective_date
+        assert start is not None
+        action = lookup.get(decision.action_id)
+        notes = menus.contract_notes_during(action, start, decision.end_date) if action else []
+        out.append(
+            ContractCheck(
+                decision.action_id,
+                decision.title,
+                start,
+                decision.end_date,
+                tuple(
+                    menus.dated_text(n, start)
+                    for n in notes
+                    if n.severity is not menus.Severity.CONFLICT
+                ),
+                tuple(
+                    menus.dated_text(n, start)
+                    for n in notes
+                    if n.severity is menus.Severity.CONFLICT
+                ),
+            )
+        )
+    return tuple(out)
 
 
 def history(ctx: Context) -> list[VersionView]:
@@ -525,7 +632,7 @@ def save_plan_version(
         raise ValidationError({"note": str(error)}) from None
     decisions = list(decisions)
     with ctx.store.write() as session:
-        cat = Catalogue(shipped_menus(), _custom_actions(session))
+        cat = _catalogue(session)
         chosen = cat.menu(menu_id)
         lookup = cat.lookup(chosen.id)
         previous_row = _current_row(session)
@@ -608,7 +715,7 @@ def end_action(ctx: Context, actor: Actor, action_id: str, end_date: date) -> Ve
                     "the end date cannot be before that."
                 }
             )
-        lookup = Catalogue(shipped_menus(), _custom_actions(session)).lookup(current.menu_id)
+        lookup = _catalogue(session).lookup(current.menu_id)
         decisions = [
             (
                 lookup.get(d.action_id),
@@ -789,6 +896,111 @@ def add_custom_action(ctx: Context, actor: Actor, fields: Mapping[str, Any]) -> 
             after=convert.plain(action),
         )
         return action
+
+
+def _added_view(row: AddedMenuRow, menu: Menu | None, error: Exception | None) -> AddedMenu:
+    return AddedMenu(
+        menu_id=row.menu_id,
+        title=menu.title if menu else row.menu_id,
+        file_name=row.file_name,
+        actions=len(menu.actions) if menu else 0,
+        extends=menu.extends if menu else None,
+        added_at=row.added_at,
+        added_by=row.added_by,
+        problem=str(error) if error else "",
+    )
+
+
+def added_menus(ctx: Context) -> list[AddedMenu]:
+    """The menu files the practice added, oldest first, each saying if it has a fault."""
+    with ctx.store.read() as session:
+        return [_added_view(*checked) for checked in _added_checked(_added_rows(session))]
+
+
+def add_menu(
+    ctx: Context, actor: Actor, file_name: str, content: bytes, *, replace_same: bool = False
+) -> AddedMenu:
+    """Add a menu file (a new month's actions, say, from the BMA or the LMC) to the practice's
+    data, checked with the messages a shipped file gets; every desk then offers its actions.
+    A file with the id of one added before replaces it only when asked (``replace_same``), or
+    when the earlier one no longer passes the checks."""
+    require(actor, Permission.EDIT_PLAN)
+    name = Path(file_name).name or "the menu file"
+    menu = menus.menu_from_bytes(content, name)
+    with ctx.store.write() as session:
+        checked = _added_checked(_added_rows(session))
+        same = next((c for c in checked if c[0].menu_id == menu.id), None)
+        if same is not None and same[2] is None and not replace_same:
+            row = same[0]
+            raise menus.MenuError(
+                name,
+                None,
+                "menu.id",
+                f"'{menu.id}' is already the id of {row.file_name}, added "
+                f"{day_text(row.added_at.astimezone(LONDON).date())} by {row.added_by}: give "
+                "this menu an id of its own, or replace that file with this one",
+            )
+        others = [c for c in checked if c is not same]
+        present = list(shipped_menus()) + [m for _, m, _ in others if m is not None]
+        menus.check_added(menu, present)
+        _check_letters(menu)
+        if same is not None:
+            session.delete(same[0])
+            session.flush()
+        row = AddedMenuRow(
+            menu_id=menu.id,
+            file_name=name,
+            content=content.decode("utf-8"),
+            sha256=hashlib.sha256(content).hexdigest(),
+            added_at=_stamp(ctx),
+            added_by=actor.label,
+            active=True,
+        )
+        session.add(row)
+        session.flush()
+        joins = f", after the actions of '{menu.extends}'" if menu.extends else ""
+        verb = f"Replaced {same[0].file_name} with" if same is not None else "Added"
+        audit.append(
+            session,
+            ctx,
+            actor,
+            "plan.add_menu",
+            f"{verb} the menu file {name}: {menu.title} ({plural(len(menu.actions), 'action')}"
+            f"{joins})",
+            before={"menu": menu.id, "file": same[0].file_name, "sha256": same[0].sha256}
+            if same is not None
+            else None,
+            after={"menu": menu.id, "file": name, "sha256": row.sha256},
+        )
+        return _added_view(row, menu, None)
+
+
+def _check_letters(menu: Menu) -> None:
+    """An added action may ask only for documents the app makes."""
+    from practice_action.services.documents import KINDS  # documents reads this module
+
+    for action in menu.actions:
+        unknown = [kind for kind in action.letters if kind not in KINDS]
+        if unknown:
+            raise menus.MenuError(
+                menu.origin,
+                action.id,
+                "letters",
+                f"'{unknown[0]}' is not a document the app makes: use one of " + ", ".join(KINDS),
+            )
+
+
+def add_menu_file(
+    ctx: Context, actor: Actor, path: Path, *, replace_same: bool = False
+) -> AddedMenu:
+    """``add_menu`` from a file on disk; a file that cannot be read is named with the reason."""
+    require(actor, Permission.EDIT_PLAN)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        raise menus.MenuError(path.name, None, "(file)", f"cannot be read: {reason}") from None
+    return add_menu(ctx, actor, path.name, content, replace_same=replace_same)
 
 
 # --- comparing versions ------------------------------------------------------------------

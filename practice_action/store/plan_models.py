@@ -109,3 +109,19 @@ class CustomActionRow(Base):
     notes: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AddedMenuRow(Base):
+    """A menu file a practice (or its LMC) added: its text as given, checked when added and
+    each time it is read, so every desk (SQLite or PostgreSQL) offers the same actions."""
+
+    __tablename__ = "added_menu"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    menu_id: Mapped[str] = mapped_column(String(40), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    added_by: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -72,6 +72,12 @@ URGENT_REASONS = [
     "Safeguarding concern",
     "Palliative or end-of-life care",
 ]
+# What the divert panel says of anyone clinically urgent: the GP contract from 1 April 2026
+# requires them to be dealt with the same day, and nobody is asked to call back another day.
+SAME_DAY_ROUTE = (
+    "<b>Clinically urgent? The same-day route:</b> never call back another day; the duty "
+    "clinician sees them today. Emergency: 999."
+)
 
 
 @dataclass
@@ -252,13 +258,13 @@ class CounterScreen(QWidget):
         self.divert_words.setStyleSheet("font-size: 14px; background: #fff8e1; padding: 6px;")
         self.divert_words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.divert_words)
-        layout.addWidget(_wrapped("<b>Record where the patient was sent:</b>"))
+        layout.addWidget(_wrapped("<b>Send them elsewhere, or book a later appointment below:</b>"))
         self.divert_buttons: dict[DivertDestination, QPushButton] = {}
         mnemonic = {
             DivertDestination.NHS_111: "NHS &111",
             DivertDestination.PHARMACY_FIRST: "&Pharmacy First",
             DivertDestination.UTC: "&Urgent treatment centre",
-            DivertDestination.NEXT_ROUTINE: "Next &routine appointment",
+            DivertDestination.NEXT_ROUTINE: "Book a &later appointment",
             DivertDestination.OTHER: "O&ther",
         }
         grid = QGridLayout()
@@ -266,17 +272,10 @@ class CounterScreen(QWidget):
             button = QPushButton(mnemonic[destination])
             button.setMinimumHeight(34)
             button.clicked.connect(lambda _=False, d=destination: self.divert(d))
-            grid.addWidget(button, i, 0)  # one a line: readable in a narrow panel
             self.divert_buttons[destination] = button
+            if destination is not DivertDestination.NEXT_ROUTINE:  # that one stays in sight
+                grid.addWidget(button, i, 0)  # one a line: readable in a narrow panel
         layout.addLayout(grid)
-        self.override_button = QPushButton("Urgent case: &override the cap…")
-        self.override_button.setMinimumHeight(34)
-        self.override_button.setStyleSheet("font-weight: 600;")
-        self.override_button.clicked.connect(self.urgent_override)
-        layout.addWidget(self.override_button)
-        self.divert_close = QPushButton("Close (Esc)")
-        self.divert_close.clicked.connect(self.close_divert)
-        layout.addWidget(self.divert_close)
         # The details of the places come last: the buttons must be in sight on a small screen.
         layout.addWidget(_wrapped("<b>Where to send them:</b>"))
         self.divert_places = QLabel()
@@ -296,6 +295,24 @@ class CounterScreen(QWidget):
         )
         outer_layout.addWidget(holder, 1)
         self.divert_scroll = holder
+        # Always in sight below the list, however short the screen: the 2026/27 contract (and
+        # safety) asks for a later appointment rather than "call back another day", and has
+        # anyone clinically urgent dealt with today.
+        outer_layout.addWidget(self.divert_buttons[DivertDestination.NEXT_ROUTINE])
+        self.same_day_route = _wrapped(SAME_DAY_ROUTE)
+        self.same_day_route.setObjectName("same-day-route")
+        self.same_day_route.setStyleSheet(
+            "#same-day-route { background: #fdecea; border-left: 4px solid #7f1010; padding: 4px; }"
+        )
+        outer_layout.addWidget(self.same_day_route)
+        self.override_button = QPushButton("Urgent case: &override the cap…")
+        self.override_button.setMinimumHeight(34)
+        self.override_button.setStyleSheet("font-weight: 600;")
+        self.override_button.clicked.connect(self.urgent_override)
+        outer_layout.addWidget(self.override_button)
+        self.divert_close = QPushButton("Close (Esc)")
+        self.divert_close.clicked.connect(self.close_divert)
+        outer_layout.addWidget(self.divert_close)
         outer.hide()
         return outer
 
@@ -425,7 +442,9 @@ class CounterScreen(QWidget):
         for clinician_id in self.order:
             row = self.rows[clinician_id]
             chain += [row.record, row.undo, row.divert]
-        chain += [*self.divert_buttons.values(), self.override_button, self.divert_close]
+        later = self.divert_buttons[DivertDestination.NEXT_ROUTINE]
+        chain += [b for b in self.divert_buttons.values() if b is not later]
+        chain += [later, self.override_button, self.divert_close]  # as they stand: at the foot
         chain += [self.add_today, self.safety]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -603,7 +622,6 @@ class CounterScreen(QWidget):
         self.divert_panel.show()
         first = self.divert_buttons[DivertDestination.NHS_111]
         first.setFocus()
-        self.divert_scroll.ensureWidgetVisible(self.override_button)
         self.divert_scroll.ensureWidgetVisible(first)
 
     def _fill_divert(self, clinician_id: int) -> None:

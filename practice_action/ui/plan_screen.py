@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PracticeActionError
+from practice_action.domain.menu import MenuError
 from practice_action.domain.plan import Choice
 from practice_action.domain.words import plural
 from practice_action.services import plan as plan_service
@@ -63,11 +66,19 @@ class PlanScreen(QWidget):
         )
         self.own_button.clicked.connect(self.add_own_action)
         self.own_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.menu_file_button = QPushButton("Add a menu f&ile…")
+        self.menu_file_button.setToolTip(
+            "A new month's actions as a menu file (the format of the menus the app ships), from "
+            "the BMA or your LMC: checked, then offered by the wizard on every desk"
+        )
+        self.menu_file_button.clicked.connect(self.choose_menu_file)
+        self.menu_file_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
         self.approve_button = QPushButton("A&pprove this version")
         self.approve_button.clicked.connect(self.approve)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.approve_button)
+        top.addWidget(self.menu_file_button)
         top.addWidget(self.own_button)
         top.addWidget(self.wizard_button)
 
@@ -76,6 +87,7 @@ class PlanScreen(QWidget):
                 Column("Action", lambda d: d.title),
                 Column("From", lambda d: _day(d.effective_date), lambda d: d.effective_date),
                 Column("Until", lambda d: _day(d.end_date), lambda d: d.end_date or date.max),
+                Column("The contract", lambda d: self._contract_summary(d.action_id)),
             ],
             placeholder="Filter the adopted actions…",
         )
@@ -86,7 +98,16 @@ class PlanScreen(QWidget):
         self.adopted.selection_changed.connect(
             lambda record: self.end_button.setEnabled(record is not None)
         )
-        adopted_box = _with_buttons(self.adopted, self.end_button)
+        self.contract = QTextBrowser()
+        self.contract.setObjectName("contract")
+        self.contract.setAccessibleName("What the contract requires and where it conflicts")
+        self.checks: dict[str, plan_service.ContractCheck] = {}
+        adopted_split = QSplitter(Qt.Orientation.Vertical)
+        adopted_split.addWidget(self.adopted)
+        adopted_split.addWidget(self.contract)
+        adopted_split.setStretchFactor(0, 3)
+        adopted_split.setStretchFactor(1, 2)
+        adopted_box = _with_buttons(adopted_split, self.end_button)
         self.tasks = FilteredTable(
             [
                 Column("Task", lambda t: t.text),
@@ -167,7 +188,8 @@ class PlanScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         self.refresh()
         # left to right, as they stand (set once they share this widget's window)
-        QWidget.setTabOrder(self.approve_button, self.own_button)
+        QWidget.setTabOrder(self.approve_button, self.menu_file_button)
+        QWidget.setTabOrder(self.menu_file_button, self.own_button)
         QWidget.setTabOrder(self.own_button, self.wizard_button)
 
     def focus_first(self) -> None:
@@ -208,13 +230,23 @@ class PlanScreen(QWidget):
             and not version.approved
             and allowed(self.actor, Permission.APPROVE_PLAN)
         )
+        self.checks = {c.action_id: c for c in plan_service.contract_checks(self.ctx)}
         self.adopted.set_rows(list(view.adopted))
+        self.contract.setHtml(_contract_html(list(self.checks.values())))
         self.tasks.set_rows(list(view.open_tasks) + [t for t in view.tasks if t.done])
         today = local_today(self.ctx.clock)
         self.notices.set_rows([n for n in view.notice_ends if n.last_day >= today])
         self.declined.set_rows(plan_service.declined_requests(self.ctx))
         self.versions.set_rows(plan_service.history(self.ctx))
         self.compare(self.versions.current_record())
+
+    def _contract_summary(self, action_id: str) -> str:
+        check = self.checks.get(action_id)
+        if check is None or check.clear:
+            return "Nothing to note"
+        if check.conflicts:
+            return f"Conflicts ({len(check.conflicts)})"
+        return f"Requires ({len(check.requires)})"
 
     def compare(self, version: object) -> None:
         current = self.view.version
@@ -339,6 +371,68 @@ class PlanScreen(QWidget):
             "menu's actions."
         )
 
+    def choose_menu_file(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Add a menu file")
+        dialog.setObjectName("menu-file")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["Menu files (*.toml)", "All files (*)"])
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda name: self.add_menu_file(Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def add_menu_file(self, path: Path, *, replace_same: bool = False) -> bool:
+        """Add the file; a fault is shown naming the file, the action and the field."""
+        try:
+            added = plan_service.add_menu_file(
+                self.ctx, self.actor, path, replace_same=replace_same
+            )
+        except MenuError as error:
+            taken = {m.menu_id: m for m in plan_service.added_menus(self.ctx)}
+            named = error.problem.split("'")
+            clash = error.field == "menu.id" and "is already the id of" in error.problem
+            earlier = taken.get(named[1]) if clash and len(named) > 2 else None
+            if earlier is not None and not replace_same and self.confirm_replace(path, earlier):
+                return self.add_menu_file(path, replace_same=True)
+            self.complain(
+                f"Not added: {error}. Nothing was changed: put it right in the file, then add "
+                "it again."
+            )
+            return False
+        except PracticeActionError as error:
+            self.complain(str(error))
+            return False
+        self.refresh()
+        where = (
+            f"after the actions of that menu ({added.extends}): run the wizard on it to decide "
+            "on them"
+            if added.extends
+            else "as a menu of its own: choose it on the wizard's first page"
+        )
+        self.say(
+            f"Added {added.file_name}: {added.title} ({plural(added.actions, 'action')}). "
+            f"The wizard offers {'it' if added.actions == 1 else 'them'} on every desk {where}."
+        )
+        return True
+
+    def confirm_replace(self, path: Path, earlier: plan_service.AddedMenu) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("confirm-replace-menu")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Replace the menu file?")
+        box.setText(
+            f"{path.name} has the menu id '{earlier.menu_id}', already added from "
+            f"{earlier.file_name} by {earlier.added_by}. Replace that file with this one?"
+        )
+        replace = box.addButton("&Replace it", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        run_modal(box)
+        return box.clickedButton() is replace
+
     def tick_selected(self) -> None:
         task = self.tasks.current_record()
         if task is None:
@@ -364,6 +458,29 @@ def _with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
     row.addStretch(1)
     layout.addLayout(row)
     return box
+
+
+def _contract_html(checks: list[plan_service.ContractCheck]) -> str:
+    """Each adopted action beside the contract in force on its dates."""
+    if not checks:
+        return "<p>No action adopted, so nothing to set beside the contract.</p>"
+    parts = ["<p><b>The GP contract in force on each action's dates</b></p>"]
+    for check in checks:
+        until = f" until {_day(check.ends)}" if check.ends else ""
+        parts.append(
+            f"<p><b>{html.escape(check.title)}</b> (from {_day(check.starts)}{until}):"
+            + ("" if not check.clear else " nothing in the contract conflicts.")
+            + "</p>"
+        )
+        items = [
+            f"<li><span style='color:#b3261e'><b>Conflicts:</b></span> {html.escape(text)}</li>"
+            for text in check.conflicts
+        ] + [
+            f"<li><b>The contract requires:</b> {html.escape(text)}</li>" for text in check.requires
+        ]
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(parts)
 
 
 def _decision_text(decision: plan_service.DecisionView | None) -> str:

@@ -118,6 +118,12 @@ class IntroPage(QWizardPage):
         menu = self.plan_wizard.catalogue.menu(self.menu_choice.currentData())
         own = len(self.plan_wizard.catalogue.custom)
         extra = f" Then {own} action{'s' if own != 1 else ''} of the practice's own." if own else ""
+        added = [a.title for a in menu.actions if a.menu_id != menu.id]
+        if added:  # from a menu file the practice added that extends this menu
+            extra = (
+                f" It includes {len(added)} action{'s' if len(added) != 1 else ''} the "
+                f"practice added from a menu file: {'; '.join(added)}.{extra}"
+            )
         others = [m.title for m in self.plan_wizard.catalogue.menus if m.id != menu.id]
         today = local_today(self.plan_wizard.ctx.clock)
         is_current = menu.id == self.plan_wizard.catalogue.default_on(today).id

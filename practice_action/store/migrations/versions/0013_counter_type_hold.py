@@ -1,7 +1,7 @@
 """how long a chosen contact type stays chosen at the desk; counter keys kept for the day
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 19:50:00
 
 By default the counter goes back to the practice's usual contact type after every contact. A
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
