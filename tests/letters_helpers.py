@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from datetime import date, timedelta
 
 from pypdf import PdfReader
 
+from practice_action.documents.model import PatientChange, PatientNotice
 from practice_action.services import demo, staff
 from practice_action.services.context import Actor, Context
 
@@ -26,3 +29,16 @@ def pdf_text(content: bytes) -> str:
 
 def pdf_pages(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def with_many_changes(notice: PatientNotice, count: int) -> PatientNotice:
+    """``notice`` with ``count`` more changes, a day apart from 1 October 2026."""
+    extra = tuple(
+        PatientChange(
+            f"Service number {n} will stop at the practice. Ask your pharmacy or call 111 "
+            "for help with it.",
+            date(2026, 10, 1) + timedelta(days=n),
+        )
+        for n in range(count)
+    )
+    return replace(notice, changes=notice.changes + extra)
