@@ -183,3 +183,116 @@ def test_every_notice_of_a_practice_with_many_changes_writes_times_one_way(draw)
     if draw is not notices.poster and draw is not notices.text_message:  # these have no room
         assert "Monday to Thursday 8am to 8pm; Saturday and Sunday 10am to 4pm" in text
     assert not OTHER_STYLES.search(text), OTHER_STYLES.findall(text)
+
+
+# ---------------------------------------------------------------- large print: footer, phone
+
+
+def _pieces(data: bytes) -> list[list[tuple[str, float, float, float]]]:
+    """Per page, each piece of text drawn: (text, x, baseline y, size), in points."""
+    out = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        found: list[tuple[str, float, float, float]] = []
+
+        def visit(text, cm, tm, font, size, found=found) -> None:
+            if text.strip():
+                scale = abs(tm[3] or 1) * abs(cm[3] or 1)
+                x = tm[4] * cm[0] + cm[4]
+                y = tm[5] * cm[3] + cm[5]
+                found.append((text.replace("\xa0", " ").strip(), x, y, size * scale))
+
+        page.extract_text(visitor_text=visit)
+        out.append(found)
+    return out
+
+
+@pytest.mark.parametrize("length", [36, 48, 64, 80])
+def test_the_large_print_footer_never_prints_the_name_over_the_page_number(length) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from practice_action.documents.style import fonts
+
+    words = "Riverside Eastgate Mill Lane Medical Group Health Centre Surgery Partners Oak Ash"
+    name = words[:length]
+    notice = _sample()
+    notice = replace(notice, practice=replace(notice.practice, name=name))
+    regular = fonts()[0]
+    pages = _pieces(notices.large_print(notice))
+    assert len(pages) > 1
+    for number, pieces in enumerate(pages, start=1):
+        label = next(p for p in pieces if p[0] == f"Page {number} of {len(pages)}")
+        _, label_x, label_y, size = label
+        footer = [p for p in pieces if p[2] < 30 * 2.835 and p is not label and p[3] == size]
+        lines = sorted(footer, key=lambda p: -p[2])  # top line first
+        assert " ".join(p[0] for p in lines) == name.strip()  # every word, in order
+        for text, x, y, piece_size in footer:
+            right = x + stringWidth(text, regular, piece_size)
+            same_band = abs(y - label_y) < piece_size
+            assert not same_band or right < label_x - piece_size / 2, (text, right, label_x)
+        top = max(y + s for _, _, y, s in footer)
+        body = [p for p in pieces if p not in footer and p is not label and p[3] >= 18]
+        assert min(y for _, _, y, _ in body) - 0.3 * 18 > top  # the text stops above it
+
+
+def test_the_large_print_never_breaks_a_phone_number_across_lines() -> None:
+    notice = _sample()
+    numbers = [notice.practice.phone, *(s.phone for s in notice.local_services if s.phone)]
+    pieces = [p[0] for page in _pieces(notices.large_print(notice)) for p in page]
+    for number in numbers:
+        assert any(number in text for text in pieces), number
+        parts = number.split()
+        for cut in range(1, len(parts)):  # no line ends inside it, none starts inside it
+            start, rest = " ".join(parts[:cut]), " ".join(parts[cut:])
+            assert not any(text.endswith(start) for text in pieces), (number, start)
+            assert not any(text.startswith(rest) for text in pieces), (number, rest)
+
+
+# ---------------------------------------------------------------- the two-poster set
+
+
+def _demo_notice(ctx: Context) -> PatientNotice:
+    people = make_demo(ctx)
+    notice = next(
+        d.inputs
+        for d in service.documents_for_plan(ctx, people["Dr Asha Mistry"])
+        if d.kind == "poster"
+    )
+    assert isinstance(notice, PatientNotice)
+    return notice
+
+
+def _check_poster_set(data: bytes) -> list[str]:
+    pages = _pieces(data)
+    assert len(pages) == 2  # what changes; how to get help
+    texts = _pages(data)
+    for pieces, text in zip(pages, texts, strict=True):
+        body = [size for _, _, y, size in pieces if y > 16 * 2.835]
+        assert min(body) >= notices.MINIMUM_BODY["poster"] - 0.01  # never shrunk
+        assert "call 111" in text and "999 only in a life-threatening emergency" in text
+        assert "Page 1 of" not in text  # each a poster of its own, not one run over two
+    assert "What is changing" in texts[0] and "Pharmacy First" not in texts[0]
+    assert texts[1].startswith("How to get help") and "What is changing" not in texts[1]
+    return texts
+
+
+def test_the_demo_poster_is_a_set_of_two_each_one_page_with_everything(ctx: Context) -> None:
+    notice = _demo_notice(ctx)
+    changes, helping = _check_poster_set(notices.poster(notice))
+    for change in notice.changes:
+        assert " ".join(change.what.split()[:6]) in changes
+    assert "more change" not in changes and "more local service" not in helping
+    for local in notice.local_services:
+        if local.kind is not ServiceKind.NHS_111:
+            assert local.name in helping, local.name
+    assert "Near us: Wigston Fold Pharmacy" in helping
+
+
+def test_a_poster_with_many_changes_points_to_the_rest(ctx: Context) -> None:
+    notice = _many_changes()
+    changes, helping = _check_poster_set(notices.poster(notice))
+    website = notice.practice.website
+    assert "More changes from" in changes and f"see {website}" in changes
+    assert "more local services:" in helping and f"see {website}" in helping
+    assert "Midtown Urgent Treatment Centre" in helping  # urgent care and the crisis line
+    assert "Midshire Mental Health Crisis Line" in helping  # are the last to be left out
+    assert "Mill Lane Pharmacy" in helping
