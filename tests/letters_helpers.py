@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -19,6 +21,19 @@ def make_demo(ctx: Context) -> dict[str, Actor]:
     return {
         m.name: Actor(m.name, m.role, m.id) for m in staff.list_staff(ctx, include_retired=True)
     }
+
+
+def save_as(offered: str, target: Path) -> Callable[[object], int]:
+    """Answers a save dialog: checks the file name it offers, then saves at ``target``."""
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    def answer(dialog: object) -> int:
+        assert isinstance(dialog, QFileDialog)
+        assert dialog.selectedFiles()[0].endswith(offered)
+        dialog.selectFile(str(target))
+        return QDialog.DialogCode.Accepted
+
+    return answer
 
 
 def pdf_text(content: bytes) -> str:

@@ -200,6 +200,11 @@ def _whole_phones(escaped: str) -> str:
     return _PHONE.sub(lambda m: f"{m[1]}&nbsp;{m[2].replace(' ', '&nbsp;')}", escaped)
 
 
+def _whole_ranges(escaped: str) -> str:
+    """'aged 1 to 17' never broken between its numbers."""
+    return re.sub(r"(\d+) to (\d+)", r"\1&nbsp;to&nbsp;\2", escaped)
+
+
 def _pdf(text: str) -> str:
     return _whole_phones(esc(text))
 
@@ -336,7 +341,7 @@ def notice_story(
         story.append(Spacer(1, sizes.gap * 0.5))  # two boxes of one colour: a gap between
         story += _help_part(
             notice, sizes, width, heading, body, small, pad, keep, compact, headed=False
-        )[1:]
+        )
         story += [Spacer(1, sizes.gap * 0.5), contact]
         return story
     story = [_band(notice, sizes, width), Spacer(1, sizes.gap)]
@@ -431,10 +436,11 @@ def _help_part(
     compact: bool = False,
     headed: bool = True,
 ) -> list[Flowable]:
+    """Pharmacy First and the local services; ``headed`` False for a poster already titled
+    "How to get help", which then prints neither heading."""
     story: list[Flowable] = []
-    story.append(Paragraph("Other ways to get help", heading))  # type: ignore[arg-type]
     conditions = [
-        [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(esc(ages), small)]
+        [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(_whole_ranges(esc(ages)), small)]
         for name, ages in PHARMACY_FIRST_CONDITIONS
     ]
     table = Table(conditions, colWidths=[width * 0.42 - pad, width * 0.58 - pad], hAlign="LEFT")
@@ -462,19 +468,25 @@ def _help_part(
         else:
             inside.append(Paragraph(f"<b>{esc(pharmacy_heading(notice))}:</b>", body))  # type: ignore[arg-type]
             inside += [_service_paragraph(p, body, compact) for p in near]
-    story.append(KeepTogether(_boxed(inside, width, PALE, pad, sizes.body)))
+    box = _boxed(inside, width, PALE, pad, sizes.body)
+    # the heading goes with the box: never left alone at the foot of a page
+    title = [Paragraph("Other ways to get help", heading)] if headed else []  # type: ignore[arg-type]
+    story.append(KeepTogether([*title, box]))
     every = local_services(notice)
     services = _kept_services(every, keep)
     if every:
         # a help poster is headed "How to get help": its services follow the pharmacy box
         # without a heading of their own, which is the room a third service needs
-        story.append(
+        lead: Flowable = (
             Paragraph("Local services", heading)  # type: ignore[arg-type]
             if headed
             else Spacer(1, sizes.gap * 0.4)
         )
-        for service in services:
-            story.append(KeepTogether([_service_paragraph(service, body, compact)]))
+        for number, service in enumerate(services):  # the heading goes with the first
+            first = [lead] if number == 0 else []
+            story.append(KeepTogether([*first, _service_paragraph(service, body, compact)]))
+        if not services:
+            story.append(lead)
         if len(services) < len(every):
             left = len(every) - len(services)
             story.append(
