@@ -195,9 +195,13 @@ def contact_line(practice: PracticeProfile) -> str:
 _PHONE = re.compile(r"(Phone|call) (\+?\d[\d ]*\d)")
 
 
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
+
+
 def _whole_phones(escaped: str) -> str:
-    """Escaped text with each phone number held on one line (no break inside it)."""
-    return _PHONE.sub(lambda m: f"{m[1]}&nbsp;{m[2].replace(' ', '&nbsp;')}", escaped)
+    """Escaped text with each phone number and postcode held on one line."""
+    text = _PHONE.sub(lambda m: f"{m[1]}&nbsp;{m[2].replace(' ', '&nbsp;')}", escaped)
+    return _POSTCODE.sub(r"\1&nbsp;\2", text)
 
 
 def _whole_ranges(escaped: str) -> str:
