@@ -66,7 +66,8 @@ def test_generate_all_makes_the_ready_documents_and_lists_each_other_with_its_ga
     assert f"Not made yet: {len(waiting)} documents" in text
     for status in waiting:  # each with its own missing detail and where to give it
         assert status.document.title in text
-    assert text.count(f"{name}: its opening hours: fill it in at") == len(waiting)
+    # the same missing detail, said once for the documents waiting for it
+    assert text.count(f"{name}: its opening hours: fill it in at") == 1
     states = {s.document.kind: s.state for s in screen.statuses()}
     assert states["poster"] == "Not yet generated"
     assert states["service_changes_notification"] == "Generated"

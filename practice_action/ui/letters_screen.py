@@ -156,7 +156,7 @@ class LettersScreen(QWidget):
             "Record the day it was posted, emailed or put up. Generate the document first."
         )
         self.sent_button.clicked.connect(self.mark_sent_selected)
-        self.word_button = QPushButton("Save as Wor&d document…")
+        self.word_button = QPushButton("Save as Wor&d…")
         self.word_button.setToolTip(
             "Save the referral letter template as a Word document with named fields, to "
             "load into the clinical system's letter writer"
@@ -654,11 +654,17 @@ def outcome_text(run: letters_service.ReadyRun) -> str:
         made = "<b>No document was made.</b>"
     if not run.waiting:
         return made
+    # documents waiting for the same details are listed together, the details said once
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for document in run.waiting:
+        groups.setdefault(tuple(document.gaps), []).append(document.title)
     items = "".join(
-        f"<li><b>{html.escape(d.title)}</b>: "
-        + "; ".join(html.escape(str(gap)) for gap in d.gaps)
+        "<li>"
+        + ", ".join(f"<b>{html.escape(title)}</b>" for title in titles)
+        + ": "
+        + "; ".join(html.escape(str(gap)) for gap in gaps)
         + "</li>"
-        for d in run.waiting
+        for gaps, titles in groups.items()
     )
     return (
         f"{made} Not made yet: {plural(len(run.waiting), 'document')}, each waiting for "
