@@ -152,8 +152,18 @@ def _document_texts(documents: list[service.PlannedDocument]) -> dict[str, str]:
     return out
 
 
-def test_every_document_of_the_demo_practice_writes_times_one_way(ctx: Context) -> None:
+@pytest.mark.parametrize("extra", [0, 6], ids=["demo", "demo-with-six-more-services"])
+def test_every_document_of_the_demo_practice_writes_times_one_way(ctx: Context, extra) -> None:
+    from practice_action.services import registers
+
     people = make_demo(ctx)
+    for number in range(extra):  # hours typed every which way at Set-up
+        registers.save_record(
+            ctx,
+            people["Karen Holt"],
+            registers.LOCAL_SERVICES,
+            replace(_many_changes().local_services[-1 - number], name=f"Far Clinic {number}"),
+        )
     planned = service.documents_for_plan(ctx, people["Dr Asha Mistry"])
     texts = _document_texts([d for d in planned if not d.gaps])
     assert len(texts) >= 12
@@ -162,6 +172,9 @@ def test_every_document_of_the_demo_practice_writes_times_one_way(ctx: Context) 
         "Monday to Friday 8am to 8pm, Saturday and Sunday 9am to 5pm"
         in texts["patient_notice:website_text"]
     )
+    if extra:
+        website = texts["patient_notice:website_text"]
+        assert "Far Clinic 5" in website and "Monday to Thursday 8am to 8pm" in website
     for key, text in texts.items():
         assert not OTHER_STYLES.search(text), (key, OTHER_STYLES.findall(text))
 
