@@ -160,7 +160,8 @@ def test_text_message_fits_two_sms_in_the_gsm_alphabet() -> None:
     message = notices.text_message(sample_notice())
     assert sms_length(message) <= MAX_LENGTH
     assert gsm_problems(message) == []
-    assert message.startswith("Riverside Medical Practice: From 1 October 2026: ")
+    assert message.startswith("Riverside Medical Practice: From 1 Oct")
+    assert message.endswith(": www.riverside-medical.example.nhs.uk")
     assert "open" in message and "appointments go ahead" in message
     assert "111" in message and "999 for life-threatening emergencies only" in message
 
@@ -173,6 +174,9 @@ def test_text_message_is_shortened_sensibly_when_long() -> None:
     message = notices.text_message(replace(notice, practice=long_name))
     assert sms_length(message) <= MAX_LENGTH
     assert "111" in message and "999" in message and "1 Oct" in message
+    # changes are left out before the ending: where to find every change
+    assert message.endswith(f"Every change: {notice.practice.website}")
+    assert "+1 more" not in message
 
 
 def test_text_message_uses_the_short_wording_and_converts_accents() -> None:
@@ -181,7 +185,7 @@ def test_text_message_uses_the_short_wording_and_converts_accents() -> None:
     named = replace(notice.practice, name="Zoë’s Surgery")
     message = notices.text_message(replace(notice, practice=named, changes=(change,)))
     assert message.startswith("Zoe's Surgery: From 1 October 2026: each clinician sees at most 25")
-    assert "Pharmacies treat 7 common conditions" in message
+    assert notices.ACCENTS_NOTE in message  # 'Zoë' is spelt 'Zoe': the message says why
     assert sms_length(message) <= MAX_LENGTH
 
 
@@ -213,16 +217,17 @@ def test_a_service_address_typed_on_several_lines_stays_readable_in_every_format
     page = notices.website_html(notice)
     assert "Midtown General Hospital<br>Infirmary Square<br>Midtown, LE1 5WW<br>" in page
     assert "Hospital\n" not in page
-    assert "Midtown General Hospital Infirmary Square Midtown, LE1 5WW" in text_of(
+    # a poster runs a service's details on after its name, the lines joined with commas
+    assert "Midtown General Hospital, Infirmary Square, Midtown, LE1 5WW" in text_of(
         notices.poster(notice)
     )
     # Short names, so that the fullest message (the service's address included) fits.
-    short = replace(notice.changes[0], sms="at most 25 patients a day each")
+    short = replace(notice.changes[0], sms="25 patients a day each")
     small = replace(utc, name="Midtown UTC", address="The Hospital\nMidtown", hours="24 hours")
     message = notices.text_message(
         replace(
             notice,
-            practice=replace(notice.practice, name="Oak Surgery"),
+            practice=replace(notice.practice, name="Oak Surgery", website="oak.example"),
             changes=(short,),
             local_services=(small, *notice.local_services[1:]),
         )

@@ -4,15 +4,14 @@ first page of every notice, for the sample practice and for one with many change
 from __future__ import annotations
 
 import io
-from dataclasses import replace
-from datetime import date, timedelta
 
 import pytest
+from letters_helpers import with_many_changes
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from practice_action.documents import notices
-from practice_action.documents.model import PatientChange, PatientNotice
+from practice_action.documents.model import PatientNotice
 from practice_action.documents.sample import sample_pack
 
 
@@ -23,16 +22,7 @@ def _sample() -> PatientNotice:
 
 
 def _many_changes(count: int = 12) -> PatientNotice:
-    notice = _sample()
-    extra = tuple(
-        PatientChange(
-            f"Service number {n} will stop at the practice. Ask your pharmacy or call 111 "
-            "for help with it.",
-            date(2026, 10, 1) + timedelta(days=n),
-        )
-        for n in range(count)
-    )
-    return replace(notice, changes=notice.changes + extra)
+    return with_many_changes(_sample(), count)
 
 
 def _sizes_and_text(data: bytes) -> list[tuple[list[float], str]]:

@@ -509,6 +509,14 @@ def _letter_rows() -> list[Row]:
             lambda w, a: _letters().generate_ready(w.ctx, a, write_to=w.locations.data_dir / "x"),
         ),
         Row(
+            "documents.referral_template_word",
+            "save the referral letter template as a Word document",
+            MANAGERS,
+            lambda w, a: _letters().referral_template_word(w.ctx, a),
+            writes=False,
+            allowed_error=NotFound,
+        ),
+        Row(
             "documents.mark_printed",
             "record a letter as printed",
             PARTNERS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from letters_helpers import make_demo, pdf_pages, pdf_text
+from letters_helpers import make_demo, pdf_pages, pdf_text, save_as
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from practice_action.documents.style import uk_date
@@ -118,14 +118,7 @@ def test_manager_reads_and_saves_drafts_only(qtbot: QtBot, ctx: Context, tmp_pat
     qtbot.waitUntil(lambda: screen.preview_pages() == 3)
     assert screen.content_is_draft
     target = tmp_path / "saved.pdf"
-
-    def answer_save(dialog: QDialog) -> int:
-        assert isinstance(dialog, QFileDialog)
-        assert dialog.selectedFiles()[0].endswith("DRAFT-notification-service-changes.pdf")
-        dialog.selectFile(str(target))
-        return QDialog.DialogCode.Accepted
-
-    with answered_by(answer_save):
+    with answered_by(save_as("DRAFT-notification-service-changes.pdf", target)):
         screen.save_button.click()
     assert "DRAFT" in pdf_text(target.read_bytes())
     screen.generate_selected()  # refused by the service, whatever the screen shows

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass, replace
-from datetime import time
 from functools import partial
 
 from reportlab.lib import colors
@@ -30,8 +30,8 @@ from reportlab.platypus import (
 
 from practice_action.documents import completeness, draft, record
 from practice_action.documents.model import PatientChange, PatientNotice
-from practice_action.documents.pages import LANGUAGE, NumberedCanvas, ScaledImage
-from practice_action.documents.sms import MAX_LENGTH, sms_length, to_gsm
+from practice_action.documents.pages import LANGUAGE, NumberedCanvas, ScaledImage, footer_top
+from practice_action.documents.sms import MAX_LENGTH, dropped_accents, sms_length, to_gsm
 from practice_action.documents.style import (
     NHS_BLUE,
     PALE,
@@ -41,6 +41,7 @@ from practice_action.documents.style import (
     style,
     uk_date,
 )
+from practice_action.documents.times import clock, nhs_hours
 from practice_action.domain.enums import ServiceKind
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.records import DayHours, LocalService, PracticeProfile
@@ -80,12 +81,6 @@ class SmsTooLong(PracticeActionError):
 # ---------------------------------------------------------------- words shared by every format
 
 
-def _clock(value: time) -> str:
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
-
-
 def opening_hours_text(hours: tuple[DayHours, ...]) -> str:
     """'Monday to Friday, 8am to 6:30pm', or each day's hours where they differ."""
     if not hours:
@@ -100,8 +95,8 @@ def opening_hours_text(hours: tuple[DayHours, ...]) -> str:
             if len(ordered) == 1
             else f"{ordered[0].day.label} to {ordered[-1].day.label}"
         )
-        return f"{days}, {_clock(opens)} to {_clock(closes)}"
-    return "; ".join(f"{h.day.label} {_clock(h.opens)} to {_clock(h.closes)}" for h in ordered)
+        return f"{days}, {clock(opens)} to {clock(closes)}"
+    return "; ".join(f"{h.day.label} {clock(h.opens)} to {clock(h.closes)}" for h in ordered)
 
 
 def patient_prose(notice: PatientNotice) -> list[str]:
@@ -161,8 +156,33 @@ def service_details(service: LocalService) -> list[str]:
     if service.phone.strip():
         lines.append(f"Phone {service.phone.strip()}")
     if service.hours.strip():
-        lines.append(f"Open: {service.hours.strip()}")
+        lines.append(f"Open: {nhs_hours(service.hours.strip())}")
     return lines
+
+
+def service_sentences(service: LocalService) -> str:
+    """The same details as running text, for a poster: 'Address, postcode. Phone .... Open: ...'"""
+    postcode = service.postcode.strip()
+    place = ", ".join([*address_lines(service), *([postcode] if postcode else [])])
+    parts = [place] if place else []
+    if service.phone.strip():
+        parts.append(f"Phone {service.phone.strip()}")
+    if service.hours.strip():
+        parts.append(f"Open: {nhs_hours(service.hours.strip())}")
+    return ". ".join(part.rstrip(".") for part in parts) + "." if parts else ""
+
+
+def pharmacies(notice: PatientNotice) -> list[LocalService]:
+    """The practice's own Pharmacy First pharmacies, from the register."""
+    return [s for s in notice.local_services if s.active and s.kind is ServiceKind.PHARMACY_FIRST]
+
+
+def pharmacy_heading(notice: PatientNotice) -> str:
+    return (
+        "A Pharmacy First pharmacy near us"
+        if len(pharmacies(notice)) == 1
+        else "Pharmacy First pharmacies near us"
+    )
 
 
 def contact_line(practice: PracticeProfile) -> str:
@@ -170,6 +190,27 @@ def contact_line(practice: PracticeProfile) -> str:
     if practice.website:
         parts.append(practice.website)
     return " · ".join(parts)
+
+
+_PHONE = re.compile(r"(Phone|call) (\+?\d[\d ]*\d)")
+
+
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
+
+
+def _whole_phones(escaped: str) -> str:
+    """Escaped text with each phone number and postcode held on one line."""
+    text = _PHONE.sub(lambda m: f"{m[1]}&nbsp;{m[2].replace(' ', '&nbsp;')}", escaped)
+    return _POSTCODE.sub(r"\1&nbsp;\2", text)
+
+
+def _whole_ranges(escaped: str) -> str:
+    """'aged 1 to 17' never broken between its numbers."""
+    return re.sub(r"(\d+) to (\d+)", r"\1&nbsp;to&nbsp;\2", escaped)
+
+
+def _pdf(text: str) -> str:
+    return _whole_phones(esc(text))
 
 
 # ---------------------------------------------------------------- PDF formats
@@ -259,12 +300,19 @@ def _boxed(
 
 
 def notice_story(
-    notice: PatientNotice, sizes: Sizes, width: float, part: str = "all"
+    notice: PatientNotice,
+    sizes: Sizes,
+    width: float,
+    part: str = "all",
+    keep: int | None = None,
+    compact: bool = False,
 ) -> list[Flowable]:
     """The notice as flowables, at the given sizes, for a column ``width`` points wide.
 
     ``part`` is "all", or for a two-poster set "changes" (what changes) or "help" (how to get
-    help); every part starts with 111 and 999.
+    help); every part starts with 111 and 999. ``keep`` is how many changes (in "changes") or
+    local services (in "help") are printed in full, the others pointed to in one line; all
+    of them when None. ``compact`` writes each local service as running text (a poster).
     """
     heading = style(
         "n-h2",
@@ -275,12 +323,13 @@ def notice_story(
         after=sizes.gap * 0.3,
         keep_with_next=True,
     )
-    body = style("n-body", sizes.body, leading=sizes.body * 1.22, after=sizes.body * 0.3)
+    body = style("n-body", sizes.body, leading=sizes.body * 1.2, after=sizes.body * 0.3)
     strong = style(
         "n-strong", sizes.body, bold=True, leading=sizes.body * 1.3, after=sizes.body * 0.2
     )
     small = style("n-small", sizes.small, leading=sizes.small * 1.2)
     pad = sizes.gap * 0.8
+    contact = Paragraph(_pdf(contact_line(notice.practice)), strong)
 
     if part == "help":  # the second poster of a set: its own title, straight to the help
         # the practice is named at the foot, in the contact line
@@ -293,9 +342,11 @@ def notice_story(
         story: list[Flowable] = [_band(helping, sizes, width)]
         story.append(Spacer(1, sizes.gap * 0.6))
         story.append(_urgent_box(sizes, width, body, pad))
-        story += _help_part(notice, sizes, width, heading, body, small, pad)[1:]
-        story.append(Spacer(1, sizes.gap * 0.5))
-        story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+        story.append(Spacer(1, sizes.gap * 0.5))  # two boxes of one colour: a gap between
+        story += _help_part(
+            notice, sizes, width, heading, body, small, pad, keep, compact, headed=False
+        )
+        story += [Spacer(1, sizes.gap * 0.5), contact]
         return story
     story = [_band(notice, sizes, width), Spacer(1, sizes.gap)]
     story.append(
@@ -315,15 +366,10 @@ def notice_story(
     # 111 and 999 come before anything else the patient reads, so they are on every first page.
     story.append(Spacer(1, sizes.gap * 0.6))
     story.append(_urgent_box(sizes, width, body, pad))
-    if part != "help":
-        story += _changes_part(notice, heading, body)
-    if part == "changes":
-        story.append(Spacer(1, sizes.gap * 0.5))
-        story.append(Paragraph(esc(contact_line(notice.practice)), strong))
-        return story
-    story += _help_part(notice, sizes, width, heading, body, small, pad)
-    story.append(Spacer(1, sizes.gap * 0.5))
-    story.append(Paragraph(esc(contact_line(notice.practice)), strong))
+    story += _changes_part(notice, heading, body, keep if part == "changes" else None)
+    if part != "changes":
+        story += _help_part(notice, sizes, width, heading, body, small, pad, None, compact)
+    story += [Spacer(1, sizes.gap * 0.5), contact]
     return story
 
 
@@ -340,12 +386,46 @@ def _urgent_box(sizes: Sizes, width: float, body: object, pad: float) -> Table:
     )
 
 
-def _changes_part(notice: PatientNotice, heading: object, body: object) -> list[Flowable]:
+def where_else(notice: PatientNotice) -> str:
+    """Where a patient finds what a poster had no room for."""
+    website = notice.practice.website.strip()
+    return (
+        f"see {website}, or ask reception for a leaflet"
+        if website
+        else "ask reception for a leaflet"
+    )
+
+
+def _changes_part(
+    notice: PatientNotice, heading: object, body: object, keep: int | None = None
+) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("What is changing", heading)]  # type: ignore[arg-type]
-    for change in ordered_changes(notice):
+    changes = ordered_changes(notice)
+    shown = changes if keep is None else changes[:keep]
+    for change in shown:
         out.append(Paragraph(f"<b>From {uk_date(change.starts)}:</b> {esc(change.what)}", body))  # type: ignore[arg-type]
+    left = changes[len(shown) :]
+    if left:
+        first = min(c.starts for c in left)
+        out.append(
+            Paragraph(  # type: ignore[arg-type]
+                f"<b>{'More changes' if shown else 'Changes'} from {uk_date(first)}:</b> "
+                f"{esc(where_else(notice))}.",
+                body,
+            )
+        )
     out.append(Paragraph(esc(WHY_TEXT), body))  # type: ignore[arg-type]
     return out
+
+
+def _kept_services(services: list[LocalService], keep: int | None) -> list[LocalService]:
+    """The ``keep`` a poster prints when it has no room for all: urgent care and the crisis
+    line before the others; in their usual order."""
+    if keep is None or keep >= len(services):
+        return services
+    first = {ServiceKind.UTC: 0, ServiceKind.CRISIS_LINE: 1}
+    chosen = sorted(services, key=lambda s: first.get(s.kind, 2))[:keep]
+    return [s for s in services if s in chosen]
 
 
 def _help_part(
@@ -356,59 +436,101 @@ def _help_part(
     body: object,
     small: object,
     pad: float,
+    keep: int | None = None,
+    compact: bool = False,
+    headed: bool = True,
 ) -> list[Flowable]:
+    """Pharmacy First and the local services; ``headed`` False for a poster already titled
+    "How to get help", which then prints neither heading."""
     story: list[Flowable] = []
-    story.append(Paragraph("Other ways to get help", heading))  # type: ignore[arg-type]
     conditions = [
-        [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(esc(ages), small)]
+        [Paragraph(f"<b>{esc(name)}</b>", small), Paragraph(_whole_ranges(esc(ages)), small)]
         for name, ages in PHARMACY_FIRST_CONDITIONS
     ]
-    table = Table(conditions, colWidths=[width * 0.45 - pad, width * 0.55 - pad], hAlign="LEFT")
+    table = Table(conditions, colWidths=[width * 0.42 - pad, width * 0.58 - pad], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), sizes.small),
                 ("FONTNAME", (0, 0), (-1, -1), fonts()[0]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    story.append(
-        KeepTogether(
-            _boxed(
-                [Paragraph(f"<b>Pharmacy First.</b> {esc(PHARMACY_TEXT)}", body), table],
-                width,
-                PALE,
-                pad,
-                sizes.body,
-            )
+    inside: list[Flowable] = [
+        Paragraph(f"<b>Pharmacy First.</b> {esc(PHARMACY_TEXT)}", body),  # type: ignore[arg-type]
+        table,
+    ]
+    near = pharmacies(notice)
+    if near:
+        inside.append(Spacer(1, sizes.body * 0.4))
+        if len(near) == 1:  # 'Near us: Wigston Fold Pharmacy. 3 The Parade, ...'
+            inside.append(_service_paragraph(near[0], body, compact, lead="Near us: "))
+        else:
+            inside.append(Paragraph(f"<b>{esc(pharmacy_heading(notice))}:</b>", body))  # type: ignore[arg-type]
+            inside += [_service_paragraph(p, body, compact) for p in near]
+    box = _boxed(inside, width, PALE, pad, sizes.body)
+    # the heading goes with the box: never left alone at the foot of a page
+    title = [Paragraph("Other ways to get help", heading)] if headed else []  # type: ignore[arg-type]
+    story.append(KeepTogether([*title, box]))
+    every = local_services(notice)
+    services = _kept_services(every, keep)
+    if every:
+        # a help poster is headed "How to get help": its services follow the pharmacy box
+        # without a heading of their own, which is the room a third service needs
+        lead: Flowable = (
+            Paragraph("Local services", heading)  # type: ignore[arg-type]
+            if headed
+            else Spacer(1, sizes.gap * 0.4)
         )
-    )
-    services = local_services(notice)
-    if services:
-        story.append(Paragraph("Local services", heading))
-        for service in services:
-            lines = [f"<b>{esc(service.name)}</b>"] + [
-                esc(line) for line in service_details(service)
-            ]
-            story.append(KeepTogether([Paragraph("<br/>".join(lines), body)]))  # type: ignore[arg-type]
+        for number, service in enumerate(services):  # the heading goes with the first
+            first = [lead] if number == 0 else []
+            story.append(KeepTogether([*first, _service_paragraph(service, body, compact)]))
+        if not services:
+            story.append(lead)
+        if len(services) < len(every):
+            left = len(every) - len(services)
+            story.append(
+                Paragraph(  # type: ignore[arg-type]
+                    f"<b>{left} more local service{'s' if left > 1 else ''}:</b> "
+                    f"{esc(where_else(notice))}.",
+                    body,
+                )
+            )
     return story
+
+
+def _service_paragraph(
+    service: LocalService, body: object, compact: bool, lead: str = ""
+) -> Paragraph:
+    if compact:  # the name leads, the details run on after it
+        return Paragraph(
+            f"<b>{lead}{esc(service.name)}.</b> {_pdf(service_sentences(service))}",
+            body,  # type: ignore[arg-type]
+        )
+    lines = [f"<b>{lead}{esc(service.name)}</b>"] + [
+        _pdf(line) for line in service_details(service)
+    ]
+    return Paragraph("<br/>".join(lines), body)  # type: ignore[arg-type]
 
 
 def _flowing_pdf(
     notice: PatientNotice, sizes: Sizes, pagesize: tuple[float, float], margin: float, title: str
 ) -> bytes:
     buffer = io.BytesIO()
+    footer_size = max(8, sizes.small * 0.85) if sizes.small < 18 else sizes.small
+    # a long practice name wraps in the footer: the text stops above its top line
+    footer = footer_top(notice.practice.name, footer_size, pagesize[0], margin)
     doc = SimpleDocTemplate(
         buffer,
         pagesize=pagesize,
         leftMargin=margin,
         rightMargin=margin,
         topMargin=margin,
-        bottomMargin=margin + sizes.small * 1.4,
+        bottomMargin=max(margin + sizes.small * 1.4, footer + sizes.small * 0.6),
         title=title,
         author=notice.practice.name,
         subject=_subject(notice),
@@ -421,7 +543,7 @@ def _flowing_pdf(
     maker = partial(
         NumberedCanvas,
         footer_left=notice.practice.name,
-        footer_size=max(8, sizes.small * 0.85) if sizes.small < 18 else sizes.small,
+        footer_size=footer_size,
         margin=margin,
     )
     doc.build(story, canvasmaker=maker)
@@ -459,7 +581,11 @@ def _flatten(story: list[Flowable]) -> list[Flowable]:
 
 
 def _layout_one_page(
-    notice: PatientNotice, pagesize: tuple[float, float], margin: float, part: str = "all"
+    notice: PatientNotice,
+    pagesize: tuple[float, float],
+    margin: float,
+    part: str = "all",
+    keep: int | None = None,
 ) -> list[_Placed] | None:
     """Wrap one poster at full size; None if it does not fit one page (never shrunk)."""
     width = pagesize[0] - 2 * margin
@@ -468,7 +594,7 @@ def _layout_one_page(
     y = pagesize[1] - margin
     used = 0.0
     previous_after = 0.0
-    for flowable in _flatten(notice_story(notice, POSTER, width, part)):
+    for flowable in _flatten(notice_story(notice, POSTER, width, part, keep, compact=True)):
         _, h = flowable.wrap(width, height)
         before = max(flowable.getSpaceBefore(), previous_after) if placed else 0
         used += before + h
@@ -485,8 +611,22 @@ def _draw_placed(canvas: Canvas, placed: list[_Placed]) -> None:
         item.flowable.drawOn(canvas, item.x, item.y)
 
 
+def _first_fitting(
+    notice: PatientNotice, margin: float, part: str, count: int
+) -> list[_Placed] | None:
+    """The part with as many of its items in full as one page holds."""
+    for keep in range(count, -1, -1):
+        placed = _layout_one_page(notice, A4, margin, part, keep)
+        if placed is not None:
+            return placed
+    return None
+
+
 def poster(notice: PatientNotice, copies: int = 1) -> bytes:
-    """A4 poster for the door and the waiting room: one page, shrunk a little if it must be.
+    """A4 poster for the door and the waiting room, never shrunk: one page, or when that
+    cannot hold it a set of two (what changes; how to get help), each one page. A set with
+    no room for every change or local service prints the first in full and says where to
+    find the others (the website, the leaflet at reception).
 
     The layout is worked out and drawn once, then placed on each of ``copies`` pages.
     """
@@ -496,9 +636,9 @@ def poster(notice: PatientNotice, copies: int = 1) -> bytes:
     if one is not None:
         posters = [one]
     else:  # a two-poster set: what changes, and how to get help, each on its own page
-        changes = _layout_one_page(notice, A4, margin, "changes")
-        helping = _layout_one_page(notice, A4, margin, "help")
-        if changes is None or helping is None:  # still too much: run on, at full size
+        changes = _first_fitting(notice, margin, "changes", len(notice.changes))
+        helping = _first_fitting(notice, margin, "help", len(local_services(notice)))
+        if changes is None or helping is None:  # not even the barest fits: run on, full size
             return _flowing_pdf(notice, POSTER, A4, margin, notice.headline)
         posters = [changes, helping]
     buffer = io.BytesIO()
@@ -569,6 +709,12 @@ def website_html(notice: PatientNotice) -> str:
     ]
     out += [f"<li>{e(name)}: {e(ages)}</li>" for name, ages in PHARMACY_FIRST_CONDITIONS]
     out.append("</ul>")
+    near = pharmacies(notice)
+    if near:
+        out.append(f"<h3>{e(pharmacy_heading(notice))}</h3>")
+        for pharmacy in near:
+            lines = "<br>".join(e(line) for line in service_details(pharmacy))
+            out.append(f"<p><strong>{e(pharmacy.name)}</strong><br>{lines}</p>")
     services = local_services(notice)
     if services:
         out.append("<h3>Local services</h3>")
@@ -594,6 +740,12 @@ def website_text(notice: PatientNotice) -> str:
     ]
     out.append(f"Pharmacy First: {PHARMACY_TEXT}")
     out += [f"- {name}: {ages}" for name, ages in PHARMACY_FIRST_CONDITIONS]
+    near = pharmacies(notice)
+    if near:
+        out += ["", pharmacy_heading(notice)]
+        for pharmacy in near:
+            out.append(pharmacy.name)
+            out += [f"  {line}" for line in service_details(pharmacy)]
     services = local_services(notice)
     if services:
         out += ["", "Local services"]
@@ -620,25 +772,36 @@ def _short_date(change: PatientChange, brief: bool) -> str:
     return f"{day.day} {day:%b}" if brief else uk_date(day)
 
 
+ACCENTS_NOTE = "Accents are left out: a text cannot show them."
+
+
+def sms_ending(practice: PracticeProfile, every_change: bool) -> str:
+    """What every text message ends with: where to read more (every change, when some were
+    left out), the practice's website or else its phone."""
+    where = practice.website.strip() or f"call {practice.phone.strip()}"
+    return f"{'More' if every_change else 'Every change'}: {where}"
+
+
 def _sms_candidates(notice: PatientNotice) -> list[str]:
-    """From the fullest message to the barest; the first that fits is sent."""
+    """From the fullest message to the barest; the first that fits is sent. Every one ends
+    with the practice's website or phone."""
     practice = notice.practice
     changes = ordered_changes(notice)
     services = [s for s in local_services(notice) if s.kind is not ServiceKind.CRISIS_LINE]
     first = services[0] if services else None
 
-    def changes_text(count: int, brief: bool, say_more: bool = True) -> str:
+    def changes_text(count: int, brief: bool, say_more: bool) -> str:
         parts = [f"from {_short_date(c, brief)}: {_short_change(c)}" for c in changes[:count]]
         left = len(changes) - count
-        if left and say_more:  # a change left out is said to be there
-            parts.append(
-                f"+{left} more" if brief else f"and {left} other change{'s' if left > 1 else ''}"
-            )
+        if left and count and say_more:  # a change left out is said to be there
+            parts.append(f"and {left} other change{'s' if left > 1 else ''}")
+        if not parts:  # no room to name any: when they start
+            parts.append(f"changes from {_short_date(changes[0], brief)}")
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
 
     def message(
-        count: int, brief: bool, pharmacy: bool, service: str, web: bool, say_more: bool = True
+        count: int, brief: bool, pharmacy: bool, service: str, say_more: bool = True
     ) -> str:
         parts = [
             f"{practice.name}: {changes_text(count, brief, say_more)}",
@@ -649,31 +812,32 @@ def _sms_candidates(notice: PatientNotice) -> list[str]:
             parts.append("Pharmacies treat 7 common conditions without a GP appointment.")
         if service:
             parts.append(service)
-        if web and practice.website:
-            parts.append(f"More: {practice.website}")
+        if dropped_accents(" ".join(parts)):  # "Tŷ'r" goes as "Ty'r": say why
+            parts.append(ACCENTS_NOTE)
+        parts.append(sms_ending(practice, every_change=count == len(changes)))
         return " ".join(parts)
 
     service_full = service_short = ""
     if first is not None:
-        hours = f" ({first.hours.strip()})" if first.hours.strip() else ""
+        hours = f" ({nhs_hours(first.hours.strip())})" if first.hours.strip() else ""
         street = ", ".join(address_lines(first))
         place = f", {street}" if street else ""
         service_full = f"Or visit {first.name}{place}{hours}."
         service_short = f"Or visit {first.name}."
     candidates = []
     for count in range(len(changes), 0, -1):
-        for brief in (False, True):
-            candidates += [
-                message(count, brief, True, service_full, True),
-                message(count, brief, True, service_full, False),
-                message(count, brief, True, service_short, True),
-                message(count, brief, True, service_short, False),
-                message(count, brief, True, "", False),
-                message(count, brief, False, service_short, False),
-                message(count, brief, False, "", False),
-            ]
-    # the very last resort only: the first change alone, the others not mentioned
-    candidates.append(message(1, True, False, "", False, say_more=False))
+        for pharmacy, service in (
+            (True, service_full),
+            (True, service_short),
+            (True, ""),
+            (False, service_short),
+            (False, ""),
+        ):  # a short date ("1 Oct") before anything is left out
+            candidates += [message(count, brief, pharmacy, service) for brief in (False, True)]
+    # then the changes named without their count (the ending says where every change is),
+    # and at the last, only the day they start
+    candidates += [message(count, True, False, "", False) for count in range(len(changes), 0, -1)]
+    candidates += [message(0, True, pharmacy, "") for pharmacy in (True, False)]
     return candidates
 
 

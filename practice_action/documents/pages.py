@@ -86,10 +86,36 @@ class NumberedCanvas(Canvas):
         self.setFont(regular, self._footer_size)
         self.setFillColor(GREY)
         width = self._pagesize[0]
-        y = 10 * mm
-        self.drawString(self._margin, y, plain(self._footer_left))
-        self.drawRightString(width - self._margin, y, f"Page {number} of {total}")
+        lines = footer_lines(self._footer_left, self._footer_size, width, self._margin, total)
+        leading = self._footer_size * FOOTER_LEADING
+        for row, line in enumerate(reversed(lines)):  # the last line on the footer's baseline
+            self.drawString(self._margin, FOOTER_BASELINE + row * leading, line)
+        self.drawRightString(width - self._margin, FOOTER_BASELINE, f"Page {number} of {total}")
         self.restoreState()
+
+
+FOOTER_BASELINE = 10 * mm
+FOOTER_LEADING = 1.2
+
+
+def footer_lines(
+    text: str, size: float, page_width: float, margin: float, total: int = 99
+) -> list[str]:
+    """The footer's left-hand text in lines that stop short of 'Page x of y', so that a long
+    practice name wraps upwards instead of printing over the page number."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, _ = fonts()
+    label = stringWidth(f"Page {total} of {total}", regular, size)
+    room = page_width - 2 * margin - label - 2 * size
+    return simpleSplit(plain(text), regular, size, room) or [""]
+
+
+def footer_top(text: str, size: float, page_width: float, margin: float) -> float:
+    """How far up from the page's foot the footer reaches (its top line's capitals)."""
+    lines = footer_lines(text, size, page_width, margin)
+    return FOOTER_BASELINE + (len(lines) - 1) * size * FOOTER_LEADING + size
 
 
 def draw_image(

@@ -96,3 +96,15 @@ def to_gsm(text: str) -> tuple[str, list[str]]:
             out.append(_LOOKALIKES.get(char) or _plain_letter(char) or char)
     converted = "".join(out)
     return converted, gsm_problems(converted)
+
+
+def dropped_accents(text: str) -> list[str]:
+    """The accented letters ``to_gsm`` prints without their accents ('ŷ' becomes 'y'), once
+    each in the order met: a message that changes someone's spelling says so."""
+    found: list[str] = []
+    for char in text:
+        if char in GSM_BASIC or char in GSM_EXTENSION or char in _LOOKALIKES or char in found:
+            continue
+        if _plain_letter(char):
+            found.append(char)
+    return found

@@ -876,6 +876,23 @@ def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
     return Preview(document, content, draft=True)
 
 
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+WORD_FILE_NAME = "referral-letter-template.docx"
+
+
+def referral_template_word(ctx: Context, actor: Actor) -> bytes:
+    """The referral letter template as a Word document (.docx) with named merge fields, for
+    the practice to load into its clinical system's letter writer. Refuses, saying what is
+    missing, when the template lacks details; NotFound when the plan has no referral letter."""
+    require(actor, Permission.DRAFT_LETTERS)
+    from practice_action.documents import referral_docx  # python-docx: only when asked
+
+    document = _find(documents_for_plan(ctx, actor), "referral_letter_template")
+    completeness.require(list(document.gaps))
+    assert isinstance(document.inputs, ReferralLetterTemplate)
+    return referral_docx.referral_template_docx(document.inputs)
+
+
 # --- the register -------------------------------------------------------------------------
 
 

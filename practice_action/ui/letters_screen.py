@@ -13,6 +13,7 @@ import difflib
 import html
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,6 +87,18 @@ class SentDialog(QDialog):
         return self.date_edit.date().toPython()  # type: ignore[no-any-return]
 
 
+def _boxed_label(name: str, background: str, border: str) -> QLabel:
+    """A wrapping rich-text box on a coloured ground (what is missing; what was made)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(
+        f"QLabel#{name} {{ background: {background}; border: 1px solid {border}; padding: 6px; }}"
+    )
+    return label
+
+
 class LettersScreen(QWidget):
     def __init__(self, ctx: Context, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,14 +116,11 @@ class LettersScreen(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.missing = QLabel()
-        self.missing.setObjectName("missing")
-        self.missing.setWordWrap(True)
-        self.missing.setTextFormat(Qt.TextFormat.RichText)
-        self.missing.setStyleSheet(
-            "QLabel#missing { background: #fff4e5; border: 1px solid #b3261e; padding: 6px; }"
-        )
+        self.missing = _boxed_label("missing", "#fff4e5", "#b3261e")
         self.problem = problem_label()
+        # what the last "Generate all" made, and each document it left with its own gaps
+        self.outcome = _boxed_label("outcome", "#eef7ee", "#2e7d32")
+        self.outcome.hide()
 
         self.table = FilteredTable(
             [
@@ -128,6 +138,10 @@ class LettersScreen(QWidget):
         self.generate_button.setToolTip("Make the final, signed document and record it")
         self.generate_button.clicked.connect(self.generate_selected)
         self.generate_all_button = QPushButton("Generate &all")
+        self.generate_all_button.setToolTip(
+            "Make every document that has all it needs; the others are listed with what "
+            "each still needs"
+        )
         self.generate_all_button.clicked.connect(self.generate_all)
         self.print_button = QPushButton("&Print…")
         self.print_button.setToolTip(
@@ -142,6 +156,12 @@ class LettersScreen(QWidget):
             "Record the day it was posted, emailed or put up. Generate the document first."
         )
         self.sent_button.clicked.connect(self.mark_sent_selected)
+        self.word_button = QPushButton("Save as Wor&d…")
+        self.word_button.setToolTip(
+            "Save the referral letter template as a Word document with named fields, to "
+            "load into the clinical system's letter writer"
+        )
+        self.word_button.clicked.connect(self.save_word_selected)
         self.print_job: PrintJob | None = None
         self.printed_how = ""  # how the last job went to the printer (see ui/printing.py)
         self.print_progress = QProgressBar()
@@ -164,6 +184,7 @@ class LettersScreen(QWidget):
             self.generate_all_button,
             self.print_button,
             self.save_button,
+            self.word_button,
             self.sent_button,
         ):
             buttons.addWidget(button)
@@ -215,6 +236,7 @@ class LettersScreen(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.missing)
         layout.addWidget(self.problem)
+        layout.addWidget(self.outcome)
         layout.addWidget(splitter, 1)
         self.refresh()
 
@@ -293,8 +315,13 @@ class LettersScreen(QWidget):
         )
         self.sent_button.setEnabled(registered and not status.out_of_date)  # type: ignore[union-attr]
         self.generate_button.setEnabled(status is not None and not status.document.gaps)
-        self.generate_all_button.setEnabled(bool(self.overview.documents))
+        self.generate_all_button.setEnabled(
+            any(not s.document.gaps for s in self.overview.documents)
+        )
         self.save_button.setEnabled(bool(self.content))
+        is_template = status is not None and status.document.kind == "referral_letter_template"
+        self.word_button.setVisible(is_template)
+        self.word_button.setEnabled(is_template and not status.document.gaps)  # type: ignore[union-attr]
 
     # --- the preview ---------------------------------------------------------------------
 
@@ -448,8 +475,16 @@ class LettersScreen(QWidget):
             self.select_key(key)
 
     def generate_all(self) -> None:
-        if self._run(lambda: letters_service.generate(self.ctx, self.actor)):
-            self.refresh()
+        """Make every document that has what it needs; list each other with its own gaps."""
+        runs: list[letters_service.ReadyRun] = []
+        if not self._run(lambda: runs.append(letters_service.generate_ready(self.ctx, self.actor))):
+            return
+        key = self.current().document.key if self.current() is not None else None  # type: ignore[union-attr]
+        self.refresh()
+        if key is not None:
+            self.select_key(key)
+        self.outcome.setText(outcome_text(runs[0]))
+        self.outcome.show()
 
     def _registered(self) -> DocumentStatus | None:
         status = self.current()
@@ -550,23 +585,47 @@ class LettersScreen(QWidget):
         if status is None or not self.content:
             set_problem(self.problem, "Choose a document that can be made, then save it.")
             return
-        dialog = QFileDialog(self, "Save the document")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         name = status.document.file_name
         if self.content_is_draft:
             name = f"DRAFT-{name}"
+        self._save_through_dialog("Save the document", name, self.save_to)
+
+    def _save_through_dialog(
+        self, title: str, name: str, save: Callable[[Path], Path], name_filter: str = ""
+    ) -> None:
+        """Ask where, offering ``name``, then ``save`` there; a refusal is shown, not raised."""
+        dialog = QFileDialog(self, title)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if name_filter:
+            dialog.setNameFilter(name_filter)
+            dialog.setDefaultSuffix(Path(name).suffix.lstrip("."))
         dialog.selectFile(name)
         if run_modal(dialog) != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return
-        path = Path(dialog.selectedFiles()[0])
         try:
-            self.save_to(path)
+            save(Path(dialog.selectedFiles()[0]))
+        except PracticeActionError as error:
+            set_problem(self.problem, str(error))
+            return
         except OSError as error:
             set_problem(
                 self.problem, f"The file could not be saved ({error}): choose another folder."
             )
             return
         set_problem(self.problem, "")
+
+    def save_word_to(self, path: Path) -> Path:
+        """Save the referral letter template as a Word document at ``path``."""
+        content = letters_service.referral_template_word(self.ctx, self.actor)
+        return letters_service.save_file(path, content)
+
+    def save_word_selected(self) -> None:
+        self._save_through_dialog(
+            "Save the referral template as a Word document",
+            letters_service.WORD_FILE_NAME,
+            self.save_word_to,
+            "Word document (*.docx)",
+        )
 
     def mark_sent_on(self, day: date) -> bool:
         status = self._registered()
@@ -586,6 +645,31 @@ class LettersScreen(QWidget):
         dialog = SentDialog(local_today(self.ctx.clock), status.latest.dated, self)
         if run_modal(dialog) == QDialog.DialogCode.Accepted:
             self.mark_sent_on(dialog.day())
+
+
+def outcome_text(run: letters_service.ReadyRun) -> str:
+    """'Made 7 documents.' and each document not made, with the details it still needs."""
+    made = f"<b>Made {plural(len(run.made), 'document')}</b>, each in the correspondence register."
+    if not run.made:
+        made = "<b>No document was made.</b>"
+    if not run.waiting:
+        return made
+    # documents waiting for the same details are listed together, the details said once
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for document in run.waiting:
+        groups.setdefault(tuple(document.gaps), []).append(document.title)
+    items = "".join(
+        "<li>"
+        + ", ".join(f"<b>{html.escape(title)}</b>" for title in titles)
+        + ": "
+        + "; ".join(html.escape(str(gap)) for gap in gaps)
+        + "</li>"
+        for gaps, titles in groups.items()
+    )
+    return (
+        f"{made} Not made yet: {plural(len(run.waiting), 'document')}, each waiting for "
+        f"its own missing details:<ul>{items}</ul>"
+    )
 
 
 _DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")

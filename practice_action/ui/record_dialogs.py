@@ -218,7 +218,7 @@ class LocalServiceDialog(RecordDialog):
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("e.g. 0116 222 3333, or 111")
         self.hours_edit = QLineEdit()
-        self.hours_edit.setPlaceholderText("e.g. Every day 08:00-22:00")
+        self.hours_edit.setPlaceholderText("e.g. Every day, 8am to 10pm")
         self.form.add_row("name", "&Name", self.name_edit)
         self.form.add_row("kind", "&Kind", self.kind_combo)
         self.form.add_row("address", "&Address", self.address_edit)
