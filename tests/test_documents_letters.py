@@ -194,6 +194,9 @@ def test_the_whole_pack_has_every_document_and_no_hole() -> None:
         assert_no_placeholder(text)
         if name.startswith("referral"):
             continue  # the template's date is left for the clinician to write
+        if name.endswith("text-message.txt"):  # a text gives the short date to keep its length
+            assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", text)
+            continue
         assert re.search(
             r"\b\d{1,2} (January|February|March|April|May|June|July|August|"
             r"September|October|November|December) \d{4}\b",

@@ -86,3 +86,53 @@ def test_at_the_cap_the_panel_offers_a_later_appointment_and_the_same_day_route(
     ada = counter.board(ctx).clinicians[0]
     assert (ada.counted, ada.urgent) == (2, 1)
     window.close()
+
+
+def test_the_panel_opens_at_the_top_of_the_words_and_a_type_chosen_is_not_carried_on(
+    qtbot: QtBot,
+    ctx: Context,
+    locations: Locations,
+    manager: Actor,
+    partner: Actor,
+    receptionist: Actor,
+) -> None:
+    from practice_action.domain.enums import ContactType
+
+    ada = add_clinician(ctx, manager, "Dr Ada Lovelace")
+    add_clinician(ctx, manager, "Dr Ben Adams")
+    adopt_cap(ctx, partner, 1, words=ContactsCapDetails().reception_words)
+    window = MainWindow(ctx, locations, receptionist)
+    qtbot.addWidget(window)
+    window.show()
+    window.fit_to_screen(QRect(0, 0, 1024, 768 - 40))
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    desk = window.stack.currentWidget()
+    assert isinstance(desk, CounterScreen)
+    key = str(desk.board.clinician(ada).key)
+    press = getattr(Qt.Key, f"Key_{key}")
+    _press(qtbot, desk, press)  # Dr Ada Lovelace: 1 of 1
+
+    _press(qtbot, desk, Qt.Key.Key_F7)  # the next patient rang: telephone
+    _press(qtbot, desk, press)  # refused at the cap: the panel opens
+    qtbot.waitUntil(desk.divert_panel.isVisible)
+    QApplication.processEvents()
+    bar = desk.divert_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == 0)  # the words from their first line
+    assert _seen(desk.divert_words)
+    top = desk.divert_words.mapTo(desk.divert_scroll.viewport(), desk.divert_words.rect().topLeft())
+    assert top.y() >= 0
+    assert desk.chosen_type() is ContactType.TELEPHONE  # still theirs while they are dealt with
+
+    _press(qtbot, desk, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # a later appointment
+    qtbot.waitUntil(lambda: not desk.divert_panel.isVisible())
+    assert desk.chosen_type() is ContactType.FACE_TO_FACE  # not carried on to the next patient
+
+    _press(qtbot, desk, Qt.Key.Key_F8)
+    _press(qtbot, desk, press)
+    qtbot.waitUntil(desk.divert_panel.isVisible)
+    _press(qtbot, desk, Qt.Key.Key_Escape)  # closed without a diversion: the same
+    qtbot.waitUntil(lambda: not desk.divert_panel.isVisible())
+    assert desk.chosen_type() is ContactType.FACE_TO_FACE
+    window.close()

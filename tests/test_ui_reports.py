@@ -193,3 +193,22 @@ def test_a_safety_log_entry_is_corrected_from_the_reports_screen(
     assert after.what_happened == "Call back was 40 minutes late; the patient was safe."
     assert "corrected" in screen.message.text()
     assert next(e.kind for e in audit.list_entries(ctx, partner)).startswith("safety.")
+
+
+def test_saving_the_report_over_the_practices_database_is_refused(
+    qtbot: QtBot, ctx: Context, manager: Actor, partner: Actor, locations
+) -> None:
+    build_small_practice(ctx, manager, partner)
+    screen = _screen(qtbot, ctx, partner)
+    screen.set_custom(SUMMER_1, SUMMER_2)
+    database = locations.sqlite_path
+    before = database.read_bytes()[:4096]
+    dialog = screen.choose_csv_file()
+    with qtbot.waitSignal(dialog.fileSelected):
+        dialog.selectFile(str(database))  # the name typed by mistake, the overwrite accepted
+        dialog.accept()
+    said = screen.message.text()
+    assert "could not be written" in said
+    assert "the practice's own database or one of its backups" in said
+    assert database.read_bytes()[:4096] == before
+    assert not list(database.parent.glob("*.partial"))

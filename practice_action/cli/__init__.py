@@ -309,7 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def machine_words(error: OSError) -> str:
     """What the computer refused, for a person: the place, the reason and what to do."""
+    from practice_action.documents.files import PracticeFileRefused
+
     where = f" ({error.filename})" if error.filename else ""
+    if isinstance(error, PracticeFileRefused):
+        return f"Not saved{where}: {error.strerror}. Nothing was changed."
     if error.errno == errno.ENOSPC:
         return (
             f"The disk is full{where}: nothing more was written. Free some space, then try again."

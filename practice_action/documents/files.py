@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+# The practice's own files, which no save may overwrite: the database (and SQLite's files
+# beside it) and the backups folder. Filled in when the practice's database is opened.
+_OWN_FILES: set[Path] = set()
+_OWN_FOLDERS: set[Path] = set()
+
+
+class PracticeFileRefused(PermissionError):
+    """A save aimed at the practice's own database or one of its backups."""
+
+
+def protect(database: Path | None, folders: Iterable[Path] = ()) -> None:
+    """Refuse, from now on, any save over ``database`` (and its -wal, -shm and -journal
+    files) or into ``folders``."""
+    if database is not None:
+        base = database.expanduser().resolve()
+        _OWN_FILES.update({base, *(base.with_name(base.name + s) for s in _SIDE_FILES)})
+    _OWN_FOLDERS.update(folder.expanduser().resolve() for folder in folders)
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def refuse_practice_files(path: str | os.PathLike[str]) -> None:
+    """Raise PracticeFileRefused (an OSError, so every "could not be written" message shows
+    it) when ``path`` is the practice's database or lies in its backups folder."""
+    target = Path(path).expanduser().resolve()
+    if target in _OWN_FILES or any(target.is_relative_to(f) for f in _OWN_FOLDERS):
+        raise PracticeFileRefused(
+            errno.EPERM,
+            "that is the practice's own database or one of its backups, and saving there "
+            "would destroy it; choose another name or folder",
+            str(path),
+        )
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -14,6 +50,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     Readers see either the old file or the whole new one, never a part.
     """
     target = Path(path)
+    refuse_practice_files(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part", dir=target.parent

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from practice_action import __version__, paths
+from practice_action.documents import files
 from practice_action.domain.calendar import Clock, system_clock
 from practice_action.domain.errors import DamagedDatabase, StoreError
 from practice_action.paths import Locations, make_private_dir, network_location
@@ -40,6 +41,7 @@ def open_context(
     )
     ctx.extra["opened"] = result
     ctx.extra["cleared"] = cleared
+    files.protect(result.store.file, [locations.backups_dir])  # no save may overwrite them
     if locations.sqlite_path is not None:
         leave_marker(ctx)
     return ctx

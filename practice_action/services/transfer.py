@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from practice_action.documents.files import refuse_practice_files
 from practice_action.domain import records
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import (
@@ -232,6 +233,7 @@ def export_to_file(ctx: Context, actor: Actor, path: Path | str) -> int:
 
 
 def _write_atomically(target: Path, text: str) -> None:
+    refuse_practice_files(target)
     if target.is_dir():
         raise PracticeActionError(f"{target} is a folder: give a file name, e.g. set-up.json.")
     if not target.parent.is_dir():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -232,7 +232,7 @@ class CounterScreen(QWidget):
         undo.activated.connect(self.undo_last)
         close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         close.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        close.activated.connect(self.close_divert)
+        close.activated.connect(self.dismiss_divert)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def _build_divert_panel(self) -> QFrame:
@@ -311,7 +311,7 @@ class CounterScreen(QWidget):
         self.override_button.clicked.connect(self.urgent_override)
         outer_layout.addWidget(self.override_button)
         self.divert_close = QPushButton("Close (Esc)")
-        self.divert_close.clicked.connect(self.close_divert)
+        self.divert_close.clicked.connect(self.dismiss_divert)
         outer_layout.addWidget(self.divert_close)
         outer.hide()
         return outer
@@ -510,7 +510,7 @@ class CounterScreen(QWidget):
     def record_key(self, key: int) -> None:
         """The key pressed (1-9, 10 for 0): each clinician keeps theirs all day, so a key whose
         clinician has left today's counter records nothing and says so."""
-        if self.board is None or self.board.read_only:
+        if self.board is None:
             return
         for count in self.board.clinicians:
             if count.key == key:
@@ -622,7 +622,11 @@ class CounterScreen(QWidget):
         self.divert_panel.show()
         first = self.divert_buttons[DivertDestination.NHS_111]
         first.setFocus()
-        self.divert_scroll.ensureWidgetVisible(first)
+        # Reception reads the words from their first line: the panel opens at its top, once
+        # its layout is done (focus on a button further down must not scroll past them).
+        to_top = self.divert_scroll.verticalScrollBar()
+        to_top.setValue(0)
+        QTimer.singleShot(0, to_top, lambda: to_top.setValue(0))
 
     def _fill_divert(self, clinician_id: int) -> None:
         assert self.board is not None
@@ -650,6 +654,14 @@ class CounterScreen(QWidget):
                 f"<b>{_escape(service.name)}</b>{kind}{': ' + details if details else ''}{address}"
             )
         self.divert_places.setText("<br>".join(places) or "NHS 111: online or call 111.")
+
+    def dismiss_divert(self) -> None:
+        """Esc or Close on the divert panel: the patient is dealt with, so the contact type
+        goes back as it does after a contact (a type chosen for them is not carried on)."""
+        if self.divert_for is None:
+            return
+        self.close_divert()
+        self.after_contact()
 
     def close_divert(self) -> None:
         focus = QApplication.focusWidget()
@@ -696,7 +708,7 @@ class CounterScreen(QWidget):
         except PracticeActionError as error:
             self.say(str(error), problem=True)
             return
-        self.say(f"Diversion recorded: {destination.label}.")
+        self.say(f"Diversion recorded: {destination.label}." + self.after_contact())
         self.close_divert()
         self.refresh()
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practice_action.documents.files import refuse_practice_files
 from practice_action.domain import records
 from practice_action.domain.audit_words import field_label, group_label, kind_label
 from practice_action.domain.calendar import local_today
@@ -802,6 +803,7 @@ class AuditScreen(QWidget):
         entries = self.entries_shown()
         partial = path.with_name(path.name + ".partial")
         try:
+            refuse_practice_files(path)
             with open(partial, "w", encoding="utf-8-sig", newline="") as handle:
                 handle.write(audit.to_csv(entries))
             os.replace(partial, path)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practice_action.documents.files import refuse_practice_files
 from practice_action.domain.calendar import day_text, local_today
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import PracticeActionError
@@ -369,6 +370,7 @@ class ReportsScreen(QWidget):
     def _write(self, path: Path, data: bytes, done: str) -> bool:
         partial = path.with_name(f".{path.name}.partial")
         try:
+            refuse_practice_files(path)
             with open(partial, "wb") as handle:
                 handle.write(data)
                 handle.flush()
