@@ -287,3 +287,37 @@ def test_a_sqlite_desk_refused_at_the_cap_never_loads_the_postgresql_driver(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["refused", "psycopg loaded: []"]
+
+
+def test_the_hot_path_keeps_one_connection_between_contacts_and_gives_it_back_after_an_error(
+    ctx: Context, manager: Actor, partner: Actor, receptionist: Actor
+) -> None:
+    """Recording a contact takes no connection from the pool once the desk has one; a contact
+    refused mid-transaction rolls back, leaves nothing behind and hands its connection back."""
+    from counter_helpers import EVERY_DAY, add_clinician, adopt_cap
+    from sqlalchemy import event
+
+    from practice_action.domain.errors import NotFound
+    from practice_action.services import counter, registers
+
+    clinician = add_clinician(ctx, manager, "Dr Kept", EVERY_DAY)
+    retired = add_clinician(ctx, manager, "Dr Gone", EVERY_DAY)
+    registers.set_active(ctx, manager, registers.CLINICIANS, retired, False)
+    adopt_cap(ctx, partner, 25)
+    checkouts: list[int] = []
+    event.listen(ctx.store.engine, "checkout", lambda *_: checkouts.append(1))
+    counter.record_contact(ctx, receptionist, clinician)  # works the day's rule out
+    counter.record_contact(ctx, receptionist, clinician)  # takes the connection it keeps
+    taken = len(checkouts)
+    for _ in range(2):
+        counter.record_contact(ctx, receptionist, clinician)
+    assert len(checkouts) == taken  # the kept connection, each time
+
+    with pytest.raises(NotFound, match="not on duty"):
+        counter.record_contact(ctx, receptionist, retired)
+    recorded = counter.record_contact(ctx, receptionist, clinician)
+    assert len(checkouts) == taken + 1  # the failed one went back; a fresh one was taken
+    assert recorded.counted == 5
+    assert audit.verify(ctx).intact
+    ctx.store.dispose()
+    assert ctx.store.engine.pool.checkedout() == 0

@@ -33,8 +33,14 @@ from practice_action.store.watch import ChangeWatcher
 GENESIS = "0" * 64
 
 
+# One encoder made once (json.dumps with these options would make one per call).
+_ENCODE = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False
+).encode
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def entry_hash(
@@ -79,45 +85,69 @@ def append(
 ) -> int:
     """Add an entry in the caller's transaction, so it commits or rolls back with the change.
 
-    Returns the entry's sequence number. This runs for every contact the desks record, so it
-    is three short statements on the transaction's own connection (store.raw).
-    """
+    Returns the entry's sequence number."""
     session.flush()  # ORM rows the caller added go first, so the entry can refer to them
-    raw = Raw(session)
-    _refuse_a_stale_actor(session, raw, actor, kind)
+    own_account = actor.staff_id is not None and any(
+        key[0] is StaffRow and key[1] == (actor.staff_id,) for key in session.identity_map
+    )
+    at = transaction_now(session, ctx.clock)
+    return append_raw(
+        Raw(session), at, actor, kind, summary, before, after, own_account=own_account
+    )
+
+
+def append_raw(
+    raw: Raw,
+    at: datetime,
+    actor: Actor,
+    kind: str,
+    summary: str,
+    before: Any = None,
+    after: Any = None,
+    *,
+    own_account: bool = False,
+) -> int:
+    """``append`` on a transaction's driver cursor, at the transaction's time ``at``.
+
+    This runs for every contact the desks record, so it is three short statements on the
+    transaction's own connection (store.raw). ``own_account``: the change is to the acting
+    person's own staff row, which the caller has checked (staff.py)."""
+    if not own_account:
+        _refuse_a_stale_actor(raw, actor, kind)
     head = raw.one(f"SELECT seq, hash FROM audit_head WHERE id = 1{raw.for_update}")
     if head is None:
         raw.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,))
         seq, prev_hash = 0, GENESIS
     else:
         seq, prev_hash = head
-    at = transaction_now(session, ctx.clock)
-    fields = dict(
+    label = actor.label
+    before_text = "" if before is None else _canonical(before)
+    after_text = "" if after is None else _canonical(after)
+    digest = entry_hash(
         seq=seq + 1,
         at=at,
-        actor=actor.label,
+        actor=label,
         actor_kind=actor.kind,
         staff_id=actor.staff_id,
         kind=kind,
         summary=summary,
-        before="" if before is None else _canonical(before),
-        after="" if after is None else _canonical(after),
+        before=before_text,
+        after=after_text,
         prev_hash=prev_hash,
     )
-    digest = entry_hash(**fields)
     raw.run(
         "INSERT INTO audit_entry (seq, at, actor, actor_kind, staff_id, kind, summary, before,"
         " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             seq + 1,
             raw.time(at),
-            actor.label,
+            label,
             actor.kind,
             actor.staff_id,
             kind,
             summary,
-            fields["before"],
-            fields["after"],
+            before_text,
+            after_text,
             prev_hash,
             digest,
         ),
@@ -149,14 +179,11 @@ def standing_problem(role: str | None, active: bool | None, actor: Actor) -> str
     return None
 
 
-def _refuse_a_stale_actor(session: Session, raw: Raw, actor: Actor, kind: str) -> None:
+def _refuse_a_stale_actor(raw: Raw, actor: Actor, kind: str) -> None:
     """Rights are the database's, not the desk's: re-read the person acting, in this very
     transaction, and refuse when they were retired or their role changed since signing in."""
     if actor.staff_id is None or kind.startswith("signin."):
         return  # a computer user at a command line, or signing in or out
-    for key in session.identity_map:
-        if key[0] is StaffRow and key[1] == (actor.staff_id,):
-            return  # the change is to this person's own account: staff.py has checked it
     row = raw.one("SELECT role, active FROM staff WHERE id = ?", (actor.staff_id,))
     problem = standing_problem(row[0] if row else None, bool(row[1]) if row else None, actor)
     if problem is not None:

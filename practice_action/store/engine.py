@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from practice_action.domain.errors import (
     StoreError,
 )
 from practice_action.paths import make_private_dir
+from practice_action.store.raw import Raw
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -291,6 +293,10 @@ class Store:
         self._damage_listeners: list[Callable[[str], None]] = []
         self.file = _database_path(self.url)
         self._identity = _identity(self.file)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self.key = str(self.engine.url)  # names this database in caches (no password)
+        self._hot: Any = None  # the hot path's SQLite connection, kept between contacts
+        self._hot_lock = threading.Lock()
 
     @property
     def damaged(self) -> str | None:
@@ -340,9 +346,52 @@ class Store:
             yield session
 
     @contextmanager
+    def raw_write(self) -> Iterator[Raw]:
+        """One write transaction on a driver connection with no ORM session around it, for
+        the hot path of recording a contact: the same BEGIN IMMEDIATE (SQLite) or implicit
+        BEGIN (PostgreSQL), the same COMMIT and durability as ``write``, without the session's
+        bookkeeping. Committed when the block ends, rolled back on any error.
+
+        On SQLite the connection is kept between contacts (one at a time; a second thread
+        meanwhile takes one from the pool) and handed back to the pool after any error. On
+        PostgreSQL each transaction takes one from the pool, which checks it is alive."""
+        self.refuse_if_damaged()
+        with _plain_errors(self):
+            keep = self._sqlite and self._hot_lock.acquire(blocking=False)
+            pooled = self._hot if keep else None
+            self._hot = None
+            committed = False
+            try:
+                if pooled is None:
+                    pooled = self.engine.raw_connection()
+                driver = pooled.driver_connection
+                assert driver is not None
+                raw = Raw(None, cursor=driver.cursor(), postgres=not self._sqlite)
+                if self._sqlite:
+                    raw.run("BEGIN IMMEDIATE")
+                try:
+                    yield raw
+                except BaseException:
+                    pooled.rollback()
+                    raise
+                pooled.commit()
+                committed = True
+            finally:
+                if keep and committed:
+                    self._hot = pooled
+                elif pooled is not None:
+                    pooled.close()  # back to the pool
+                if keep:
+                    self._hot_lock.release()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with _plain_errors(self), self._reader() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
+        with self._hot_lock:
+            if self._hot is not None:
+                self._hot.close()
+                self._hot = None
         self.engine.dispose()
