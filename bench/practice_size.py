@@ -726,6 +726,19 @@ def postgres_copy(
     return paths.resolve(folder, url), drop
 
 
+def cached(size: str, server: str | None = None) -> paths.Locations:
+    """The cached practice itself (SQLite, or with ``server`` its PostgreSQL database), for a
+    benchmark that only reads."""
+    if server is None:
+        return paths.resolve(_ensure_sqlite(size))
+    from sqlalchemy.engine import make_url
+
+    name, folder = _ensure_postgres(size, server)
+    return paths.resolve(
+        folder, make_url(server).set(database=name).render_as_string(hide_password=False)
+    )
+
+
 def postgres_server(given: str | None = None) -> str | None:
     return given or os.environ.get("PRACTICE_ACTION_TEST_POSTGRES_URL")
 

@@ -321,3 +321,42 @@ def test_the_hot_path_keeps_one_connection_between_contacts_and_gives_it_back_af
     assert audit.verify(ctx).intact
     ctx.store.dispose()
     assert ctx.store.engine.pool.checkedout() == 0
+
+
+def test_a_desk_checkpoints_the_wal_on_a_thread_of_its_own_not_at_commit(
+    ctx: Context, manager: Actor, partner: Actor, receptionist: Actor, locations: paths.Locations
+) -> None:
+    """With background checkpoints a commit leaves the database file alone (the WAL holds
+    it, on disk); the store's own thread copies it back soon after; dispose stops the thread."""
+    import hashlib
+    import time
+
+    from counter_helpers import EVERY_DAY, add_clinician, adopt_cap
+
+    from practice_action.services import counter
+
+    clinician = add_clinician(ctx, manager, "Dr Wal", EVERY_DAY)
+    adopt_cap(ctx, partner, 25)
+    assert locations.sqlite_path is not None
+    ctx.store.engine.dispose()
+    with sqlite3.connect(locations.sqlite_path) as db:  # everything so far into the file
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+    def file_hash() -> str:
+        return hashlib.sha256(locations.sqlite_path.read_bytes()).hexdigest()
+
+    ctx.store.checkpoint_in_background(every=1.5)
+    with ctx.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    before = file_hash()
+    counter.record_contact(ctx, receptionist, clinician)
+    counter.record_contact(ctx, receptionist, clinician)
+    assert file_hash() == before  # committed to the WAL only
+    deadline = time.monotonic() + 10
+    while file_hash() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert file_hash() != before  # the thread's checkpoint wrote it into the file
+    assert any(t.name == "wal-checkpoints" for t in threading.enumerate())
+    ctx.store.dispose()
+    assert not any(t.name == "wal-checkpoints" for t in threading.enumerate())

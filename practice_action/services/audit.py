@@ -13,8 +13,9 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,21 +57,31 @@ def entry_hash(
     after: str,
     prev_hash: str,
 ) -> str:
-    payload = _canonical(
-        [
-            seq,
-            at.isoformat(timespec="microseconds"),
-            actor,
-            actor_kind,
-            staff_id,
-            kind,
-            summary,
-            before,
-            after,
-            prev_hash,
-        ]
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    stamp = at.isoformat(timespec="microseconds")
+    return _hash(seq, stamp, actor, actor_kind, staff_id, kind, summary, before, after, prev_hash)
+
+
+def _hash(*fields: Any) -> str:
+    """The entry's hash over its fields in order, the time as ISO text with its offset."""
+    return hashlib.sha256(_ENCODE(list(fields)).encode("utf-8")).hexdigest()
+
+
+def _iso(at: Any) -> str:
+    """An entry's time as ``entry_hash`` writes it (2026-11-17T14:00:00.000000+00:00), from
+    what the driver gives: SQLite's stored UTC text (2026-11-17 14:00:00.000000), read
+    without making a datetime, or PostgreSQL's aware datetime."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return f"{at[:10]}T{at[11:]}+00:00"
+        return _utc(at).isoformat(timespec="microseconds")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _utc(at: Any) -> datetime:
+    if isinstance(at, str):
+        value = datetime.fromisoformat(at)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return at.astimezone(UTC)
 
 
 def append(
@@ -210,27 +221,28 @@ class ChainReport:
         return f"broken at entry {self.first_broken_seq:,}: {self.problem}"
 
 
-_ENTRY_COLUMNS = (
-    AuditEntry.seq,
-    AuditEntry.at,
-    AuditEntry.actor,
-    AuditEntry.actor_kind,
-    AuditEntry.staff_id,
-    AuditEntry.kind,
-    AuditEntry.summary,
-    AuditEntry.before,
-    AuditEntry.after,
-    AuditEntry.prev_hash,
-    AuditEntry.hash,
-)
+class Cancelled(Exception):
+    """The person checking the trail stopped the check before it finished."""
 
 
-def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
-    """Follow the chain in the order the entries were written (the table's own order)."""
+_PROGRESS_EVERY = 5000
+
+
+def _walk(
+    rows: Any,
+    ledger: tally.CounterLedger,
+    witnessed: set[int],
+    progress: Callable[[int], bool] | None = None,
+) -> _Walk:
+    """Follow the chain in the order the entries were written (the table's own order).
+
+    ``rows`` are the driver's own (the time as SQLite's text or PostgreSQL's datetime);
+    ``progress(entries so far)`` is asked every few thousand entries, and False stops."""
     walk = _Walk()
     prev = GENESIS
     expected = 1
     previous_seq = 0
+    note = ledger.note
     for (
         seq,
         at,
@@ -245,10 +257,12 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
         digest,
     ) in rows:
         walk.count += 1
+        if progress is not None and not walk.count % _PROGRESS_EVERY and not progress(walk.count):
+            raise Cancelled
         if seq in witnessed:
             walk.hash_at[seq] = digest
         if kind == "backup.restored":
-            walk.restored = (seq, at)
+            walk.restored = (seq, _utc(at))
         if seq != expected:
             if seq > expected:
                 gone = (
@@ -269,17 +283,8 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
                     "inserted or moved",
                 )
             return walk
-        recomputed = entry_hash(
-            seq=seq,
-            at=at,
-            actor=actor,
-            actor_kind=actor_kind,
-            staff_id=staff_id,
-            kind=kind,
-            summary=summary,
-            before=before,
-            after=after,
-            prev_hash=prev_hash,
+        recomputed = _hash(
+            seq, _iso(at), actor, actor_kind, staff_id, kind, summary, before, after, prev_hash
         )
         if recomputed != digest:
             walk.broken = (seq, f"entry {seq:,} was changed after it was written")
@@ -293,13 +298,39 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
                 f"again, but entry {seq:,} still holds the hash it had",
             )
             return walk
-        ledger.note(seq, kind, before, after)
+        note(seq, kind, before, after)
         prev = digest
         previous_seq = seq
         expected += 1
     walk.last = expected - 1
     walk.last_hash = prev
     return walk
+
+
+_ENTRY_SQL = (
+    "SELECT seq, at, actor, actor_kind, staff_id, kind, summary, before, after, prev_hash, hash"
+    " FROM audit_entry ORDER BY id"
+)
+
+
+def _entry_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+    """Every entry in the table's order, streamed in batches on the driver's own cursor (a
+    server-side cursor on PostgreSQL), so memory stays flat however long the trail."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="audit_verify")
+        cursor.itersize = _PROGRESS_EVERY
+        cursor.execute(_ENTRY_SQL)
+        yield from cursor
+        cursor.close()
+        return
+    cursor = driver.cursor()
+    cursor.execute(_ENTRY_SQL)
+    while batch := cursor.fetchmany(_PROGRESS_EVERY):
+        yield from batch
+    cursor.close()
 
 
 @dataclass
@@ -312,21 +343,26 @@ class _Walk:
     hash_at: dict[int, str] = field(default_factory=dict)
 
 
-def verify(ctx: Context) -> ChainReport:
+def verify(ctx: Context, progress: Callable[[int, int], bool] | None = None) -> ChainReport:
     """Walk the whole chain and name the first entry that does not follow from the one before;
     then check it against every witness kept outside the database, and the counter's tables
     against the entries that recorded them.
 
     The entries are read in batches, never all at once, so a trail of a million entries is
-    checked in the memory of a few thousand."""
+    checked in the memory of a few thousand. ``progress(entries checked, entries written)``
+    is asked every few thousand entries; when it returns False the check stops and raises
+    Cancelled."""
     ledger = tally.CounterLedger()
     with ctx.store.read() as session:
         head = session.get(AuditHead, 1)
         witnessed = {w.seq for w in witness.witnesses(ctx)}
-        rows = session.execute(
-            select(*_ENTRY_COLUMNS).order_by(AuditEntry.id).execution_options(yield_per=5000)
+        total = head.seq if head is not None else 0
+        walk = _walk(
+            _entry_rows(session),
+            ledger,
+            witnessed,
+            None if progress is None else (lambda done: progress(done, total)),
         )
-        walk = _walk(rows, ledger, witnessed)
         count = walk.count
         if walk.broken is not None:
             return ChainReport(count, False, *walk.broken)

@@ -278,6 +278,23 @@ def _plain_errors(store: Store) -> Iterator[None]:
         raise plain from error
 
 
+def _checkpoints(path: Path, stop: threading.Event, every: float, truncate_at: int) -> None:
+    """The checkpoint thread of ``Store.checkpoint_in_background``."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        page = int(db.execute("PRAGMA page_size").fetchone()[0])
+        while not stop.wait(every):
+            try:
+                _busy, frames, _done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames * page > truncate_at:  # the WAL's own content, not its file's size
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                continue  # busy or gone for a moment: the next turn tries again
+    finally:
+        db.close()
+
+
 @dataclass
 class Store:
     """Owns the engine; hands out one short transaction at a time."""
@@ -297,6 +314,7 @@ class Store:
         self.key = str(self.engine.url)  # names this database in caches (no password)
         self._hot: Any = None  # the hot path's SQLite connection, kept between contacts
         self._hot_lock = threading.Lock()
+        self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
 
     @property
     def damaged(self) -> str | None:
@@ -389,7 +407,46 @@ class Store:
         with _plain_errors(self), self._reader() as session, session.begin():
             yield session
 
+    def checkpoint_in_background(self, every: float = 1.0, truncate_mb: int = 64) -> None:
+        """SQLite: keep WAL checkpoints off the recording path, for a desk.
+
+        A committing connection no longer copies the WAL back into the database itself
+        (``wal_autocheckpoint = 0``, which it otherwise does every 1,000 pages, some 160 ms at
+        a practice's size); a thread of this store's own runs a PASSIVE checkpoint every
+        ``every`` seconds instead. A passive checkpoint never waits for a writer and no writer
+        waits for it, and it changes nothing about durability: each commit is already on disk
+        in the WAL (synchronous=FULL). Should readers keep a checkpoint from finishing until
+        the WAL passes ``truncate_mb``, one TRUNCATE checkpoint (which waits its turn) puts
+        it back to nothing. Stopped by ``dispose``; other programs on the file (commands,
+        desks of older versions) checkpoint as before."""
+        if not self._sqlite or self.file is None or self._checkpointer is not None:
+            return
+
+        @event.listens_for(self.engine, "connect")
+        def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
+
+        with self._hot_lock:
+            if self._hot is not None:
+                self._hot.close()
+                self._hot = None
+        self.engine.dispose()  # connections already open would still checkpoint at commit
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_checkpoints,
+            args=(self.file, stop, every, truncate_mb * 1024 * 1024),
+            name="wal-checkpoints",
+            daemon=True,
+        )
+        self._checkpointer = (thread, stop)
+        thread.start()
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            thread, stop = self._checkpointer
+            stop.set()
+            thread.join()
+            self._checkpointer = None
         with self._hot_lock:
             if self._hot is not None:
                 self._hot.close()

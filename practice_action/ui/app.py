@@ -123,8 +123,10 @@ def _run_desk(
     presence: object = None,
 ) -> int:
     from practice_action.services import practice
+    from practice_action.services.health import checkpoint_off_the_desk
     from practice_action.ui.desk import Desk
 
+    checkpoint_off_the_desk(ctx)
     desk = Desk(ctx, locations, presence=presence)  # type: ignore[arg-type]
     if signed is not None:
         desk.start_signed_in(signed)
