@@ -360,3 +360,5 @@ def test_a_desk_checkpoints_the_wal_on_a_thread_of_its_own_not_at_commit(
     assert any(t.name == "wal-checkpoints" for t in threading.enumerate())
     ctx.store.dispose()
     assert not any(t.name == "wal-checkpoints" for t in threading.enumerate())
+    with ctx.store.engine.connect() as connection:  # no thread now: commits checkpoint again
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000

@@ -424,13 +424,13 @@ class Store:
 
         @event.listens_for(self.engine, "connect")
         def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
+            if self._checkpointer is not None:  # once disposed, connections checkpoint again
+                dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
 
         with self._hot_lock:
             if self._hot is not None:
                 self._hot.close()
                 self._hot = None
-        self.engine.dispose()  # connections already open would still checkpoint at commit
         stop = threading.Event()
         thread = threading.Thread(
             target=_checkpoints,
@@ -439,6 +439,7 @@ class Store:
             daemon=True,
         )
         self._checkpointer = (thread, stop)
+        self.engine.dispose()  # connections already open would still checkpoint at commit
         thread.start()
 
     def dispose(self) -> None:
