@@ -348,10 +348,9 @@ def main() -> int:
                 report("PostgreSQL", service, raw, size)
         if not args.no_race:
             races(root, args.postgres)
-    print("benchmark           size       baseline p50  app p50   ratio  budget  met")
-    for line in SUMMARY:
-        print(line)
-    return 0
+    return practice_size.table(
+        "benchmark           size       baseline p50  app p50   ratio  budget  met", SUMMARY
+    )
 
 
 def races(root: Path, server: str | None) -> None:

@@ -186,10 +186,9 @@ def main() -> int:
                     f"{'yes' if p99 < 50 else 'NO'}"
                 )
     print("\nbaseline: SQLite with checkpoints at commit (p99)")
-    print("benchmark                size       baseline        app     ratio  budget  met")
-    for line in summary:
-        print(line)
-    return 0
+    return practice_size.table(
+        "benchmark                size       baseline        app     ratio  budget  met", summary
+    )
 
 
 if __name__ == "__main__":

@@ -90,10 +90,9 @@ def main() -> int:
                 f"{took * 1000:>6.0f} ms {took / base:>6.2f}  <0.3 s   {'yes' if met else 'NO'}"
             )
         ctx.store.dispose()
-    print("\nbenchmark                size       baseline     app     ratio  budget  met")
-    for line in summary:
-        print(line)
-    return 0
+    return practice_size.table(
+        "benchmark                size       baseline     app     ratio  budget  met", summary
+    )
 
 
 if __name__ == "__main__":

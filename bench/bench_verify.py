@@ -164,10 +164,9 @@ def main() -> int:
                 f"{'audit verify ' + label:<24} {size:<10} {plain['s']:>8.2f} s {app['s']:>7.2f} s"
                 f" {ratio:>6.2f}  1.5x, <100 MB  {'yes' if met else 'NO'}  ({app['mb']:.0f} MB)"
             )
-    print("\nbenchmark                size       baseline      app    ratio  budget        met")
-    for line in summary:
-        print(line)
-    return 0
+    return practice_size.table(
+        "benchmark                size       baseline      app    ratio  budget        met", summary
+    )
 
 
 if __name__ == "__main__":

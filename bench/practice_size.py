@@ -739,6 +739,12 @@ def cached(size: str, server: str | None = None) -> paths.Locations:
     )
 
 
+def table(heading: str, lines: list[str]) -> int:
+    """A benchmark's closing table (its heading, then a line for each figure); 0 to exit."""
+    print(f"\n{heading}", *lines, sep="\n")
+    return 0
+
+
 def postgres_server(given: str | None = None) -> str | None:
     return given or os.environ.get("PRACTICE_ACTION_TEST_POSTGRES_URL")
 
