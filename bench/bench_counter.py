@@ -1,7 +1,7 @@
 """Benchmark: recording a contact through the service layer, beside the raw driver running
 the very same statements, in the same run; then the concurrency proof's figures.
 
-    python bench/bench_counter.py [--size demo|five-year|both] [--records 400] [--postgres URL]
+    python bench/bench_counter.py [--size demo|five-year|both] [--records 300] [--postgres URL]
 
 Each size (bench/practice_size.py) is measured on a copy of that practice: the demo (three
 weeks, 2,000 audit entries) and the five-year practice (920,000 contacts, a million audit
@@ -82,7 +82,10 @@ def on_practice(locations: paths.Locations, records: int) -> tuple[Context, Acto
     counter.record_contact(ctx, desk, board.clinicians[-1].clinician_id, ContactType.TELEPHONE)
     room = [c.clinician_id for c in counter.board(ctx).clinicians for _ in range(c.left or 0)]
     if len(room) < records:
-        raise SystemExit(f"the practice has room for {len(room)} contacts today, not {records}")
+        raise SystemExit(
+            f"the practice has room for {len(room)} contacts today, not {records}: "
+            "ask for fewer with --records"
+        )
     return ctx, desk, spread(room)
 
 
@@ -326,7 +329,7 @@ SUMMARY: list[str] = []
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     practice_size.add_size_argument(parser)
-    parser.add_argument("--records", type=int, default=400)
+    parser.add_argument("--records", type=int, default=300)
     parser.add_argument("--postgres", default=practice_size.postgres_server())
     parser.add_argument("--no-race", action="store_true", help="leave out the race figures")
     args = parser.parse_args()
