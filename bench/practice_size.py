@@ -695,6 +695,8 @@ def _ensure_postgres(size: str, server: str) -> tuple[str, Path]:
         ).fetchall():
             db.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
+    for stale in CACHE.glob(f"{size}-postgres-*"):  # the data folders of those databases
+        shutil.rmtree(stale, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
     _log(f"building the {size} practice on PostgreSQL once (database {name})...")
     started = timer.perf_counter()
