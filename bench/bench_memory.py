@@ -1,9 +1,11 @@
 """Peak memory: a partner's session that visits every screen, beside a bare PySide6 window.
 
-Run: python bench/bench_memory.py        (Linux or macOS: it reads the peak resident size)
+Run: python bench/bench_memory.py [--size demo|five-year|both]
+     (Linux or macOS: it reads the peak resident size)
 
 Each figure comes from a fresh process, offscreen. The bare one makes a QApplication and
-shows an empty QMainWindow. Practice Action's opens a demo practice, signs a partner in
+shows an empty QMainWindow. Practice Action's opens a copy of the practice of that size
+(bench/practice_size.py: the demo, or the five-year practice), signs a partner in
 through the real sign-in window, shows every section of the main window in turn, opens the
 action plan wizard and closes it, then locks the desk and unlocks it with the PIN three
 times (a desk does so all day), and reports the process's peak resident size (ru_maxrss).
@@ -138,27 +140,38 @@ def measure(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def main() -> int:
+    import argparse
+
+    import practice_size  # bench/, the script's own folder
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    practice_size.add_size_argument(parser)
+    args = parser.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PRACTICE_ACTION_DATABASE_URL", None)
+    summary: list[str] = []
+    failed = False
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as scratch:
-        data_dir = Path(scratch) / "demo"
-        env["PRACTICE_ACTION_DATA_DIR"] = str(data_dir)
-        subprocess.run(
-            [sys.executable, "-m", "practice_action", "--data-dir", str(data_dir), "demo"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        bare, _ = measure(["--child", "bare"], env)
-        ours, notes = measure(["--child", "app", str(data_dir)], env)
-    print("Peak memory (ru_maxrss), fresh process each, offscreen:")
-    print(f"  bare QApplication + empty QMainWindow         {bare:6.1f} MB")
-    print("  Practice Action, a partner visiting every screen, then locking and unlocking the")
-    print(f"  desk three times                                {ours:6.1f} MB")
-    print(f"  ({notes})")
-    verdict = "within" if ours < BUDGET_MB else "OVER"
-    print(f"  {verdict} the budget of {BUDGET_MB:.0f} MB")
-    return 0 if ours < BUDGET_MB else 1
+        for size in practice_size.sizes(args.size):
+            data_dir = practice_size.sqlite_copy(size, Path(scratch) / size).data_dir
+            run_env = dict(env, PRACTICE_ACTION_DATA_DIR=str(data_dir))
+            bare, _ = measure(["--child", "bare"], run_env)
+            ours, notes = measure(["--child", "app", str(data_dir)], run_env)
+            print(f"{size}: peak memory (ru_maxrss), fresh process each, offscreen:")
+            print(f"  bare QApplication + empty QMainWindow         {bare:6.1f} MB")
+            print("  Practice Action, a partner visiting every screen, then locking and")
+            print(f"  unlocking the desk three times                {ours:6.1f} MB")
+            print(f"  ({notes})\n")
+            met = ours < BUDGET_MB
+            failed = failed or not met
+            summary.append(
+                f"{'memory, every screen':<24} {size:<10} {bare:>6.1f} MB {ours:>6.1f} MB "
+                f"{ours / bare:>6.2f}  <150 MB  {'yes' if met else 'NO'}"
+            )
+    practice_size.table(
+        "benchmark                size       baseline   app       ratio  budget  met", summary
+    )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -5,7 +5,13 @@ undone contacts and diversions) with bulk inserts into a fresh SQLite file under
 folder, then times ``services.reports.build`` for the year and a bare ``sqlite3``
 ``SELECT ... GROUP BY`` over the contact table. Prints both; asserts nothing.
 
-    python bench/bench_reports.py [--runs 5]
+    python bench/bench_reports.py [--runs 5] [--size demo|five-year|both]
+
+Then, on the cached practices (bench/practice_size.py), the year to today on the demo and on the
+five-year practice: ``services.reports.build`` beside the three statements it sends to the
+database (contacts grouped by clinician and day with a count of each type, the day counters,
+diversions grouped), run raw with sqlite3, so that what the report adds in Python shows.
+Budget (issue 18): the year report on the five-year practice under 0.3 s.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import practice_size  # bench/, the script's own folder
 from sqlalchemy import insert
 
 from practice_action import paths
@@ -117,10 +124,60 @@ def build_year(folder: Path) -> tuple[object, object, int]:
     return ctx, actor, len(contacts)
 
 
+_YEAR_SQL = (
+    "SELECT day, clinician_id, sum(CASE WHEN voided_at IS NULL AND urgent THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN voided_at IS NULL AND NOT urgent AND counted THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN voided_at IS NULL THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN voided_at IS NULL THEN 0 ELSE 1 END), "
+    + ", ".join(
+        f"sum(CASE WHEN voided_at IS NULL AND contact_type = '{t.value}' THEN 1 ELSE 0 END)"
+        for t in ContactType
+    )
+    + " FROM contact WHERE day >= ? AND day <= ? GROUP BY day, clinician_id",
+    "SELECT day, clinician_id, counted, cap FROM clinician_day WHERE day >= ? AND day <= ?",
+    "SELECT day, clinician_id, destination, count(*) FROM diversion WHERE day >= ? AND day <= ?"
+    " GROUP BY day, clinician_id, destination",
+)
+
+
+def on_practices(sizes: tuple[str, ...], runs: int) -> None:
+    from practice_action.domain.calendar import local_today
+    from practice_action.domain.enums import StaffRole
+    from practice_action.services.context import Actor
+
+    for size in sizes:
+        locations = practice_size.cached(size)
+        ctx = open_context(locations, migrate_now=False)
+        actor = Actor("Bench", StaffRole.PARTNER, None)
+        end = local_today()
+        start = end - timedelta(days=364)
+        app, raw = [], []
+        for _ in range(runs + 1):  # the first of each warms the disk cache, and is left out
+            began = time.perf_counter()
+            report = reports.build(ctx, actor, start, end)
+            app.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            with sqlite3.connect(locations.sqlite_path) as db:
+                for sql in _YEAR_SQL:
+                    db.execute(sql, (start.isoformat(), end.isoformat())).fetchall()
+            db.close()
+            raw.append(time.perf_counter() - began)
+        ctx.store.dispose()
+        a, r = statistics.median(app[1:]), statistics.median(raw[1:])
+        print(
+            f"{size}: year report to today ({report.totals.contacts:,} contacts, "
+            f"{len(report.rows):,} rows): services {a * 1000:.0f} ms, the same three "
+            f"statements raw {r * 1000:.0f} ms, ratio {a / r:.2f}; budget under 300 ms: "
+            f"{'met' if a < 0.3 else 'NOT met'}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    practice_size.add_size_argument(parser)
     args = parser.parse_args()
+    on_practices(practice_size.sizes(args.size), args.runs)
     with tempfile.TemporaryDirectory(prefix="pa-bench-") as folder:
         started = time.perf_counter()
         ctx, actor, n = build_year(Path(folder))

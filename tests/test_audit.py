@@ -525,3 +525,29 @@ def test_a_command_line_backup_is_recorded_as_the_computer_user(
     newest = audit.list_entries(ctx, manager, limit=1)[0]
     assert newest.kind == "backup.made"
     assert newest.actor == f"{getpass.getuser()} (computer user, command line)"
+
+
+def test_verify_reports_its_progress_and_stops_when_told(
+    db_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every few thousand entries (here every two) verify says how far it has got out of how
+    many were written, on SQLite and PostgreSQL alike; told to stop, it raises Cancelled."""
+    manager = practice.first_run_setup(db_ctx, valid_profile(), "Maria Okafor", MANAGER_PIN).actor
+    for n in range(7):
+        registers.save_record(
+            db_ctx,
+            manager,
+            registers.CLINICIANS,
+            Clinician(f"Dr Step {n}", ClinicianRole.SALARIED_GP, frozenset()),
+        )
+    written = audit.change_stamp(db_ctx)
+    monkeypatch.setattr(audit, "_PROGRESS_EVERY", 2)
+    seen: list[tuple[int, int]] = []
+    found = audit.verify(db_ctx, progress=lambda done, total: seen.append((done, total)) or True)
+    assert found.intact and found.entries == written
+    assert seen == [(n, written) for n in range(2, written + 1, 2)]
+
+    asked: list[int] = []
+    with pytest.raises(audit.Cancelled):
+        audit.verify(db_ctx, progress=lambda done, _total: asked.append(done) or done < 4)
+    assert asked == [2, 4]  # stopped at the first answer of no

@@ -287,3 +287,78 @@ def test_a_sqlite_desk_refused_at_the_cap_never_loads_the_postgresql_driver(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["refused", "psycopg loaded: []"]
+
+
+def test_the_hot_path_keeps_one_connection_between_contacts_and_gives_it_back_after_an_error(
+    ctx: Context, manager: Actor, partner: Actor, receptionist: Actor
+) -> None:
+    """Recording a contact takes no connection from the pool once the desk has one; a contact
+    refused mid-transaction rolls back, leaves nothing behind and hands its connection back."""
+    from counter_helpers import EVERY_DAY, add_clinician, adopt_cap
+    from sqlalchemy import event
+
+    from practice_action.domain.errors import NotFound
+    from practice_action.services import counter, registers
+
+    clinician = add_clinician(ctx, manager, "Dr Kept", EVERY_DAY)
+    retired = add_clinician(ctx, manager, "Dr Gone", EVERY_DAY)
+    registers.set_active(ctx, manager, registers.CLINICIANS, retired, False)
+    adopt_cap(ctx, partner, 25)
+    checkouts: list[int] = []
+    event.listen(ctx.store.engine, "checkout", lambda *_: checkouts.append(1))
+    counter.record_contact(ctx, receptionist, clinician)  # works the day's rule out
+    counter.record_contact(ctx, receptionist, clinician)  # takes the connection it keeps
+    taken = len(checkouts)
+    for _ in range(2):
+        counter.record_contact(ctx, receptionist, clinician)
+    assert len(checkouts) == taken  # the kept connection, each time
+
+    with pytest.raises(NotFound, match="not on duty"):
+        counter.record_contact(ctx, receptionist, retired)
+    recorded = counter.record_contact(ctx, receptionist, clinician)
+    assert len(checkouts) == taken + 1  # the failed one went back; a fresh one was taken
+    assert recorded.counted == 5
+    assert audit.verify(ctx).intact
+    ctx.store.dispose()
+    assert ctx.store.engine.pool.checkedout() == 0
+
+
+def test_a_desk_checkpoints_the_wal_on_a_thread_of_its_own_not_at_commit(
+    ctx: Context, manager: Actor, partner: Actor, receptionist: Actor, locations: paths.Locations
+) -> None:
+    """With background checkpoints a commit leaves the database file alone (the WAL holds
+    it, on disk); the store's own thread copies it back soon after; dispose stops the thread."""
+    import hashlib
+    import time
+
+    from counter_helpers import EVERY_DAY, add_clinician, adopt_cap
+
+    from practice_action.services import counter
+
+    clinician = add_clinician(ctx, manager, "Dr Wal", EVERY_DAY)
+    adopt_cap(ctx, partner, 25)
+    assert locations.sqlite_path is not None
+    ctx.store.engine.dispose()
+    with sqlite3.connect(locations.sqlite_path) as db:  # everything so far into the file
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+    def file_hash() -> str:
+        return hashlib.sha256(locations.sqlite_path.read_bytes()).hexdigest()
+
+    ctx.store.checkpoint_in_background(every=1.5)
+    with ctx.store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    before = file_hash()
+    counter.record_contact(ctx, receptionist, clinician)
+    counter.record_contact(ctx, receptionist, clinician)
+    assert file_hash() == before  # committed to the WAL only
+    deadline = time.monotonic() + 10
+    while file_hash() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert file_hash() != before  # the thread's checkpoint wrote it into the file
+    assert any(t.name == "wal-checkpoints" for t in threading.enumerate())
+    ctx.store.dispose()
+    assert not any(t.name == "wal-checkpoints" for t in threading.enumerate())
+    with ctx.store.engine.connect() as connection:  # no thread now: commits checkpoint again
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000

@@ -258,10 +258,10 @@ def test_the_window_keeps_answering_while_the_chain_is_checked(
     began = threading.Event()
     real = audit.verify
 
-    def slow(ctx):  # as a trail of a million entries takes seconds
+    def slow(ctx, progress=None):  # as a trail of a million entries takes seconds
         began.set()
         time.sleep(1.5)
-        return real(ctx)
+        return real(ctx, progress=progress)
 
     monkeypatch.setattr(audit, "verify", slow)
     screen = AuditScreen(history, manager)
@@ -284,14 +284,81 @@ def test_the_window_keeps_answering_while_the_chain_is_checked(
     assert screen.verify_button.isEnabled() and not screen.busy.isVisible()
 
 
-def test_closing_the_screen_waits_for_the_check(qtbot, history: Context, manager: Actor):
+def test_closing_the_screen_stops_the_check_and_waits_for_it(
+    qtbot, history: Context, manager: Actor, monkeypatch
+):
+    import time
+
+    from practice_action.services import audit
+
+    monkeypatch.setattr(audit, "_PROGRESS_EVERY", 1)
+    real = audit.verify
+
+    def slow(ctx, progress=None):  # a second an entry: the whole trail would take six
+        def step(done: int, total: int) -> bool:
+            time.sleep(1)
+            return progress(done, total)
+
+        return real(ctx, progress=step)
+
+    monkeypatch.setattr(audit, "verify", slow)
     screen = AuditScreen(history, manager)
     qtbot.addWidget(screen)
     screen.show()
     screen.verify_button.click()
+    started = time.monotonic()
     screen.close()
+    assert time.monotonic() - started < 3  # stopped at the next entry, not after all six
     assert not screen.verifying
-    assert "intact" in screen.result.text()
+    assert "stopped before the end" in screen.result.text()
+
+
+def test_verify_shows_how_far_it_has_got_and_stop_checking_stops_it(
+    qtbot, history: Context, manager: Actor, monkeypatch
+):
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from practice_action.services import audit
+
+    monkeypatch.setattr(audit, "_PROGRESS_EVERY", 1)
+    real = audit.verify
+    second = threading.Event()
+    carry_on = threading.Event()
+
+    def held(ctx, progress=None):  # the check waits at its second entry until told
+        def step(done: int, total: int) -> bool:
+            if done == 2:
+                second.set()
+                carry_on.wait(10)
+            return progress(done, total)
+
+        return real(ctx, progress=step)
+
+    monkeypatch.setattr(audit, "verify", held)
+    screen = AuditScreen(history, manager)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert not screen.cancel_button.isVisible()
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert second.wait(5)
+    qtbot.waitUntil(lambda: screen.busy.value() == 1, timeout=5_000)
+    assert screen.busy.maximum() == 6  # entries written
+    assert "1 of 6" in screen.result.text()
+    assert screen.cancel_button.isVisible() and not screen.verify_button.isEnabled()
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    carry_on.set()
+    qtbot.waitUntil(lambda: not screen.verifying, timeout=5_000)
+    assert "stopped before the end" in screen.result.text()
+    assert "intact" not in screen.result.text()
+    assert not screen.cancel_button.isVisible() and not screen.busy.isVisible()
+    assert screen.verify_button.isEnabled()
+
+    monkeypatch.setattr(audit, "verify", real)  # and checked again, to the end
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not screen.verifying, timeout=10_000)
+    assert "all 6 entries" in screen.result.text()
 
 
 def test_export_csv_writes_the_filtered_entries(qtbot, history: Context, manager: Actor, tmp_path):

@@ -13,8 +13,9 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,8 +34,14 @@ from practice_action.store.watch import ChangeWatcher
 GENESIS = "0" * 64
 
 
+# One encoder made once (json.dumps with these options would make one per call).
+_ENCODE = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False
+).encode
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def entry_hash(
@@ -50,21 +57,31 @@ def entry_hash(
     after: str,
     prev_hash: str,
 ) -> str:
-    payload = _canonical(
-        [
-            seq,
-            at.isoformat(timespec="microseconds"),
-            actor,
-            actor_kind,
-            staff_id,
-            kind,
-            summary,
-            before,
-            after,
-            prev_hash,
-        ]
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    stamp = at.isoformat(timespec="microseconds")
+    return _hash(seq, stamp, actor, actor_kind, staff_id, kind, summary, before, after, prev_hash)
+
+
+def _hash(*fields: Any) -> str:
+    """The entry's hash over its fields in order, the time as ISO text with its offset."""
+    return hashlib.sha256(_ENCODE(list(fields)).encode("utf-8")).hexdigest()
+
+
+def _iso(at: Any) -> str:
+    """An entry's time as ``entry_hash`` writes it (2026-11-17T14:00:00.000000+00:00), from
+    what the driver gives: SQLite's stored UTC text (2026-11-17 14:00:00.000000), read
+    without making a datetime, or PostgreSQL's aware datetime."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return f"{at[:10]}T{at[11:]}+00:00"
+        return _utc(at).isoformat(timespec="microseconds")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _utc(at: Any) -> datetime:
+    if isinstance(at, str):
+        value = datetime.fromisoformat(at)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return at.astimezone(UTC)
 
 
 def append(
@@ -79,45 +96,69 @@ def append(
 ) -> int:
     """Add an entry in the caller's transaction, so it commits or rolls back with the change.
 
-    Returns the entry's sequence number. This runs for every contact the desks record, so it
-    is three short statements on the transaction's own connection (store.raw).
-    """
+    Returns the entry's sequence number."""
     session.flush()  # ORM rows the caller added go first, so the entry can refer to them
-    raw = Raw(session)
-    _refuse_a_stale_actor(session, raw, actor, kind)
+    own_account = actor.staff_id is not None and any(
+        key[0] is StaffRow and key[1] == (actor.staff_id,) for key in session.identity_map
+    )
+    at = transaction_now(session, ctx.clock)
+    return append_raw(
+        Raw(session), at, actor, kind, summary, before, after, own_account=own_account
+    )
+
+
+def append_raw(
+    raw: Raw,
+    at: datetime,
+    actor: Actor,
+    kind: str,
+    summary: str,
+    before: Any = None,
+    after: Any = None,
+    *,
+    own_account: bool = False,
+) -> int:
+    """``append`` on a transaction's driver cursor, at the transaction's time ``at``.
+
+    This runs for every contact the desks record, so it is three short statements on the
+    transaction's own connection (store.raw). ``own_account``: the change is to the acting
+    person's own staff row, which the caller has checked (staff.py)."""
+    if not own_account:
+        _refuse_a_stale_actor(raw, actor, kind)
     head = raw.one(f"SELECT seq, hash FROM audit_head WHERE id = 1{raw.for_update}")
     if head is None:
         raw.run("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,))
         seq, prev_hash = 0, GENESIS
     else:
         seq, prev_hash = head
-    at = transaction_now(session, ctx.clock)
-    fields = dict(
+    label = actor.label
+    before_text = "" if before is None else _canonical(before)
+    after_text = "" if after is None else _canonical(after)
+    digest = entry_hash(
         seq=seq + 1,
         at=at,
-        actor=actor.label,
+        actor=label,
         actor_kind=actor.kind,
         staff_id=actor.staff_id,
         kind=kind,
         summary=summary,
-        before="" if before is None else _canonical(before),
-        after="" if after is None else _canonical(after),
+        before=before_text,
+        after=after_text,
         prev_hash=prev_hash,
     )
-    digest = entry_hash(**fields)
     raw.run(
         "INSERT INTO audit_entry (seq, at, actor, actor_kind, staff_id, kind, summary, before,"
         " after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             seq + 1,
             raw.time(at),
-            actor.label,
+            label,
             actor.kind,
             actor.staff_id,
             kind,
             summary,
-            fields["before"],
-            fields["after"],
+            before_text,
+            after_text,
             prev_hash,
             digest,
         ),
@@ -149,14 +190,11 @@ def standing_problem(role: str | None, active: bool | None, actor: Actor) -> str
     return None
 
 
-def _refuse_a_stale_actor(session: Session, raw: Raw, actor: Actor, kind: str) -> None:
+def _refuse_a_stale_actor(raw: Raw, actor: Actor, kind: str) -> None:
     """Rights are the database's, not the desk's: re-read the person acting, in this very
     transaction, and refuse when they were retired or their role changed since signing in."""
     if actor.staff_id is None or kind.startswith("signin."):
         return  # a computer user at a command line, or signing in or out
-    for key in session.identity_map:
-        if key[0] is StaffRow and key[1] == (actor.staff_id,):
-            return  # the change is to this person's own account: staff.py has checked it
     row = raw.one("SELECT role, active FROM staff WHERE id = ?", (actor.staff_id,))
     problem = standing_problem(row[0] if row else None, bool(row[1]) if row else None, actor)
     if problem is not None:
@@ -183,27 +221,28 @@ class ChainReport:
         return f"broken at entry {self.first_broken_seq:,}: {self.problem}"
 
 
-_ENTRY_COLUMNS = (
-    AuditEntry.seq,
-    AuditEntry.at,
-    AuditEntry.actor,
-    AuditEntry.actor_kind,
-    AuditEntry.staff_id,
-    AuditEntry.kind,
-    AuditEntry.summary,
-    AuditEntry.before,
-    AuditEntry.after,
-    AuditEntry.prev_hash,
-    AuditEntry.hash,
-)
+class Cancelled(Exception):
+    """The person checking the trail stopped the check before it finished."""
 
 
-def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
-    """Follow the chain in the order the entries were written (the table's own order)."""
+_PROGRESS_EVERY = 5000
+
+
+def _walk(
+    rows: Any,
+    ledger: tally.CounterLedger,
+    witnessed: set[int],
+    progress: Callable[[int], bool] | None = None,
+) -> _Walk:
+    """Follow the chain in the order the entries were written (the table's own order).
+
+    ``rows`` are the driver's own (the time as SQLite's text or PostgreSQL's datetime);
+    ``progress(entries so far)`` is asked every few thousand entries, and False stops."""
     walk = _Walk()
     prev = GENESIS
     expected = 1
     previous_seq = 0
+    note = ledger.note
     for (
         seq,
         at,
@@ -218,10 +257,12 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
         digest,
     ) in rows:
         walk.count += 1
+        if progress is not None and not walk.count % _PROGRESS_EVERY and not progress(walk.count):
+            raise Cancelled
         if seq in witnessed:
             walk.hash_at[seq] = digest
         if kind == "backup.restored":
-            walk.restored = (seq, at)
+            walk.restored = (seq, _utc(at))
         if seq != expected:
             if seq > expected:
                 gone = (
@@ -242,17 +283,8 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
                     "inserted or moved",
                 )
             return walk
-        recomputed = entry_hash(
-            seq=seq,
-            at=at,
-            actor=actor,
-            actor_kind=actor_kind,
-            staff_id=staff_id,
-            kind=kind,
-            summary=summary,
-            before=before,
-            after=after,
-            prev_hash=prev_hash,
+        recomputed = _hash(
+            seq, _iso(at), actor, actor_kind, staff_id, kind, summary, before, after, prev_hash
         )
         if recomputed != digest:
             walk.broken = (seq, f"entry {seq:,} was changed after it was written")
@@ -266,13 +298,39 @@ def _walk(rows: Any, ledger: tally.CounterLedger, witnessed: set[int]) -> _Walk:
                 f"again, but entry {seq:,} still holds the hash it had",
             )
             return walk
-        ledger.note(seq, kind, before, after)
+        note(seq, kind, before, after)
         prev = digest
         previous_seq = seq
         expected += 1
     walk.last = expected - 1
     walk.last_hash = prev
     return walk
+
+
+_ENTRY_SQL = (
+    "SELECT seq, at, actor, actor_kind, staff_id, kind, summary, before, after, prev_hash, hash"
+    " FROM audit_entry ORDER BY id"
+)
+
+
+def _entry_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+    """Every entry in the table's order, streamed in batches on the driver's own cursor (a
+    server-side cursor on PostgreSQL), so memory stays flat however long the trail."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="audit_verify")
+        cursor.itersize = _PROGRESS_EVERY
+        cursor.execute(_ENTRY_SQL)
+        yield from cursor
+        cursor.close()
+        return
+    cursor = driver.cursor()
+    cursor.execute(_ENTRY_SQL)
+    while batch := cursor.fetchmany(_PROGRESS_EVERY):
+        yield from batch
+    cursor.close()
 
 
 @dataclass
@@ -285,21 +343,26 @@ class _Walk:
     hash_at: dict[int, str] = field(default_factory=dict)
 
 
-def verify(ctx: Context) -> ChainReport:
+def verify(ctx: Context, progress: Callable[[int, int], bool] | None = None) -> ChainReport:
     """Walk the whole chain and name the first entry that does not follow from the one before;
     then check it against every witness kept outside the database, and the counter's tables
     against the entries that recorded them.
 
     The entries are read in batches, never all at once, so a trail of a million entries is
-    checked in the memory of a few thousand."""
+    checked in the memory of a few thousand. ``progress(entries checked, entries written)``
+    is asked every few thousand entries; when it returns False the check stops and raises
+    Cancelled."""
     ledger = tally.CounterLedger()
     with ctx.store.read() as session:
         head = session.get(AuditHead, 1)
         witnessed = {w.seq for w in witness.witnesses(ctx)}
-        rows = session.execute(
-            select(*_ENTRY_COLUMNS).order_by(AuditEntry.id).execution_options(yield_per=5000)
+        total = head.seq if head is not None else 0
+        walk = _walk(
+            _entry_rows(session),
+            ledger,
+            witnessed,
+            None if progress is None else (lambda done: progress(done, total)),
         )
-        walk = _walk(rows, ledger, witnessed)
         count = walk.count
         if walk.broken is not None:
             return ChainReport(count, False, *walk.broken)

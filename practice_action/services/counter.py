@@ -10,8 +10,10 @@ and never refused. The counter stores no patient data.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
@@ -47,7 +49,7 @@ from practice_action.store.counter_models import (
     ExtraDuty,
 )
 from practice_action.store.models import ClinicianRow, LocalServiceRow
-from practice_action.store.raw import Raw, transaction_now
+from practice_action.store.raw import Raw, raw_now, transaction_now
 
 NEARLY_FULL_LEFT = 3
 DEFAULT_UNDO_MINUTES = 10
@@ -530,12 +532,39 @@ def record_contact(
     urgent_reason: str | None = None,
 ) -> Recorded:
     """Record one contact for today. Raises AtCap when the cap refuses it."""
+    from practice_action.services.plan import NotWorkedOut, cached_cap, contacts_cap_in
+
     require(actor, Permission.USE_COUNTER)
     urgent = urgent_reason is not None
     reason = _check_reason(urgent_reason or "", "Urgent override") if urgent else ""
     try:
+        try:
+            # The usual case: the day's cap rule is already worked out, and the contact is
+            # recorded on the driver's connection alone (store.raw_write).
+            with ctx.store.raw_write() as raw:
+                return _record_in(
+                    raw,
+                    raw_now(raw, ctx.clock),
+                    lambda day, newest: cached_cap(ctx.store.key, day, newest),
+                    actor,
+                    clinician_id,
+                    contact_type,
+                    urgent,
+                    reason,
+                )
+        except NotWorkedOut:
+            pass  # rolled back before anything was written: work the rule out in a session
         with ctx.store.write() as session:
-            return _record_in(session, ctx, actor, clinician_id, contact_type, urgent, reason)
+            return _record_in(
+                Raw(session),
+                transaction_now(session, ctx.clock),
+                lambda day, newest: contacts_cap_in(session, day, newest=newest),
+                actor,
+                clinician_id,
+                contact_type,
+                urgent,
+                reason,
+            )
     except _Refused as refused:
         today = refused.day
     current = board(ctx, today)
@@ -761,6 +790,24 @@ class _Refused(Exception):
         self.day = day
 
 
+_WEEKDAY_PREFIX = tuple(f"{weekday.value}-" for weekday in Weekday)
+_SESSIONS: dict[tuple[str, int], int] = {}
+
+
+def _sessions_on(stored: Any, weekday: int) -> int:
+    """How many of a clinician's usual sessions (as stored: JSON text on SQLite, a list on
+    PostgreSQL) fall on the weekday; remembered by the stored text, which rarely changes."""
+    key = (stored if isinstance(stored, str) else repr(stored), weekday)
+    found = _SESSIONS.get(key)
+    if found is None:
+        prefix = _WEEKDAY_PREFIX[weekday]
+        found = sum(1 for k in Raw.json_value(stored) if k.startswith(prefix))
+        if len(_SESSIONS) > 4096:
+            _SESSIONS.clear()
+        _SESSIONS[key] = found
+    return found
+
+
 def _on_duty_today(raw: Raw, clinician_id: int, day: date) -> tuple[str, int] | None:
     """(name, sessions today) for a clinician on duty on the day, in one query."""
     row = raw.one(
@@ -771,15 +818,15 @@ def _on_duty_today(raw: Raw, clinician_id: int, day: date) -> tuple[str, int] | 
     )
     if row is None or not row[2]:
         return None
-    weekday = list(Weekday)[day.weekday()].value
-    usual = sum(1 for key in raw.json_value(row[1]) if key.startswith(f"{weekday}-"))
+    usual = _sessions_on(row[1], day.weekday())
     sessions = max(usual, row[3] or 0)
     return (row[0], sessions) if sessions else None
 
 
 def _record_in(
-    session: Session,
-    ctx: Context,
+    raw: Raw,
+    now: datetime,
+    rule_for: Callable[[date, tuple[int, str]], CapRule | None],
     actor: Actor,
     clinician_id: int,
     contact_type: ContactType | None,
@@ -789,11 +836,8 @@ def _record_in(
     """The hot path: a handful of short statements in one IMMEDIATE transaction.
 
     The day and the time come from one reading taken inside the transaction (the server's on
-    PostgreSQL), so they always agree, whatever the desk's own clock says."""
-    from practice_action.services.plan import contacts_cap_in
-
-    raw = Raw(session)
-    now = transaction_now(session, ctx.clock)
+    PostgreSQL), so they always agree, whatever the desk's own clock says. ``rule_for`` gives
+    the cap rule for the day and the newest plan version (number, time saved)."""
     today = now.astimezone(LONDON).date()
     duty = _on_duty_today(raw, clinician_id, today)
     if duty is None:
@@ -805,9 +849,7 @@ def _record_in(
         stored = raw.one("SELECT default_contact_type FROM counter_settings WHERE id = 1")
         contact_type = ContactType(stored[0]) if stored else ContactType.FACE_TO_FACE
     newest = raw.one("SELECT number, created_at FROM plan_version ORDER BY number DESC LIMIT 1")
-    rule = contacts_cap_in(
-        session, today, newest=(newest[0], str(newest[1])) if newest else (0, "")
-    )
+    rule = rule_for(today, (newest[0], str(newest[1])) if newest else (0, ""))
     cap = _cap_for(rule, sessions)
     counts = not urgent and (rule is None or contact_type in rule.counted_types)
     day = raw.day(today)
@@ -859,9 +901,9 @@ def _record_in(
         )
     else:
         kind, summary = "contact.record", f"Contact for {name} ({contact_type.label}): {tally}"
-    audit.append(
-        session,
-        ctx,
+    audit.append_raw(
+        raw,
+        now,
         actor,
         kind,
         summary,

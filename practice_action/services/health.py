@@ -52,6 +52,13 @@ def open_context(
 MARKER = "practice-action-folder.txt"
 
 
+def checkpoint_off_the_desk(ctx: Context) -> None:
+    """A desk's SQLite WAL checkpoints on a thread of their own, not at the end of whichever
+    contact happens to fill the WAL (``Store.checkpoint_in_background``); nothing on
+    PostgreSQL."""
+    ctx.store.checkpoint_in_background()
+
+
 def leave_marker(ctx: Context) -> None:
     """Mark a data folder whose SQLite database holds a practice (once; cheap after that)."""
     if ctx.data_dir is None or not ctx.store.is_sqlite:

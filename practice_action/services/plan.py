@@ -509,6 +509,19 @@ def contacts_cap_in(
     return rule
 
 
+class NotWorkedOut(Exception):
+    """The rule for that day and plan version is not in the cache yet (``cached_cap``)."""
+
+
+def cached_cap(database: str, day: date, newest: tuple[int, str]) -> CapRule | None:
+    """The rule ``contacts_cap_in`` worked out before for this database (``Store.key``), day
+    and newest plan version; NotWorkedOut when it has not."""
+    key = (database, day, newest)
+    if key not in _RULE_CACHE:
+        raise NotWorkedOut
+    return _RULE_CACHE[key]
+
+
 def _stamp_text(value: object) -> str:
     """The version's time as the counter's plain query gives it, so both keys agree."""
     if isinstance(value, datetime):

@@ -19,16 +19,18 @@ contact in flat arrays indexed by the contact's id.
 from __future__ import annotations
 
 import json
+import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from practice_action.domain.enums import ContactType, DivertDestination
-from practice_action.store.counter_models import ClinicianDay, Contact, Diversion
+from practice_action.store.counter_models import ClinicianDay, Diversion
 from practice_action.store.models import ClinicianRow
 
 _RECORDED, _COUNTED, _URGENT, _VOIDED, _SEEN = 1, 2, 4, 8, 128
@@ -36,6 +38,11 @@ _TYPE_SHIFT, _TYPE_MASK = 4, 0b0111_0000
 _TYPES = list(ContactType)
 _CONTACT_KINDS = frozenset({"contact.record", "contact.urgent"})
 _BATCH = 5000
+# A contact's entry as the counter writes it (canonical JSON, keys in order).
+_CONTACT_AFTER = re.compile(
+    r'\{"clinician":(\d+),"contact":(\d+),"counted":(true|false),'
+    r'"day":"(\d{4}-\d{2}-\d{2})","type":"(\w+)"\}'
+)
 
 
 @dataclass(frozen=True)
@@ -44,11 +51,11 @@ class CounterProblem:
     words: str
 
 
+_TYPE_CODES = {contact_type.value: i + 1 for i, contact_type in enumerate(_TYPES)}
+
+
 def _type_code(value: object) -> int:
-    for i, contact_type in enumerate(_TYPES):
-        if contact_type.value == value:
-            return i + 1
-    return 0
+    return _TYPE_CODES.get(value, 0) if isinstance(value, str) else 0
 
 
 def _day_text(day: date) -> str:
@@ -64,9 +71,16 @@ class CounterLedger:
         self.seq = array("q")
         self.day = array("l")  # date ordinal, 0 where the entry did not say
         self.diversions: dict[int, tuple[int, str, int | None, int | None]] = {}
+        self.live: dict[
+            tuple[int, date], int
+        ] = {}  # live contacts that count, by clinician and day
 
     def _grow(self, contact_id: int) -> None:
-        missing = contact_id + 1 - len(self.flags)
+        if contact_id < len(self.flags):
+            return
+        # Half as much again at a time, not one by one: a trail of a million contacts grows
+        # the arrays a few dozen times. Ids never used stay 0 (no entry recorded them).
+        missing = max(contact_id + 1, len(self.flags) * 3 // 2 + 1024) - len(self.flags)
         if missing > 0:
             self.flags.extend(bytes(missing))
             self.clinician.extend([0] * missing)
@@ -76,22 +90,26 @@ class CounterLedger:
     def note(self, seq: int, kind: str, before: str, after: str) -> None:
         """Take in one audit entry (every entry is offered; most are not the counter's)."""
         if kind in _CONTACT_KINDS:
+            plain = _CONTACT_AFTER.fullmatch(after)
+            if plain is not None:  # as the counter writes it: read without a JSON parser
+                clinician, contact, counted, day, contact_type = plain.groups()
+                self._contact(
+                    seq, kind, int(contact), int(clinician), counted == "true", day, contact_type
+                )
+                return
             data = json.loads(after) if after else {}
             contact_id = data.get("contact")
             if not isinstance(contact_id, int) or contact_id < 0:
                 return
-            self._grow(contact_id)
-            code = _type_code(data.get("type")) << _TYPE_SHIFT
-            flags = _RECORDED | code
-            if data.get("counted"):
-                flags |= _COUNTED
-            if kind == "contact.urgent":
-                flags |= _URGENT
-            self.flags[contact_id] = flags
-            self.clinician[contact_id] = int(data.get("clinician") or 0)
-            self.seq[contact_id] = seq
-            day = data.get("day")
-            self.day[contact_id] = date.fromisoformat(day).toordinal() if day else 0
+            self._contact(
+                seq,
+                kind,
+                contact_id,
+                int(data.get("clinician") or 0),
+                bool(data.get("counted")),
+                data.get("day"),
+                data.get("type"),
+            )
         elif kind == "contact.void":
             data = json.loads(before) if before else {}
             contact_id = data.get("contact")
@@ -108,6 +126,29 @@ class CounterLedger:
                     data.get("service"),
                 )
 
+    def _contact(
+        self,
+        seq: int,
+        kind: str,
+        contact_id: int,
+        clinician_id: int,
+        counted: bool,
+        day: object,
+        contact_type: object,
+    ) -> None:
+        self._grow(contact_id)
+        flags = _RECORDED | _type_code(contact_type) << _TYPE_SHIFT
+        if counted:
+            flags |= _COUNTED
+        if kind == "contact.urgent":
+            flags |= _URGENT
+        self.flags[contact_id] = flags
+        self.clinician[contact_id] = clinician_id
+        self.seq[contact_id] = seq
+        self.day[contact_id] = (
+            date.fromisoformat(day).toordinal() if isinstance(day, str) and day else 0
+        )
+
     def check(self, session: Session) -> CounterProblem | None:
         """The first way the counter's tables differ from what the trail recorded, or None."""
         names = dict(session.execute(select(ClinicianRow.id, ClinicianRow.name)).all())
@@ -122,21 +163,16 @@ class CounterLedger:
         )
 
     def _check_contacts(self, session: Session, who: Callable[[int], str]) -> CounterProblem | None:
-        rows = session.execute(
-            select(
-                Contact.id,
-                Contact.clinician_id,
-                Contact.day,
-                Contact.contact_type,
-                Contact.counted,
-                Contact.urgent,
-                Contact.voided_at.is_not(None),
-            )
-            .order_by(Contact.id)
-            .execution_options(yield_per=_BATCH)
+        rows = _driver_rows(
+            session,
+            "tally_contacts",
+            "SELECT id, clinician_id, day, contact_type, counted, urgent,"
+            " voided_at IS NOT NULL FROM contact ORDER BY id",
         )
         size = len(self.flags)
-        for contact_id, clinician_id, day, contact_type, counted, urgent, voided in rows:
+        live = self.live
+        for contact_id, clinician_id, stored_day, contact_type, counted, urgent, voided in rows:
+            day = stored_day if isinstance(stored_day, date) else date.fromisoformat(stored_day)
             if contact_id >= size or not self.flags[contact_id] & _RECORDED:
                 return CounterProblem(
                     None,
@@ -144,7 +180,6 @@ class CounterLedger:
                     "entry in the audit trail: it was put straight into the database",
                 )
             flags = self.flags[contact_id]
-            recorded_as = _describe(flags)
             now = (
                 _type_code(contact_type) << _TYPE_SHIFT
                 | (_COUNTED if counted else 0)
@@ -161,13 +196,16 @@ class CounterLedger:
             ):
                 return CounterProblem(
                     seq,
-                    f"contact {contact_id:,}, recorded by entry {seq:,} as {recorded_as} for "
+                    f"contact {contact_id:,}, recorded by entry {seq:,} as {_describe(flags)} for "
                     f"{who(self.clinician[contact_id])}"
                     + (f" on {_day_text(date.fromordinal(recorded_day))}" if recorded_day else "")
                     + f", now reads as {_describe(now)} for {who(clinician_id)} on "
                     f"{_day_text(day)}: it was changed in the database",
                 )
             self.flags[contact_id] = flags | _SEEN
+            if counted and not voided:  # what the day's count must read, gathered on the way
+                key = (clinician_id, day)
+                live[key] = live.get(key, 0) + 1
         for contact_id, flags in enumerate(self.flags):
             if flags & _RECORDED and not flags & _SEEN:
                 seq = self.seq[contact_id]
@@ -222,14 +260,7 @@ class CounterLedger:
     def _check_day_counts(
         self, session: Session, who: Callable[[int], str]
     ) -> CounterProblem | None:
-        live = {
-            (clinician_id, day): int(n)
-            for clinician_id, day, n in session.execute(
-                select(Contact.clinician_id, Contact.day, func.count())
-                .where(Contact.counted.is_(True), Contact.voided_at.is_(None))
-                .group_by(Contact.clinician_id, Contact.day)
-            )
-        }
+        live = self.live  # from the contacts, read once by _check_contacts
         stored = {
             (clinician_id, day): int(n)
             for clinician_id, day, n in session.execute(
@@ -247,6 +278,25 @@ class CounterLedger:
                     f"{counted} {plural} recorded that day: the count was changed in the database",
                 )
         return None
+
+
+def _driver_rows(session: Session, name: str, sql: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` in batches on the driver's own cursor (server-side on PostgreSQL):
+    at a practice's size after years, a million rows without the ORM's work on each."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=name)
+        cursor.itersize = _BATCH
+        cursor.execute(sql)
+        yield from cursor
+    else:
+        cursor = driver.cursor()
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
+    cursor.close()
 
 
 def _describe(flags: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from practice_action.domain.errors import (
     StoreError,
 )
 from practice_action.paths import make_private_dir
+from practice_action.store.raw import Raw
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -276,6 +278,23 @@ def _plain_errors(store: Store) -> Iterator[None]:
         raise plain from error
 
 
+def _checkpoints(path: Path, stop: threading.Event, every: float, truncate_at: int) -> None:
+    """The checkpoint thread of ``Store.checkpoint_in_background``."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        page = int(db.execute("PRAGMA page_size").fetchone()[0])
+        while not stop.wait(every):
+            try:
+                _busy, frames, _done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames * page > truncate_at:  # the WAL's own content, not its file's size
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                continue  # busy or gone for a moment: the next turn tries again
+    finally:
+        db.close()
+
+
 @dataclass
 class Store:
     """Owns the engine; hands out one short transaction at a time."""
@@ -291,6 +310,11 @@ class Store:
         self._damage_listeners: list[Callable[[str], None]] = []
         self.file = _database_path(self.url)
         self._identity = _identity(self.file)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self.key = str(self.engine.url)  # names this database in caches (no password)
+        self._hot: Any = None  # the hot path's SQLite connection, kept between contacts
+        self._hot_lock = threading.Lock()
+        self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
 
     @property
     def damaged(self) -> str | None:
@@ -340,9 +364,92 @@ class Store:
             yield session
 
     @contextmanager
+    def raw_write(self) -> Iterator[Raw]:
+        """One write transaction on a driver connection with no ORM session around it, for
+        the hot path of recording a contact: the same BEGIN IMMEDIATE (SQLite) or implicit
+        BEGIN (PostgreSQL), the same COMMIT and durability as ``write``, without the session's
+        bookkeeping. Committed when the block ends, rolled back on any error.
+
+        On SQLite the connection is kept between contacts (one at a time; a second thread
+        meanwhile takes one from the pool) and handed back to the pool after any error. On
+        PostgreSQL each transaction takes one from the pool, which checks it is alive."""
+        self.refuse_if_damaged()
+        with _plain_errors(self):
+            keep = self._sqlite and self._hot_lock.acquire(blocking=False)
+            pooled = self._hot if keep else None
+            self._hot = None
+            committed = False
+            try:
+                if pooled is None:
+                    pooled = self.engine.raw_connection()
+                driver = pooled.driver_connection
+                assert driver is not None
+                raw = Raw(None, cursor=driver.cursor(), postgres=not self._sqlite)
+                if self._sqlite:
+                    raw.run("BEGIN IMMEDIATE")
+                try:
+                    yield raw
+                except BaseException:
+                    pooled.rollback()
+                    raise
+                pooled.commit()
+                committed = True
+            finally:
+                if keep and committed:
+                    self._hot = pooled
+                elif pooled is not None:
+                    pooled.close()  # back to the pool
+                if keep:
+                    self._hot_lock.release()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with _plain_errors(self), self._reader() as session, session.begin():
             yield session
 
+    def checkpoint_in_background(self, every: float = 1.0, truncate_mb: int = 64) -> None:
+        """SQLite: keep WAL checkpoints off the recording path, for a desk.
+
+        A committing connection no longer copies the WAL back into the database itself
+        (``wal_autocheckpoint = 0``, which it otherwise does every 1,000 pages, some 160 ms at
+        a practice's size); a thread of this store's own runs a PASSIVE checkpoint every
+        ``every`` seconds instead. A passive checkpoint never waits for a writer and no writer
+        waits for it, and it changes nothing about durability: each commit is already on disk
+        in the WAL (synchronous=FULL). Should readers keep a checkpoint from finishing until
+        the WAL passes ``truncate_mb``, one TRUNCATE checkpoint (which waits its turn) puts
+        it back to nothing. Stopped by ``dispose``; other programs on the file (commands,
+        desks of older versions) checkpoint as before."""
+        if not self._sqlite or self.file is None or self._checkpointer is not None:
+            return
+
+        @event.listens_for(self.engine, "connect")
+        def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+            if self._checkpointer is not None:  # once disposed, connections checkpoint again
+                dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
+
+        with self._hot_lock:
+            if self._hot is not None:
+                self._hot.close()
+                self._hot = None
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_checkpoints,
+            args=(self.file, stop, every, truncate_mb * 1024 * 1024),
+            name="wal-checkpoints",
+            daemon=True,
+        )
+        self._checkpointer = (thread, stop)
+        self.engine.dispose()  # connections already open would still checkpoint at commit
+        thread.start()
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            thread, stop = self._checkpointer
+            stop.set()
+            thread.join()
+            self._checkpointer = None
+        with self._hot_lock:
+            if self._hot is not None:
+                self._hot.close()
+                self._hot = None
         self.engine.dispose()

@@ -20,7 +20,18 @@ from sqlalchemy.orm import Session
 
 
 class Raw:
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session | None, *, cursor: Any = None, postgres: bool = False
+    ) -> None:
+        """On the session's transaction, or (``session`` None) on a driver ``cursor`` whose
+        transaction the caller holds (``Store.raw_write``)."""
+        self.now: datetime | None = None  # the transaction's one time, once read
+        self._timed: datetime | None = None
+        self._time_text: Any = None
+        if session is None:
+            self.postgres = postgres
+            self.cursor = cursor
+            return
         connection = session.connection()  # begins the transaction (IMMEDIATE on SQLite)
         self.postgres = connection.dialect.name == "postgresql"
         self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -32,8 +43,13 @@ class Raw:
         return value if self.postgres else value.isoformat()
 
     def time(self, value: datetime) -> Any:
+        if value is self._timed:
+            return self._time_text  # the transaction's time, asked for by each record it writes
         utc = value.astimezone(UTC)
-        return utc if self.postgres else utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+        # SQLAlchemy's SQLite text for a time: 2026-11-17 14:00:00.000000
+        text = utc if self.postgres else utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+        self._timed, self._time_text = value, text
+        return text
 
     def flag(self, value: bool) -> Any:
         return value if self.postgres else int(value)
@@ -65,15 +81,25 @@ def transaction_now(session: Session, clock: Callable[[], datetime]) -> datetime
     if isinstance(cached, datetime):
         return cached
     connection = session.connection()  # begins the transaction (IMMEDIATE on SQLite)
-    if connection.dialect.name == "postgresql" and _computer_time(clock):
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute("SELECT CURRENT_TIMESTAMP")
-        row = cursor.fetchone()
-        now = row[0].astimezone(UTC)
-    else:
-        now = clock().astimezone(UTC)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    now = _now_on(cursor, connection.dialect.name == "postgresql", clock)
     session.info["practice_now"] = now
     return now
+
+
+def raw_now(raw: Raw, clock: Callable[[], datetime]) -> datetime:
+    """``transaction_now`` for a transaction held on a driver cursor (``Store.raw_write``)."""
+    if raw.now is None:
+        raw.now = _now_on(raw.cursor, raw.postgres, clock)
+    return raw.now
+
+
+def _now_on(cursor: Any, postgres: bool, clock: Callable[[], datetime]) -> datetime:
+    if postgres and _computer_time(clock):
+        cursor.execute("SELECT CURRENT_TIMESTAMP")
+        row = cursor.fetchone()
+        return row[0].astimezone(UTC)
+    return clock().astimezone(UTC)
 
 
 def _computer_time(clock: Callable[[], datetime]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -16,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QThread
+from PySide6.QtCore import QDate, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -513,7 +514,10 @@ def _cell(value: object) -> str:
 
 class _Verifier(QThread):
     """Checks the whole audit chain off the window's thread: on a trail of many thousands of
-    entries it takes seconds, and the window must go on answering meanwhile."""
+    entries it takes seconds, and the window must go on answering meanwhile. ``progressed``
+    tells the window how far it has got; ``cancel()`` stops it at the next few thousand."""
+
+    progressed = Signal(int, int)  # entries checked, entries written
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -521,10 +525,21 @@ class _Verifier(QThread):
         self.ctx = ctx
         self.report: audit.ChainReport | None = None
         self.problem = ""
+        self.cancelled = False
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)  # queued to the window's thread
+        return not self._stop.is_set()
 
     def run(self) -> None:
         try:
-            self.report = audit.verify(self.ctx)
+            self.report = audit.verify(self.ctx, progress=self._progress)
+        except audit.Cancelled:
+            self.cancelled = True
         except PracticeActionError as error:
             self.problem = str(error)
         except Exception as error:  # a thread's error would otherwise vanish unseen
@@ -619,6 +634,10 @@ class AuditScreen(QWidget):
         self.busy.setAccessibleName("Checking the audit trail")
         self.busy.setMaximumWidth(160)
         self.busy.hide()
+        self.cancel_button = QPushButton("&Stop checking")
+        self.cancel_button.setToolTip("Stop the check of the audit trail; check again later")
+        self.cancel_button.clicked.connect(self.cancel_verify)
+        self.cancel_button.hide()
         self._verifier: _Verifier | None = None
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -627,6 +646,7 @@ class AuditScreen(QWidget):
         actions.addWidget(self.count)
         actions.addStretch(1)
         actions.addWidget(self.busy)
+        actions.addWidget(self.cancel_button)
         actions.addWidget(self.verify_button)
         actions.addWidget(self.export_button)
 
@@ -734,12 +754,28 @@ class AuditScreen(QWidget):
             return
         job = _Verifier(self.ctx)
         job.finished.connect(self._verified)  # delivered on the window's thread
+        job.progressed.connect(self._progressed)
         self._verifier = job
         self.verify_button.setEnabled(False)
+        self.busy.setRange(0, 0)  # until the first few thousand are checked
         self.busy.show()
+        self.cancel_button.show()
         self.result.setStyleSheet("")
         self.result.setText("Checking every entry of the audit trail…")
         job.start()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if self._verifier is None:
+            return
+        self.busy.setRange(0, max(total, done))
+        self.busy.setValue(done)
+        self.result.setText(f"Checking every entry of the audit trail… {done:,} of {total:,}")
+
+    def cancel_verify(self) -> None:
+        """Stop a check under way (it only reads, so nothing is left half done)."""
+        if self._verifier is not None:
+            self._verifier.cancel()
+            self.cancel_button.setEnabled(False)
 
     @property
     def verifying(self) -> bool:
@@ -747,8 +783,9 @@ class AuditScreen(QWidget):
         return self._verifier is not None
 
     def stop(self) -> None:
-        """Leaving or closing: let a check under way finish (it only reads)."""
+        """Leaving or closing: stop a check under way and wait for it to let go."""
         if self._verifier is not None:
+            self._verifier.cancel()
             self._verifier.wait()
             self._verified()
 
@@ -762,7 +799,16 @@ class AuditScreen(QWidget):
             return
         self._verifier = None
         self.busy.hide()
+        self.cancel_button.hide()
+        self.cancel_button.setEnabled(True)
         self.verify_button.setEnabled(True)
+        if job.cancelled:
+            self.result.setStyleSheet("")
+            self.result.setText(
+                "The check was stopped before the end, so it says nothing either way. "
+                "Press Verify chain to check the whole trail."
+            )
+            return
         report = job.report
         if report is None:
             set_problem(self.result, f"The audit trail could not be checked ({job.problem}).")

@@ -62,12 +62,44 @@ class RecordTableModel(QAbstractTableModel):
         self.columns = list(columns)
         self._rows: list[Any] = []
         self._muted = muted
+        self._order: tuple[int, Qt.SortOrder] | None = None  # the column sorted on, and how
 
     # the rows
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(list(rows))
         self.endResetModel()
+
+    def sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        """Put the rows in the order of a column's sort key (RecordSortFilter.sort asks)."""
+        self.layoutAboutToBeChanged.emit()
+        self._order = (column, order)
+        held = self.persistentIndexList()  # a selected row, say: it follows its record
+        records = [self._rows[index.row()] for index in held]
+        self._rows = self._sorted(self._rows)
+        where = {id(record): n for n, record in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            held,
+            [self.index(where[id(r)], i.column()) for r, i in zip(records, held, strict=True)],
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        """Python's sort, one key for each row: on the audit trail's thousands of entries a
+        Python comparison for each of Qt's steps would hold the window up."""
+        if self._order is None or not 0 <= self._order[0] < len(self.columns):
+            return rows
+        column, order = self._order
+        col = self.columns[column]
+
+        def key(record: Any) -> Any:
+            return col.sort_key(record) if col.sort_key is not None else _text(col.value(record))
+
+        descending = order == Qt.SortOrder.DescendingOrder
+        try:
+            return sorted(rows, key=key, reverse=descending)
+        except TypeError:  # keys that do not compare (a number beside a word): as text
+            return sorted(rows, key=lambda r: str(key(r)).casefold(), reverse=descending)
 
     def rows(self) -> list[Any]:
         return list(self._rows)
@@ -121,7 +153,20 @@ def _text(value: object) -> str:
 
 
 class RecordSortFilter(QSortFilterProxyModel):
-    """Sorts by each column's own key (numbers as numbers, dates as dates); filters on text."""
+    """Sorts by each column's own key (numbers as numbers, dates as dates); filters on text.
+
+    A RecordTableModel sorts its own rows (``sort_rows``), and this proxy keeps their order."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, RecordTableModel):
+            source.sort_rows(column, order)
+            # The source's order as it now stands (-1, ascending: descending would reverse
+            # it), mapped afresh; a selected row stays selected.
+            super().sort(-1, Qt.SortOrder.AscendingOrder)
+            self.invalidate()
+            return
+        super().sort(column, order)
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
         source = self.sourceModel()
@@ -200,6 +245,9 @@ class FilteredTable(QWidget):
         header.setHighlightSections(False)
         # Columns are sized from their heading and the first rows only: reading every cell of
         # a long list (the audit trail's thousands of entries) would freeze the window.
+        # (A column's width takes its sample size from the horizontal header, a row's height
+        # from the vertical one.)
+        header.setResizeContentsPrecision(SIZING_SAMPLE_ROWS)
         self.view.verticalHeader().setResizeContentsPrecision(SIZING_SAMPLE_ROWS)
         self.view.doubleClicked.connect(self._open)
         self.view.open_requested.connect(self._open)
