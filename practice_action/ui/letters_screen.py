@@ -50,6 +50,7 @@ from practice_action.ui.modal import run_modal
 from practice_action.ui.printing import PrintJob
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import Column, FilteredTable
+from practice_action.ui.wording_dialog import WordingDialog
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
@@ -142,6 +143,9 @@ class LettersScreen(QWidget):
             "Record the day it was posted, emailed or put up. Generate the document first."
         )
         self.sent_button.clicked.connect(self.mark_sent_selected)
+        self.wording_button = QPushButton("&Wording…")
+        self.wording_button.setToolTip("The letters' wording, paragraph by paragraph")
+        self.wording_button.clicked.connect(self.open_wording)
         self.print_job: PrintJob | None = None
         self.printed_how = ""  # how the last job went to the printer (see ui/printing.py)
         self.print_progress = QProgressBar()
@@ -165,6 +169,7 @@ class LettersScreen(QWidget):
             self.print_button,
             self.save_button,
             self.sent_button,
+            self.wording_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -284,6 +289,13 @@ class LettersScreen(QWidget):
     def current(self) -> DocumentStatus | None:
         record = self.table.current_record()
         return record if isinstance(record, DocumentStatus) else None
+
+    def open_wording(self) -> WordingDialog:
+        """The wording editor; a saved change redraws the preview here at once."""
+        dialog = WordingDialog(self.ctx, self.actor, self)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def _update_buttons(self) -> None:
         status = self.current()
