@@ -199,3 +199,26 @@ def test_a_manager_sees_the_wording_but_cannot_change_it(qtbot, ctx: Context) ->
     assert widget.text_edit.isReadOnly()
     assert not widget.save_button.isVisible() and not widget.back_button.isVisible()
     assert staff.list_staff(ctx)  # the practice is there; nothing was changed
+
+
+def test_the_letters_preview_shows_a_saved_paragraph_at_once(qtbot, ctx: Context) -> None:
+    from practice_action.ui.letters_screen import LettersScreen
+
+    partner, _ = _partner_and_manager(ctx)
+    screen = LettersScreen(ctx, partner)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 700)
+    screen.show()
+    key = next(s.document.key for s in screen.statuses() if s.document.kind == KIND)
+    assert screen.select_key(key)
+    assert "Please acknowledge this notice in writing" in pdf_text(screen.content)
+    QTest.mouseClick(screen.wording_button, Qt.MouseButton.LeftButton)
+    dialog = screen.findChild(WordingDialog)
+    assert dialog is not None and dialog.isVisible()
+    _choose_closing(dialog)
+    _retype(dialog, OWN)
+    QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert screen.current() is not None and screen.current().document.key == key
+    text = pdf_text(screen.content)
+    assert "Please write to Fernbrook Medical Practice to say you have this notice" in text
+    dialog.close()

@@ -263,3 +263,57 @@ def test_each_recipient_kind_and_basis_reads_as_its_own(
 ) -> None:
     text = _notice(items, kind)
     assert says in text and never not in text
+
+
+def test_the_plan_greys_out_an_agreement_the_contract_requires(qtbot):
+    from PySide6.QtCore import Qt
+
+    from practice_action.domain.menu import DetailKind
+    from practice_action.services.plan import Catalogue, shipped_menus
+    from practice_action.ui.plan_details import editor_for  # Qt: only in this test
+
+    party = PostalAddress("Care Record Partnership", "1 Data St\nLeeds", "LS1 4AP")
+    kept = DataSharingAgreement(
+        "Shared care record", party, DsaPurpose.SECONDARY, required_by=Requirement.CONTRACT, id=1
+    )
+    free = DataSharingAgreement("Research extract", party, DsaPurpose.SECONDARY, id=2)
+    action = next(
+        a
+        for a in Catalogue(shipped_menus(), ()).default.actions
+        if a.detail is DetailKind.DSA_WITHDRAWAL
+    )
+    editor = editor_for(action, rules.Registers(agreements={1: kept, 2: free}), date(2026, 11, 17))
+    qtbot.addWidget(editor)
+    items = {editor.agreements.item(r).text(): editor.agreements.item(r) for r in range(2)}
+    shared = next(i for t, i in items.items() if t.startswith("Shared care record"))
+    assert "cannot be withdrawn" in shared.text() and "GP contract requires" in shared.toolTip()
+    assert not shared.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert shared.checkState() == Qt.CheckState.Unchecked
+    assert editor.details().agreement_ids == (2,)
+
+
+def test_a_planned_withdrawal_from_a_required_agreement_is_held_back_saying_why(
+    ctx: Context,
+) -> None:
+    people = make_demo(ctx)
+    analytics = next(
+        a
+        for a in registers.list_records(ctx, registers.AGREEMENTS)
+        if a.name == "Population health management analytics"
+    )
+    registers.save_record(
+        ctx,
+        people["Karen Holt"],
+        registers.AGREEMENTS,
+        replace(analytics, required_by=Requirement.LAW),
+    )
+    planned = service.documents_for_plan(ctx, people["Dr Asha Mistry"])
+    withdrawals = [d for d in planned if d.kind == "data_sharing_withdrawal"]
+    assert withdrawals and all(
+        any("cannot be withdrawn: the law requires" in g.what for g in d.gaps) for d in withdrawals
+    )
+    assert not any("Population health management analytics" in d.title for d in withdrawals), (
+        "no letter is drawn for an agreement that cannot be withdrawn"
+    )
+    poster = next(d for d in planned if d.kind == "poster")
+    assert poster.gaps == ()  # the patients' notices are not held back by it

@@ -293,9 +293,16 @@ class LettersScreen(QWidget):
     def open_wording(self) -> WordingDialog:
         """The wording editor; a saved change redraws the preview here at once."""
         dialog = WordingDialog(self.ctx, self.actor, self)
-        dialog.changed.connect(self.refresh)
+        dialog.changed.connect(self._wording_changed)
         dialog.open()
         return dialog
+
+    def _wording_changed(self) -> None:
+        """Draw the list and the preview again, keeping the document the person was on."""
+        status = self.current()
+        self.refresh()
+        if status is not None:
+            self.select_key(status.document.key)
 
     def _update_buttons(self) -> None:
         status = self.current()
