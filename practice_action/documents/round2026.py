@@ -25,6 +25,9 @@ class AgreementLine:
     purpose: str
     signed_on: date | None
     stop_honouring: bool
+    lawful_basis: str = ""  # as the register gives it; empty when not known
+    dpia: str = ""  # what the register says of its DPIA, in words
+    required: str = ""  # why the practice must share, when the contract or the law requires it
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,19 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
             if item.stop_honouring and letter.stop_from
             else ""
         )
+        known = "".join(
+            f"; {label} {esc(value)}"
+            for label, value in (
+                ("lawful basis", item.lawful_basis),
+                ("DPIA:", item.dpia),
+                ("", item.required),
+            )
+            if value
+        )
         listed.append(
             _p(
                 f"{number}. <b>{esc(item.name)}</b>, with {esc(item.party)}{signed}; in our "
-                f"register: {esc(item.purpose)}.{stop}",
+                f"register: {esc(item.purpose)}{known}.{stop}",
                 item_style,
             )
         )
@@ -89,6 +101,9 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
             "none exists; and its data flows, that is what data leaves the practice, to whom, "
             "how often and for what purpose."
         ),
+    ]
+    # The last paragraph travels with the signature, so a page never holds a signature alone.
+    closing = [
         _p(
             "We will stop honouring the voluntary agreements marked above, which use our "
             "patients' data for secondary purposes rather than their direct care, and we will "
@@ -99,16 +114,13 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
             "runs. Agreements that the GP contract or the law requires, and sharing for direct "
             "care, continue as before."
         ),
-        KeepTogether(
-            [
-                _p("Please acknowledge this letter, quoting our reference."),
-                _p("Yours faithfully,"),
-                Spacer(1, 10 * mm),
-                _p(esc(letter.signer.name), name_style),
-                _p(f"{esc(letter.signer.role)}, for and on behalf of the partners, {practice}"),
-            ]
-        ),
+        _p("Please acknowledge this letter, quoting our reference."),
+        _p("Yours faithfully,"),
+        Spacer(1, 10 * mm),
+        _p(esc(letter.signer.name), name_style),
+        _p(f"{esc(letter.signer.role)}, for and on behalf of the partners, {practice}"),
     ]
+    story.append(KeepTogether(closing))
     head = letter.letterhead
     frame = LetterFrame(
         letterhead=head,

@@ -52,7 +52,13 @@ from practice_action.documents.round2026 import (
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
-from practice_action.domain.enums import DsaPurpose, ServiceBasis, StaffRole
+from practice_action.domain.enums import (
+    DpiaStatus,
+    DsaPurpose,
+    Requirement,
+    ServiceBasis,
+    StaffRole,
+)
 from practice_action.domain.errors import (
     NotFound,
     PracticeActionError,
@@ -638,6 +644,12 @@ def _with_gaps(document: PlannedDocument, gaps: list[MissingItem]) -> PlannedDoc
     return replace(document, gaps=tuple(dict.fromkeys((*document.gaps, *concerned))))
 
 
+_REQUIRED_WORDS = {
+    Requirement.CONTRACT: "the GP contract requires it, so it continues",
+    Requirement.LAW: "the law requires it, so it continues",
+}
+
+
 def _ccio_letter(
     facts: _Facts,
     details: rules.DsaWithdrawalDetails,
@@ -655,7 +667,10 @@ def _ccio_letter(
             a.party.name,
             a.purpose_text or _purpose_text(a.purpose),
             a.signed_on,
-            agreement_id in details.agreement_ids,
+            agreement_id in details.agreement_ids and a.can_be_withdrawn,
+            lawful_basis=a.lawful_basis,
+            dpia={DpiaStatus.EXISTS: "held", DpiaStatus.NONE: "none"}.get(a.dpia, "not known"),
+            required=_REQUIRED_WORDS.get(a.required_by, ""),
         )
         for agreement_id, a in facts.registers.agreements.items()
         if a.active

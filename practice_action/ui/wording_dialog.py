@@ -120,7 +120,8 @@ class WordingDialog(QDialog):
         self.letter_combo.currentIndexChanged.connect(self._show_letter)
         self.paragraph_list.currentRowChanged.connect(self._show_paragraph)
         self.text_edit.textChanged.connect(self._check)
-        self.resize(960, 600)
+        screen = self.screen().availableGeometry()
+        self.resize(min(960, screen.width() - 40), min(600, screen.height() - 60))
         self.reload()
 
     # --- what is shown ----------------------------------------------------------------------
