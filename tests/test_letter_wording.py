@@ -170,6 +170,23 @@ def test_the_editor_refuses_an_unknown_field_as_it_is_typed(dialog: WordingDialo
     assert "'{surgery}' is not a field" in dialog.problem.text()
     assert not dialog.save_button.isEnabled()
     assert dialog.preview.text() == ""
+    _close_without_saving(dialog)
+
+
+def _close_without_saving(dialog: WordingDialog) -> None:
+    """Escape, and the answer "Close without saving" to the question it asks."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from practice_action.ui.modal import answered_by
+
+    def press(box: object) -> int:
+        assert isinstance(box, QMessageBox)
+        next(b for b in box.buttons() if b.text() == "Close without saving").click()
+        return 0
+
+    with answered_by(press):
+        QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
 
 
 def test_the_editor_previews_saves_and_goes_back_by_clicks(
@@ -222,3 +239,50 @@ def test_the_letters_preview_shows_a_saved_paragraph_at_once(qtbot, ctx: Context
     text = pdf_text(screen.content)
     assert "Please write to Fernbrook Medical Practice to say you have this notice" in text
     dialog.close()
+
+
+def test_typed_words_are_kept_between_paragraphs_and_closing_asks_first(
+    dialog: WordingDialog,
+) -> None:
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from practice_action.ui.modal import answered_by
+
+    _choose_closing(dialog)
+    _retype(dialog, OWN)
+    assert dialog.paragraph_list.currentItem().text().endswith("(not saved)")
+    first = dialog.paragraph_list.visualItemRect(dialog.paragraph_list.item(0))
+    QTest.mouseClick(
+        dialog.paragraph_list.viewport(), Qt.MouseButton.LeftButton, pos=first.center()
+    )
+    _choose_closing(dialog)
+    assert dialog.text_edit.toPlainText() == OWN
+
+    asked: list[str] = []
+
+    def answer(choice: str):
+        def press(box: QDialog) -> int:
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            next(b for b in box.buttons() if b.text() == choice).click()
+            return 0
+
+        return press
+
+    with answered_by(answer("Keep editing")):
+        QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and "1 paragraph has changes that are not saved" in asked[0]
+    with answered_by(answer("Close without saving")):
+        QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_a_desk_that_locks_closes_the_editor_without_a_question(dialog: WordingDialog) -> None:
+    from practice_action.ui.modal import answered_by
+
+    _choose_closing(dialog)
+    _retype(dialog, OWN)
+    asked: list[object] = []
+    with answered_by(lambda box: asked.append(box) or 0):
+        dialog.reject()  # what the desk does to every open dialog when it locks
+    assert asked == [] and not dialog.isVisible()

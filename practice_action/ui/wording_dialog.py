@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from practice_action.services import wording as service
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import problem_label, set_problem
+from practice_action.ui.modal import run_modal
 
 
 def _html(text: str) -> str:
@@ -46,6 +48,9 @@ class WordingDialog(QDialog):
         self.can_change = allowed(actor, Permission.SIGN_LETTERS)
         self.setWindowTitle("The wording of the letters")
         self.letters: list[service.LetterWordingView] = []
+        # Typed and not yet saved, by letter and paragraph: moving to another paragraph keeps
+        # them, and closing asks first.
+        self.drafts: dict[tuple[str, str], str] = {}
 
         self.letter_combo = QComboBox()
         self.letter_combo.setAccessibleName("Letter")
@@ -82,7 +87,7 @@ class WordingDialog(QDialog):
         self.back_button = QPushButton("&Back to the shipped wording")
         self.back_button.clicked.connect(self.back_to_shipped)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close.rejected.connect(self.close_asking)
 
         left = QVBoxLayout()
         left.addWidget(letter_label)
@@ -150,8 +155,7 @@ class WordingDialog(QDialog):
         self.paragraph_list.clear()
         chosen = 0
         for row, paragraph in enumerate(self.letter().paragraphs):
-            own = " (the practice's words)" if paragraph.is_own else ""
-            item = QListWidgetItem(f"{paragraph.used_when}{own}")
+            item = QListWidgetItem(self._item_text(paragraph))
             item.setToolTip(paragraph.text)
             self.paragraph_list.addItem(item)
             if paragraph.key == key:
@@ -160,13 +164,20 @@ class WordingDialog(QDialog):
         self.paragraph_list.setCurrentRow(chosen)
         self._show_paragraph()
 
+    def _item_text(self, paragraph: service.ParagraphView) -> str:
+        own = " (the practice's words)" if paragraph.is_own else ""
+        unsaved = " (not saved)" if (paragraph.kind, paragraph.key) in self.drafts else ""
+        return f"{paragraph.used_when}{own}{unsaved}"
+
     def _show_paragraph(self, *_: object) -> None:
         paragraph = self.paragraph()
         if paragraph is None:
             return
         self.used_when.setText(f"<b>Printed:</b> {_html(paragraph.used_when)}")
         self.text_edit.blockSignals(True)
-        self.text_edit.setPlainText(paragraph.text)
+        self.text_edit.setPlainText(
+            self.drafts.get((paragraph.kind, paragraph.key), paragraph.text)
+        )
         self.text_edit.blockSignals(False)
         self.fields.setText(
             "<b>Fields it can use:</b> "
@@ -190,6 +201,14 @@ class WordingDialog(QDialog):
         if paragraph is None:
             return
         text = self.text_edit.toPlainText()
+        draft = (paragraph.kind, paragraph.key)
+        if " ".join(text.split()) != " ".join(paragraph.text.split()):
+            self.drafts[draft] = text
+        else:
+            self.drafts.pop(draft, None)
+        item = self.paragraph_list.currentItem()
+        if item is not None:
+            item.setText(self._item_text(paragraph))
         try:
             clean = wording.check(paragraph.kind, paragraph.key, text)
         except ValidationError as error:
@@ -225,6 +244,41 @@ class WordingDialog(QDialog):
         except PracticeActionError as error:
             set_problem(self.problem, str(error))
             return False
+        self.drafts.pop((paragraph.kind, paragraph.key), None)
         self.reload(paragraph.kind, paragraph.key)
         self.changed.emit()
         return True
+
+    def close_asking(self) -> bool:
+        """Close, as a person does (Close, Escape, the window's cross); with paragraphs typed
+        and not saved, only once they say so. A desk that locks calls ``reject`` instead, which
+        never asks: nothing may show over the lock."""
+        if self.drafts:
+            count = len(self.drafts)
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Close without saving?",
+                f"{count} paragraph{' has' if count == 1 else 's have'} changes that are not "
+                "saved. Close and lose them?",
+                parent=self,
+            )
+            lose = box.addButton("Close without saving", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+            run_modal(box)
+            if box.clickedButton() is not lose:
+                return False
+            self.drafts.clear()
+        self.reject()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_asking()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible() and self.drafts and not self.close_asking():
+            event.ignore()
+            return
+        super().closeEvent(event)
