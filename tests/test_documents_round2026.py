@@ -63,6 +63,9 @@ def test_the_ccio_letter_lists_every_agreement_and_asks_for_basis_dpia_and_flows
     for asked in ("lawful basis", "data protection impact assessment", "data flows"):
         assert asked in text
     assert text.count("We will stop honouring this agreement from 1 December 2026") == len(stopping)
+    # What the register knows of each is given, so the ICB answers only what is missing.
+    assert "lawful basis UK GDPR Articles 6(1)(e) and 9(2)(j); DPIA: not known" in text
+    assert "the GP contract requires it, so it continues" in text
     assert "/CCIO/2026/001" in made.entry.reference
     assert made.entry.signed_by == PARTNER
 

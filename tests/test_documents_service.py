@@ -58,14 +58,16 @@ def test_demo_letters_hold_recipients_dates_services_agreements_and_actions(ctx:
     assert "Our limit: 25 contacts per clinician a day." in changes
     assert PARTNER in changes and "Page 1 of 3" in changes
 
-    phlebotomy, wound_care = VOLUNTARY_SERVICES[0], VOLUNTARY_SERVICES[1]
+    # The demo gives notice on hospital-requested bloods (to the trust) and on ear irrigation
+    # (to the ICB, under its local enhanced service).
+    phlebotomy, ear = VOLUNTARY_SERVICES[0], VOLUNTARY_SERVICES[1]
     to_icb = pdf_text(made["voluntary_services_notice:soar-valley-integrated-care-board"].content)
-    assert phlebotomy.name in to_icb and wound_care.name not in to_icb
-    assert f"{phlebotomy.notice_days} days" in to_icb
-    assert uk_date(today + timedelta(days=phlebotomy.notice_days)) in to_icb
+    assert ear.name in to_icb and phlebotomy.name not in to_icb
+    assert f"{ear.notice_days} days" in to_icb and ear.termination_clause in to_icb
+    assert uk_date(today + timedelta(days=ear.notice_days)) in to_icb
     to_trust = pdf_text(made["voluntary_services_notice:soar-valley-hospitals-nhs-trust"].content)
-    assert wound_care.commissioner.name in to_trust and wound_care.name in to_trust
-    assert uk_date(today + timedelta(days=wound_care.notice_days)) in to_trust
+    assert phlebotomy.commissioner.name in to_trust and phlebotomy.name in to_trust
+    assert uk_date(today + timedelta(days=phlebotomy.notice_days)) in to_trust
     assert f"cc {icb}" in to_trust  # another commissioner: the ICB gets a copy
 
     withdrawals = [g for k, g in made.items() if k.startswith("data_sharing_withdrawal:")]
@@ -261,17 +263,17 @@ def test_a_changed_practice_marks_a_generated_letter_out_of_date(ctx: Context) -
 def test_hostile_and_accented_names_print_as_typed(ctx: Context) -> None:
     people = make_demo(ctx)
     manager = people[MANAGER]
-    wound_care = next(
+    bloods = next(  # in the demo plan: notice is given on it
         s
         for s in registers.list_records(ctx, registers.VOLUNTARY_SERVICES)
-        if s.name.startswith("Post-operative")
+        if s.name.startswith("Phlebotomy")
     )
     hostile = 'Smith & Jones <Trust> "Hôpital" Ltd'
     registers.save_record(
         ctx,
         manager,
         registers.VOLUNTARY_SERVICES,
-        replace(wound_care, commissioner=replace(wound_care.commissioner, name=hostile)),
+        replace(bloods, commissioner=replace(bloods.commissioner, name=hostile)),
     )
     made = letters.generate(ctx, people[PARTNER], kinds=["voluntary_services_notice"])
     texts = [pdf_text(g.content) for g in made]

@@ -203,3 +203,65 @@ def test_a_database_from_every_earlier_schema_upgrades_with_its_data(
             assert _revision_of(opened.backup) == old_revision
     finally:
         ctx.store.dispose()
+
+
+def test_revision_0009_fills_each_recipient_kind_from_the_old_guess_once(tmp_path: Path) -> None:
+    """Until 0009 the letters guessed a trust from the word "Trust" in the name; the upgrade
+    makes that guess once, into the new field, and from then on the field decides."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    store = Store(make_engine(url), url)
+    try:
+        migrate.upgrade(store, "0008")
+        with store.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO practice (id, name, ods_code, address, postcode, phone, email, "
+                    "website, list_size, opening_hours, icb_name, icb_address, icb_postcode, "
+                    "lmc_name, lmc_address, lmc_postcode, idle_lock_minutes, updated_at) VALUES "
+                    "(1, 'P', 'Y01234', 'A', 'LE1 1AA', '0116 496 0000', 'p@nhs.net', '', 1, "
+                    "'[]', 'NHS Soar ICB', 'A', 'LE1 1AA', 'LMC', 'A', 'LE1 1AA', 5, "
+                    "'2026-11-01 00:00:00')"
+                )
+            )
+            for name, commissioner in (("Bloods", "Soar Hospitals NHS Trust"), ("Ears", "ICB")):
+                connection.execute(
+                    text(
+                        "INSERT INTO voluntary_service (name, commissioner_name, "
+                        "commissioner_address, commissioner_postcode, notice_days, notes, active) "
+                        "VALUES (:n, :c, 'A', 'LE1 1AA', 90, '', 1)"
+                    ),
+                    {"n": name, "c": commissioner},
+                )
+            for name, party in (
+                ("One", "Soar Hospitals NHS Trust"),
+                ("Two", "NHS Soar ICB"),
+                ("Three", "Analytics Ltd"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO data_sharing_agreement (name, party_name, party_address, "
+                        "party_postcode, purpose, active) "
+                        "VALUES (:n, :p, 'A', 'LE1 1AA', 'secondary', 1)"
+                    ),
+                    {"n": name, "p": party},
+                )
+        migrate.upgrade(store)
+        with store.engine.connect() as connection:
+            services = {
+                name: kind
+                for name, kind in connection.execute(
+                    text("SELECT name, commissioner_kind FROM voluntary_service")
+                )
+            }
+            parties = {
+                name: kind
+                for name, kind in connection.execute(
+                    text("SELECT name, party_kind FROM data_sharing_agreement")
+                )
+            }
+            basis = connection.execute(text("SELECT DISTINCT basis FROM voluntary_service")).all()
+        assert services == {"Bloods": "trust", "Ears": "commissioner"}
+        assert parties == {"One": "trust", "Two": "commissioner", "Three": "data_controller"}
+        assert basis == [("none",)]
+    finally:
+        store.dispose()

@@ -535,6 +535,39 @@ def _letter_rows() -> list[Row]:
 
 MATRIX += _letter_rows()
 
+
+def _wording_rows() -> list[Row]:
+    """Anyone who drafts letters reads their wording; only a partner, who signs, changes it."""
+    wording = importlib.import_module("practice_action.services.wording")
+    kind = "voluntary_services_notice"
+    return [
+        Row(
+            "wording.letter_wordings",
+            "read the letters' wording",
+            MANAGERS,
+            lambda w, a: wording.letter_wordings(w.ctx, a),
+            writes=False,
+        ),
+        Row(
+            "wording.change_paragraph",
+            "change a paragraph of a letter",
+            PARTNERS,
+            lambda w, a: wording.change_paragraph(
+                w.ctx, a, kind, "closing", "Please acknowledge this notice, quoting our reference."
+            ),
+        ),
+        Row(
+            "wording.back_to_shipped",
+            "put back a paragraph's shipped wording",
+            PARTNERS,
+            lambda w, a: wording.back_to_shipped(w.ctx, a, kind, "closing"),
+            writes=False,  # nothing was changed, so nothing is put back or audited
+        ),
+    ]
+
+
+MATRIX += _wording_rows()
+
 # Services that change data without a permission check, and why that is right.
 UNGUARDED = {
     "practice.first_run_setup": "nobody is signed in yet: it creates the first manager",

@@ -356,3 +356,106 @@ def test_agreement_with_and_without_a_date_signed(qtbot, section, ctx):
     assert dialog.try_save()
     assert registers.list_records(ctx, registers.AGREEMENTS)[0].signed_on == date(2021, 3, 15)
     assert tab.table.model.data(tab.table.model.index(0, 3)) == "15 March 2021"
+
+
+def _type_into(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def _alt(qtbot, dialog, letter: str) -> None:
+    """Alt and the letter, as a person presses them, to go to a field by its label."""
+    key = getattr(Qt.Key, f"Key_{letter.upper()}")
+    qtbot.keyClick(dialog.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+
+
+def _shown(qtbot, dialog) -> None:
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+
+
+def test_a_local_agreement_needs_its_clause_and_patients_are_told_what_to_do(qtbot, section, ctx):
+    dialog = section.voluntary_services.open_editor()
+    _shown(qtbot, dialog)
+    _type_into(qtbot, dialog.name_edit, "Ear irrigation")
+    assert not dialog.clause_edit.isEnabled()  # no agreement: no clause to give
+    _alt(qtbot, dialog, "t")  # Terms
+    assert dialog.focusWidget() is dialog.basis_combo
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    assert dialog.basis_combo.currentText() == "Local enhanced or locally commissioned service"
+    assert dialog.clause_edit.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "termination clause" in dialog.form.problem("termination_clause")
+    assert registers.list_records(ctx, registers.VOLUNTARY_SERVICES) == []
+
+    _alt(qtbot, dialog, "c")
+    assert dialog.focusWidget() is dialog.clause_edit
+    qtbot.keyClicks(dialog.clause_edit, "clause 12.2 of the Ear Care LES")
+    _alt(qtbot, dialog, "k")
+    assert dialog.focusWidget() is dialog.patient_name_edit
+    qtbot.keyClicks(dialog.patient_name_edit, "Ear washing")
+    _alt(qtbot, dialog, "h")
+    assert dialog.focusWidget() is dialog.instead_phone_edit
+    qtbot.keyClicks(dialog.instead_phone_edit, "0116 496 0420")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "where patients should go" in dialog.form.problem("instead")
+    _alt(qtbot, dialog, "i")
+    assert dialog.focusWidget() is dialog.instead_edit
+    qtbot.keyClicks(dialog.instead_edit, "Ask a pharmacist about ear wax")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = registers.list_records(ctx, registers.VOLUNTARY_SERVICES)
+    assert (saved.termination_clause, saved.patient_name, saved.instead_phone) == (
+        "clause 12.2 of the Ear Care LES",
+        "Ear washing",
+        "0116 496 0420",
+    )
+    assert saved.instead == "Ask a pharmacist about ear wax"
+
+
+def test_a_trust_is_chosen_by_keys_and_cannot_hold_a_local_agreement(qtbot, section, ctx):
+    dialog = section.voluntary_services.open_editor()
+    _shown(qtbot, dialog)
+    _type_into(qtbot, dialog.name_edit, "Phlebotomy")
+    _alt(qtbot, dialog, "w")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    assert dialog.kind_combo.currentText() == "NHS trust"
+    _alt(qtbot, dialog, "t")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    _alt(qtbot, dialog, "c")
+    assert dialog.focusWidget() is dialog.clause_edit
+    qtbot.keyClicks(dialog.clause_edit, "clause 9")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "not by a trust" in dialog.form.problem("basis")
+    _alt(qtbot, dialog, "t")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Up)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = registers.list_records(ctx, registers.VOLUNTARY_SERVICES)
+    assert saved.commissioner_kind.value == "trust" and saved.basis.value == "none"
+
+
+def test_an_agreement_records_its_purpose_lawful_basis_dpia_and_requirement(qtbot, section, ctx):
+    dialog = section.agreements.open_editor()
+    _shown(qtbot, dialog)
+    _type_into(qtbot, dialog.name_edit, "Shared care record")
+    dialog.party.set_value(PostalAddress("Care Record Partnership", "1 Data St\nLeeds", "LS1 4AP"))
+    _alt(qtbot, dialog, "d")
+    assert dialog.focusWidget() is dialog.purpose_text_edit
+    qtbot.keyClicks(dialog.purpose_text_edit, "showing the record to the clinicians who treat")
+    _alt(qtbot, dialog, "l")
+    assert dialog.focusWidget() is dialog.lawful_basis_edit
+    qtbot.keyClicks(dialog.lawful_basis_edit, "UK GDPR Article 6(1)(e)")
+    _alt(qtbot, dialog, "i")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    _alt(qtbot, dialog, "r")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)
+    assert dialog.required_combo.currentText() == "The GP contract requires it"
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = registers.list_records(ctx, registers.AGREEMENTS)
+    assert saved.purpose_text == "showing the record to the clinicians who treat"
+    assert saved.lawful_basis == "UK GDPR Article 6(1)(e)"
+    assert saved.dpia.value == "exists" and not saved.can_be_withdrawn

@@ -6,6 +6,8 @@ never produced. The wording is ours; the BMA's action titles are quoted with att
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -25,6 +27,7 @@ from practice_action.documents.model import (
     Letterhead,
     ReferralLetterTemplate,
     ServiceChangesNotification,
+    ServiceNoticeItem,
     Signer,
     VoluntaryServicesNotice,
 )
@@ -53,6 +56,7 @@ from practice_action.documents.style import (
     style,
     uk_date,
 )
+from practice_action.domain import wording
 from practice_action.domain.records import PostalAddress
 
 BODY = style("body", 10.5, leading=14, after=7)
@@ -124,70 +128,91 @@ def _frame(
     )
 
 
+def _words(
+    kind: str, overrides: tuple[tuple[str, str], ...], values: dict[str, str]
+) -> Callable[[str], str]:
+    """The markup of each paragraph: the practice's words or the shipped ones, filled in."""
+    chosen = dict(overrides)
+
+    def paragraph(key: str) -> str:
+        return wording.fill(wording.chosen(kind, chosen, key), values, _spaced)
+
+    return paragraph
+
+
+def _spaced(text: str) -> str:
+    """``esc`` for a piece of a sentence: the spaces at its ends are kept."""
+    return " ".join(esc(part) for part in text.split(" "))
+
+
+def _common_fields(head: Letterhead, recipient: PostalAddress) -> dict[str, str]:
+    practice = head.practice
+    return {
+        "practice": esc(practice.name),
+        "recipient": esc(recipient.name),
+        "icb": esc(practice.icb.name),
+        "lmc": esc(practice.lmc.name),
+    }
+
+
+def _terms(items: tuple[ServiceNoticeItem, ...]) -> str:
+    under = [item for item in items if item.termination_clause.strip()]
+    parts = [
+        f"for {esc(item.name)}, {esc(item.termination_clause.strip())}, with "
+        f"{plural(item.notice_days, 'day')}' notice"
+        for item in under
+    ]
+    if len(parts) > 1:
+        return "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return parts[0] if parts else ""
+
+
 def voluntary_services_notice(letter: VoluntaryServicesNotice) -> bytes:
     completeness.require(completeness.check_letter(letter))
-    practice = esc(letter.letterhead.practice.name)
-    rows = [
-        [
-            esc(item.name),
-            uk_date(item.served_on),
-            plural(item.notice_days, "day"),
-            uk_date(item.last_day),
-        ]
-        for item in letter.services
-    ]
+    rows = []
+    for item in letter.services:
+        name = esc(item.name)
+        if item.termination_clause.strip():
+            name += (
+                "<br/><font size=8.5 color='#4C6272'>Local agreement: "
+                f"{esc(item.termination_clause.strip())}</font>"
+            )
+        rows.append(
+            [name, uk_date(item.served_on), plural(item.notice_days, "day"), uk_date(item.last_day)]
+        )
     several = len(letter.services) > 1
-    them = "them" if several else "it"
-    services_word = "these services" if several else "this service"
+    values = _common_fields(letter.letterhead, letter.recipient) | {
+        "services": "services" if several else "service",
+        "it": "them" if several else "it",
+        "is_are": "are" if several else "is",
+        "this_service": "these services" if several else "this service",
+        "each_service": "Each service" if several else "The service",
+        "last_day": "the last days above" if several else "the last day above",
+        "terms": _terms(letter.services),
+    }
+    words = _words(letter.kind, letter.wording, values)
+    under = sum(1 for item in letter.services if item.termination_clause.strip())
     if letter.recipient_kind == "trust":
-        why = (
-            f"The practice has done this work for patients of the trust, at the trust's request. "
-            f"It is not part of our GP contract: work a hospital asks of its own patients, such "
-            f"as blood tests before or after its clinics, is the trust's own under the NHS "
-            f"Standard Contract, and we ask you to make your own arrangements for {them}."
-        )
+        why = "why_trust"
+    elif under == 0:
+        why = "why_no_agreement"
+    elif under == len(letter.services):
+        why = "why_agreement"
     else:
-        why = (
-            f"{'These services are' if several else 'This service is'} not part of our GP "
-            f"contract. The practice has provided {them} without an agreement that pays for "
-            f"the work, and we ask you, as commissioner, to arrange {them} elsewhere."
-        )
+        why = "why_mixed"
     story: list[Flowable] = [
         _p("Notice to end voluntary services", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
-        _p(
-            f"The partners of {practice} give notice that the practice will stop providing the "
-            f"{'services' if several else 'service'} listed below. {why}"
-        ),
-        _p(
-            "This letter is our formal notice. "
-            + (
-                "Each service continues until the last day shown, which allows the notice "
-                "period that applies to it locally."
-                if several
-                else "The service continues until the last day shown, which allows the notice "
-                "period that applies to it locally."
-            )
-        ),
+        _p(f"{words('opening')} {words(why)}"),
+        _p(words("formal")),
         _table(
             ["Service", "Notice served", "Notice period", "Last day provided"],
             rows,
             [BODY_WIDTH * 0.38, BODY_WIDTH * 0.22, BODY_WIDTH * 0.16, BODY_WIDTH * 0.24],
         ),
         Spacer(1, 5 * mm),
-        _p(
-            "We are taking this step as part of the collective action that GP partners in "
-            f"England voted for in 2024. We remain willing to discuss how {services_word} "
-            f"could continue under a properly funded agreement, and we ask you to tell us how "
-            f"patients who need {them} will be cared for after "
-            f"{'the last days above' if several else 'the last day above'}."
-        ),
-        *_closing(
-            letter.letterhead,
-            letter.signer,
-            list(letter.cc),
-            _p("Please acknowledge this notice in writing, quoting our reference."),
-        ),
+        _p(words("after")),
+        *_closing(letter.letterhead, letter.signer, list(letter.cc), _p(words("closing"))),
     ]
     frame = _frame(
         letter.letterhead,
@@ -201,42 +226,42 @@ def voluntary_services_notice(letter: VoluntaryServicesNotice) -> bytes:
     )
 
 
+def _same_party(one: PostalAddress, other: PostalAddress) -> bool:
+    return (one.name.strip().casefold(), one.postcode.replace(" ", "").upper()) == (
+        other.name.strip().casefold(),
+        other.postcode.replace(" ", "").upper(),
+    )
+
+
 def data_sharing_withdrawal(letter: DataSharingWithdrawal) -> bytes:
     completeness.require(completeness.check_letter(letter))
-    practice = esc(letter.letterhead.practice.name)
-    ends = uk_date(letter.permission_ends)
-    signed = f", signed on {uk_date(letter.signed_on)}" if letter.signed_on else ""
+    agreement = f"<b>{esc(letter.agreement)}</b>"
+    if letter.signed_on:
+        agreement += f", signed on {uk_date(letter.signed_on)}"
+    values = _common_fields(letter.letterhead, letter.recipient) | {
+        "agreement": agreement,
+        "purpose": esc(letter.purpose),
+        "lawful_basis": esc(letter.lawful_basis),
+        "permission_ends": f"<b>{uk_date(letter.permission_ends)}</b>",
+    }
+    words = _words(letter.kind, letter.wording, values)
+    to_icb = _same_party(letter.recipient, letter.copy_to)
     story: list[Flowable] = [
         _p(f"Withdrawal of permission to share data: {esc(letter.agreement)}", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
-        _p(
-            f"We write about the data sharing agreement <b>{esc(letter.agreement)}</b>{signed}, "
-            f"under which {practice} shares data from its patient records with "
-            f"{esc(letter.recipient.name)}. As we understand it, the data is used only for a "
-            f"secondary purpose, not for the direct care of our patients: "
-            f"{esc(letter.purpose)}."
-        ),
-        _p(
-            f"The partners have decided to withdraw the practice's permission for this sharing. "
-            f"<b>Permission ends on {ends}.</b> From that date please take no further data from "
-            "our records under this agreement, and tell us in writing what will happen to the "
-            "data you already hold."
-        ),
-        _p(
-            "This letter does not affect any sharing of information for the direct care of our "
-            "patients, which continues as before."
-        ),
-        _p(
-            "We are taking this step as part of the collective action that GP partners in "
-            "England voted for in 2024. A copy of this letter goes to our Integrated Care Board."
-        ),
+        _p(words("about" if letter.purpose_recorded else "about_unrecorded")),
+    ]
+    if letter.lawful_basis.strip():
+        story.append(_p(words("lawful_basis")))
+    story += [
+        _p(words("withdraw")),
+        _p(words("direct_care")),
+        _p(words("context_icb" if to_icb else "context")),
         *_closing(
             letter.letterhead,
             letter.signer,
-            [letter.copy_to],
-            _p(
-                "Please confirm in writing that you have received this letter, quoting our reference."
-            ),
+            [] if to_icb else [letter.copy_to],
+            _p(words("closing")),
         ),
     ]
     frame = _frame(
@@ -253,7 +278,6 @@ def data_sharing_withdrawal(letter: DataSharingWithdrawal) -> bytes:
 
 def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
     completeness.require(completeness.check_letter(letter))
-    practice = esc(letter.letterhead.practice.name)
     rows = []
     for number, action in enumerate(letter.actions, start=1):
         cell = f"“{esc(action.title)}”" if action.attribution else esc(action.title)
@@ -272,9 +296,9 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
             )
         rows.append([str(number), cell, uk_date(action.effective_from)])
     within = (
-        " Every one of them keeps within the practice's GP contract."
+        "Every one of them keeps within the practice's GP contract."
         if not any(a.contract_conflict for a in letter.actions)
-        else " Where the contract bears on an action, the table says so."
+        else "Where the contract bears on an action, the table says so."
     )
     begun = [a for a in letter.actions if a.effective_from <= letter.dated]
     if not begun:
@@ -289,20 +313,17 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
             f"{len(begun)} of these changes {'has' if len(begun) == 1 else 'have'} already "
             "begun, on the dates shown; the others begin on theirs."
         )
+    values = _common_fields(letter.letterhead, letter.recipient) | {
+        "timing": timing,
+        "contract": within,
+    }
+    words = _words(letter.kind, letter.wording, values)
+    practice = esc(letter.letterhead.practice.name)
     story: list[Flowable] = [
         _p(f"Changes to services at {practice}", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
-        _p(
-            f"We write to tell you of changes to the way {practice} works. The partners have "
-            "adopted the actions below from the collective action agreed by GP partners in "
-            f"England. {timing}{within}"
-        ),
-        _p(
-            "Each action is given in the BMA's own words, as a quotation, so that you can see "
-            "exactly which one the practice has adopted; the wording is addressed to GP "
-            "practices, not to you.",
-            SMALL,
-        ),
+        _p(words("opening")),
+        _p(words("quoted"), SMALL),
         _table(
             ["", "Action", "From"],
             rows,
@@ -310,21 +331,8 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
         ),
         Spacer(1, 5 * mm),
         *_ending_lists(letter),
-        _p(
-            "The practice stays open through its core hours and patients' booked appointments "
-            "go ahead. We are telling our patients what is changing and how to get help, "
-            "including NHS 111, Pharmacy First and local urgent care services."
-        ),
-        *_closing(
-            letter.letterhead,
-            letter.signer,
-            [letter.copy_to],
-            _p(
-                "We will keep a record of the effect of these changes and will tell you of any "
-                "further change. If you would like to discuss them, please contact the practice, "
-                "quoting our reference."
-            ),
-        ),
+        _p(words("patients")),
+        *_closing(letter.letterhead, letter.signer, [letter.copy_to], _p(words("closing"))),
     ]
     frame = _frame(
         letter.letterhead,

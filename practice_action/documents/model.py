@@ -40,6 +40,7 @@ class ServiceNoticeItem:
     served_on: date
     notice_days: int
     last_day: date
+    termination_clause: str = ""  # set when a local agreement's own terms apply
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class VoluntaryServicesNotice:
     cc: tuple[PostalAddress, ...] = ()
     salutation: str = "Dear colleagues"
     recipient_kind: str = "commissioner"  # "commissioner" (an ICB or other) or "trust"
+    wording: tuple[tuple[str, str], ...] = ()  # the practice's own paragraphs, by key
 
     kind = "voluntary_services_notice"
     title = "Notice on voluntary services"
@@ -75,6 +77,9 @@ class DataSharingWithdrawal:
     copy_to: PostalAddress
     signed_on: date | None = None
     salutation: str = "Dear colleagues"
+    purpose_recorded: bool = True  # False: ``purpose`` is our general description, hedged
+    lawful_basis: str = ""
+    wording: tuple[tuple[str, str], ...] = ()
 
     kind = "data_sharing_withdrawal"
     title = "Withdrawal of data-sharing permission"
@@ -114,6 +119,7 @@ class ServiceChangesNotification:
     salutation: str = "Dear colleagues"
     services_ending: tuple[ServiceNoticeItem, ...] = ()
     agreements_withdrawn: tuple[WithdrawnAgreement, ...] = ()
+    wording: tuple[tuple[str, str], ...] = ()
 
     kind = "service_changes_notification"
     title = "Notification of service changes"

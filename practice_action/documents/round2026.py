@@ -26,6 +26,9 @@ class AgreementLine:
     purpose: str
     signed_on: date | None
     stop_honouring: bool
+    lawful_basis: str = ""  # as the register gives it; empty when not known
+    dpia: str = ""  # what the register says of its DPIA, in words
+    required: str = ""  # why the practice must share, when the contract or the law requires it
 
 
 @dataclass(frozen=True)
@@ -165,10 +168,19 @@ def _ccio_letter(
             if item.stop_honouring and letter.stop_from
             else ""
         )
+        known = "".join(
+            f"; {label} {esc(value)}"
+            for label, value in (
+                ("lawful basis", item.lawful_basis),
+                ("DPIA:", item.dpia),
+                ("", item.required),
+            )
+            if value
+        )
         listed.append(
             _p(
                 f"{number}. <b>{esc(item.name)}</b>, with {esc(item.party)}{signed}; in our "
-                f"register: {esc(item.purpose)}.{stop}",
+                f"register: {esc(item.purpose)}{known}.{stop}",
                 item_style,
             )
         )

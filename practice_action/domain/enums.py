@@ -49,6 +49,37 @@ class DsaPurpose(LabelledEnum):
     MIXED = ("mixed", "Mixed")
 
 
+class RecipientKind(LabelledEnum):
+    """Who a letter goes to: the wording differs, since a trust does not commission."""
+
+    COMMISSIONER = ("commissioner", "ICB or other commissioner")
+    TRUST = ("trust", "NHS trust")
+    DATA_CONTROLLER = ("data_controller", "Other data controller")
+
+
+class ServiceBasis(LabelledEnum):
+    """On what terms the practice provides a voluntary service."""
+
+    NO_AGREEMENT = ("none", "No agreement: done without a contract")
+    LOCAL_AGREEMENT = ("local_agreement", "Local enhanced or locally commissioned service")
+
+
+class DpiaStatus(LabelledEnum):
+    """Whether a data protection impact assessment exists for an agreement."""
+
+    NOT_KNOWN = ("not_known", "Not known")
+    EXISTS = ("exists", "Yes, a DPIA exists")
+    NONE = ("none", "No DPIA")
+
+
+class Requirement(LabelledEnum):
+    """Whether the practice must share under an agreement: such sharing cannot be withdrawn."""
+
+    VOLUNTARY = ("voluntary", "Neither: the practice chose to sign it")
+    CONTRACT = ("contract", "The GP contract requires it")
+    LAW = ("law", "The law requires it")
+
+
 class StaffRole(LabelledEnum):
     PRACTICE_MANAGER = ("practice_manager", "Practice manager")
     PARTNER = ("partner", "Partner")

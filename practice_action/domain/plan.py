@@ -213,7 +213,11 @@ def is_flagged(agreement: DataSharingAgreement) -> bool:
 
 
 def default_withdrawals(agreements: Iterable[DataSharingAgreement]) -> tuple[int, ...]:
-    return tuple(a.id for a in agreements if a.id is not None and a.active and not is_flagged(a))
+    return tuple(
+        a.id
+        for a in agreements
+        if a.id is not None and a.active and not is_flagged(a) and a.can_be_withdrawn
+    )
 
 
 @dataclass(frozen=True)
@@ -424,10 +428,17 @@ def check_withdrawal_details(
             for i in d.agreement_ids
             if i in registers.agreements and is_flagged(registers.agreements[i])
         ]
+        required = [
+            registers.agreements[i].why_kept()
+            for i in d.agreement_ids
+            if i in registers.agreements and not registers.agreements[i].can_be_withdrawn
+        ]
         if missing:
             problems["agreements"] = (
                 "An agreement chosen is no longer in the register: untick it or add it again."
             )
+        elif required:
+            problems["agreements"] = " ".join(required) + " Untick it."
         elif flagged and not d.include_flagged:
             problems["agreements"] = (
                 f"{', '.join(flagged)} serves direct care (in whole or part). Untick it, or "

@@ -13,7 +13,11 @@ from datetime import date, time
 from practice_action.domain import validators as v
 from practice_action.domain.enums import (
     ClinicianRole,
+    DpiaStatus,
     DsaPurpose,
+    RecipientKind,
+    Requirement,
+    ServiceBasis,
     ServiceKind,
     Session,
     StaffRole,
@@ -109,22 +113,63 @@ class LocalService:
 
 @dataclass(frozen=True)
 class VoluntaryService:
+    """A service the practice provides beyond its contract, and what its letters need.
+
+    ``patient_name`` and ``instead``/``instead_phone`` are for patients: what they call the
+    service and where to go when it ends. A service under a local agreement (a local enhanced
+    or locally commissioned service) ends under that agreement's ``termination_clause``.
+    """
+
     name: str
     commissioner: PostalAddress
     notice_days: int
     notes: str = ""
     active: bool = True
     id: int | None = None
+    commissioner_kind: RecipientKind = RecipientKind.COMMISSIONER
+    basis: ServiceBasis = ServiceBasis.NO_AGREEMENT
+    termination_clause: str = ""
+    patient_name: str = ""
+    instead: str = ""
+    instead_phone: str = ""
 
 
 @dataclass(frozen=True)
 class DataSharingAgreement:
+    """An agreement to share patient data, with what the withdrawal letter must name.
+
+    One that the GP contract or the law requires (``required_by``) cannot be withdrawn.
+    """
+
     name: str
     party: PostalAddress
     purpose: DsaPurpose
     signed_on: date | None = None
     active: bool = True
     id: int | None = None
+    party_kind: RecipientKind = RecipientKind.DATA_CONTROLLER
+    purpose_text: str = ""
+    lawful_basis: str = ""
+    dpia: DpiaStatus = DpiaStatus.NOT_KNOWN
+    required_by: Requirement = Requirement.VOLUNTARY
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.required_by is Requirement.VOLUNTARY
+
+    def why_kept(self) -> str:
+        """Why the practice cannot withdraw it, in a sentence; empty when it can."""
+        if self.required_by is Requirement.CONTRACT:
+            return (
+                f"{self.name} cannot be withdrawn: the GP contract requires the practice to "
+                "share this data."
+            )
+        if self.required_by is Requirement.LAW:
+            return (
+                f"{self.name} cannot be withdrawn: the law requires the practice to share this "
+                "data."
+            )
+        return ""
 
 
 @dataclass(frozen=True)
@@ -229,8 +274,65 @@ def validate_voluntary_service(service: VoluntaryService) -> VoluntaryService:
     )
     days = p.check("notice_days", v.check_int_range, service.notice_days, "Notice period", 0, 730)
     notes = p.check("notes", v.check_optional_text, service.notes, "Notes")
+    if service.commissioner_kind not in (RecipientKind.COMMISSIONER, RecipientKind.TRUST):
+        p.add(
+            "commissioner_kind",
+            "The notice goes to the ICB (or another commissioner) or to the NHS trust that asks "
+            "for the work: choose one of those.",
+        )
+    clause = p.check(
+        "termination_clause",
+        v.check_optional_text,
+        service.termination_clause,
+        "Termination clause",
+        200,
+    )
+    if service.basis is ServiceBasis.LOCAL_AGREEMENT:
+        if service.commissioner_kind is RecipientKind.TRUST:
+            p.add(
+                "basis",
+                "A local enhanced or locally commissioned service is commissioned by the ICB "
+                "(or another commissioner), not by a trust: choose 'ICB or other commissioner' "
+                "as who it is for, or 'No agreement'.",
+            )
+        if clause is not None and not clause:
+            p.add(
+                "termination_clause",
+                "Give the agreement's termination clause, as the letter cites it, e.g. "
+                "'clause 12.2 of the Ear care LES 2025/26'.",
+            )
+        if days == 0:
+            p.add(
+                "notice_days",
+                "Give the notice period the agreement's termination clause sets, in days.",
+            )
+    patient_name = p.check(
+        "patient_name", v.check_optional_text, service.patient_name, "Name for patients", 120
+    )
+    instead = p.check(
+        "instead", v.check_optional_text, service.instead, "What patients should do instead", 300
+    )
+    phone = p.check(
+        "instead_phone", v.check_phone, service.instead_phone, required=False, allow_short=True
+    )
+    if phone and instead is not None and not instead:
+        p.add(
+            "instead",
+            "Say where patients should go, e.g. 'Book a blood test at the hospital's clinic', "
+            "so that the phone number means something to them.",
+        )
     p.raise_if_any()
-    return replace(service, name=name, commissioner=commissioner, notice_days=days, notes=notes)
+    return replace(
+        service,
+        name=name,
+        commissioner=commissioner,
+        notice_days=days,
+        notes=notes,
+        termination_clause=clause,
+        patient_name=patient_name,
+        instead=instead,
+        instead_phone=phone,
+    )
 
 
 def validate_dsa(
@@ -243,8 +345,27 @@ def validate_dsa(
         p.add("purpose", "Choose the agreement's purpose.")
     if agreement.signed_on and today and agreement.signed_on > today:
         p.add("signed_on", "The date signed cannot be in the future.")
+    purpose_text = p.check(
+        "purpose_text", v.check_optional_text, agreement.purpose_text, "Purpose in words", 300
+    )
+    lawful_basis = p.check(
+        "lawful_basis", v.check_optional_text, agreement.lawful_basis, "Lawful basis", 200
+    )
+    for field_name, value, enum in (
+        ("party_kind", agreement.party_kind, RecipientKind),
+        ("dpia", agreement.dpia, DpiaStatus),
+        ("required_by", agreement.required_by, Requirement),
+    ):
+        if not isinstance(value, enum):
+            p.add(field_name, "Choose one of the answers in the list.")
     p.raise_if_any()
-    return replace(agreement, name=name, party=party)
+    return replace(
+        agreement,
+        name=name,
+        party=party,
+        purpose_text=purpose_text,
+        lawful_basis=lawful_basis,
+    )
 
 
 def validate_staff(member: StaffMember) -> StaffMember:

@@ -9,7 +9,11 @@ from typing import Any
 
 from practice_action.domain.enums import (
     ClinicianRole,
+    DpiaStatus,
     DsaPurpose,
+    RecipientKind,
+    Requirement,
+    ServiceBasis,
     ServiceKind,
     Session,
     StaffRole,
@@ -172,6 +176,12 @@ def voluntary_from_row(row: VoluntaryServiceRow) -> VoluntaryService:
         notes=row.notes,
         active=row.active,
         id=row.id,
+        commissioner_kind=RecipientKind(row.commissioner_kind),
+        basis=ServiceBasis(row.basis),
+        termination_clause=row.termination_clause,
+        patient_name=row.patient_name,
+        instead=row.instead,
+        instead_phone=row.instead_phone,
     )
 
 
@@ -183,6 +193,12 @@ def voluntary_to_row(record: VoluntaryService, row: VoluntaryServiceRow) -> None
     row.notice_days = record.notice_days
     row.notes = record.notes
     row.active = record.active
+    row.commissioner_kind = record.commissioner_kind.value
+    row.basis = record.basis.value
+    row.termination_clause = record.termination_clause
+    row.patient_name = record.patient_name
+    row.instead = record.instead
+    row.instead_phone = record.instead_phone
 
 
 def dsa_from_row(row: DataSharingAgreementRow) -> DataSharingAgreement:
@@ -193,6 +209,11 @@ def dsa_from_row(row: DataSharingAgreementRow) -> DataSharingAgreement:
         signed_on=row.signed_on,
         active=row.active,
         id=row.id,
+        party_kind=RecipientKind(row.party_kind),
+        purpose_text=row.purpose_text,
+        lawful_basis=row.lawful_basis,
+        dpia=DpiaStatus(row.dpia),
+        required_by=Requirement(row.required_by),
     )
 
 
@@ -204,6 +225,11 @@ def dsa_to_row(record: DataSharingAgreement, row: DataSharingAgreementRow) -> No
     row.purpose = record.purpose.value
     row.signed_on = record.signed_on
     row.active = record.active
+    row.party_kind = record.party_kind.value
+    row.purpose_text = record.purpose_text
+    row.lawful_basis = record.lawful_basis
+    row.dpia = record.dpia.value
+    row.required_by = record.required_by.value
 
 
 def staff_from_row(row: StaffRow) -> StaffMember:

@@ -23,7 +23,11 @@ from practice_action.domain.enums import (
     ContactType,
     CounterState,
     DivertDestination,
+    DpiaStatus,
     DsaPurpose,
+    RecipientKind,
+    Requirement,
+    ServiceBasis,
     ServiceKind,
     Session,
     StaffRole,
@@ -150,13 +154,33 @@ LOCAL_SERVICES = (
 
 _ICB = PRACTICE.icb
 
+# The demo plan gives notice on the first two: one to the trust, one to the ICB under its LES.
 VOLUNTARY_SERVICES = (
     VoluntaryService(
         "Phlebotomy for hospital-requested blood tests",
-        _ICB,
+        PostalAddress(
+            "Soar Valley Hospitals NHS Trust",
+            "Contracts Office, Gwendolen Way\nLeicester",
+            "LE5 9ZT",
+        ),
         90,
         "Bloods requested by hospital clinics and taken here at the hospital's request; "
         "never commissioned or funded.",
+        commissioner_kind=RecipientKind.TRUST,
+        patient_name="Blood tests that the hospital asked for",
+        instead="Book them with the hospital's blood test clinic at Soar Valley General",
+        instead_phone="0116 496 0400",
+    ),
+    VoluntaryService(
+        "Ear irrigation",
+        _ICB,
+        30,
+        "Provided under the ICB's ear care local enhanced service since 2019.",
+        basis=ServiceBasis.LOCAL_AGREEMENT,
+        termination_clause="clause 12.2 of the Soar Valley Ear Care LES 2025/26",
+        patient_name="Ear washing (ear irrigation)",
+        instead="Ask a pharmacist about ear wax, or book at the community ear care clinic",
+        instead_phone="0116 496 0420",
     ),
     VoluntaryService(
         "Post-operative wound care and suture removal",
@@ -167,12 +191,10 @@ VOLUNTARY_SERVICES = (
         ),
         60,
         "Dressings and removal of sutures for patients discharged after surgery.",
-    ),
-    VoluntaryService(
-        "Ear irrigation",
-        _ICB,
-        30,
-        "Removed from the local community service specification in 2019; we carried on.",
+        commissioner_kind=RecipientKind.TRUST,
+        patient_name="Wound care and taking out stitches after a hospital operation",
+        instead="Call the ward that did your operation to book it",
+        instead_phone="0116 496 0410",
     ),
 )
 
@@ -186,6 +208,10 @@ AGREEMENTS = (
         ),
         DsaPurpose.DIRECT_CARE,
         date(2021, 6, 14),
+        purpose_text="showing each patient's record to the clinicians who treat them",
+        lawful_basis="UK GDPR Articles 6(1)(e) and 9(2)(h)",
+        dpia=DpiaStatus.EXISTS,
+        required_by=Requirement.CONTRACT,
     ),
     DataSharingAgreement(
         "Population health management analytics",
@@ -196,6 +222,10 @@ AGREEMENTS = (
         ),
         DsaPurpose.SECONDARY,
         date(2022, 3, 1),
+        party_kind=RecipientKind.COMMISSIONER,
+        purpose_text="population health analysis and the planning of services for the ICB",
+        lawful_basis="UK GDPR Articles 6(1)(e) and 9(2)(h)",
+        dpia=DpiaStatus.EXISTS,
     ),
     DataSharingAgreement(
         "East Midlands research data extraction",
@@ -206,6 +236,9 @@ AGREEMENTS = (
         ),
         DsaPurpose.SECONDARY,
         date(2020, 11, 20),
+        purpose_text="research studies run by the network's member universities",
+        lawful_basis="UK GDPR Articles 6(1)(e) and 9(2)(j)",
+        dpia=DpiaStatus.NOT_KNOWN,
     ),
     DataSharingAgreement(
         "Risk stratification and case finding",
@@ -216,6 +249,8 @@ AGREEMENTS = (
         ),
         DsaPurpose.MIXED,
         date(2019, 9, 2),
+        purpose_text="finding patients at high risk of admission, and planning services",
+        dpia=DpiaStatus.NONE,
     ),
 )
 

@@ -53,7 +53,13 @@ from practice_action.documents.round2026 import (
 from practice_action.documents.style import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
-from practice_action.domain.enums import DsaPurpose, StaffRole
+from practice_action.domain.enums import (
+    DpiaStatus,
+    DsaPurpose,
+    Requirement,
+    ServiceBasis,
+    StaffRole,
+)
 from practice_action.domain.errors import (
     NotFound,
     PracticeActionError,
@@ -66,10 +72,11 @@ from practice_action.domain.menu import (
     contract_notes_during,
     dated_text,
 )
-from practice_action.domain.records import PostalAddress, PracticeProfile
+from practice_action.domain.records import PostalAddress, PracticeProfile, VoluntaryService
 from practice_action.paths import cannot_write
 from practice_action.services import audit, convert
 from practice_action.services import plan as plan_service
+from practice_action.services import wording as wording_service
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
 from practice_action.store.letters_models import CorrespondenceRow
@@ -291,6 +298,7 @@ class _Facts:
     registers: rules.Registers
     partners: tuple[str, ...]
     actions: dict[str, MenuAction]
+    wording: dict[str, tuple[tuple[str, str], ...]]
     ccio_first: tuple[str, date] | None = None  # our first letter to the CCIO: ref, date
     replies_noted: dict[str, date] = field(default_factory=dict)  # action id -> day noted
 
@@ -341,6 +349,7 @@ def _gather(session: Session) -> _Facts:
         plan_service._registers(session),
         partners,
         actions,
+        wording_service.overrides(session),
         _ccio_first(session),
         _replies_noted(session),
     )
@@ -381,20 +390,27 @@ def _template_wording(wording: str) -> str:
     return "\n".join(lines)
 
 
-_TRUST = re.compile(r"\btrust\b", re.IGNORECASE)
-
-
-def _recipient_kind(recipient: PostalAddress, icb: PostalAddress) -> str:
-    """An NHS trust is not a commissioner: the letter to it says the work is its own."""
-    if _address_key(recipient) == _address_key(icb):
-        return "commissioner"
-    return "trust" if _TRUST.search(recipient.name) else "commissioner"
-
-
 def _purpose_text(purpose: DsaPurpose) -> str:
     if purpose is DsaPurpose.MIXED:
         return "planning, analysis or research, beside some sharing for direct care"
     return "planning, analysis or research"
+
+
+def _service_change(record: VoluntaryService, name: str, last_day: date) -> PatientChange:
+    """A service that ends, as patients know it, and where they go instead."""
+    called = record.patient_name or name
+    if record.instead:
+        instead = record.instead.rstrip(".")
+        if record.instead_phone:
+            instead += f". Phone {record.instead_phone}"
+        then = f"Instead: {instead}."
+    else:
+        then = "Reception can tell you where to go instead."
+    return PatientChange(
+        f"{called} will no longer be done at the practice after {uk_date(last_day)}. {then}",
+        last_day + timedelta(days=1),
+        sms=f"{called} no longer at the practice",
+    )
 
 
 def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChange:
@@ -461,7 +477,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
             changes.append(_cap_change(details, decision.effective_date))
         elif isinstance(details, rules.VoluntaryNoticeDetails):
             served = details.served_on or decision.effective_date
-            groups: dict[tuple[str, str, str], list[tuple[PostalAddress, ServiceNoticeItem]]] = {}
+            groups: dict[tuple[str, ...], list[tuple[PostalAddress, ServiceNoticeItem]]] = {}
             unknown: list[MissingItem] = []
             for service in details.services:
                 record = facts.registers.voluntary_services.get(service.service_id)
@@ -475,22 +491,19 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     )
                     continue
                 item = ServiceNoticeItem(
-                    service.name, served, service.notice_days, service.last_day
+                    service.name,
+                    served,
+                    service.notice_days,
+                    service.last_day,
+                    termination_clause=record.termination_clause
+                    if record.basis is ServiceBasis.LOCAL_AGREEMENT
+                    else "",
                 )
                 services_ending.append(item)
-                groups.setdefault(_address_key(record.commissioner), []).append(
-                    (record.commissioner, item)
-                )
-                changes.append(
-                    PatientChange(
-                        f"{service.name} will no longer be provided at the practice after "
-                        f"{uk_date(service.last_day)}. Reception can tell you where to go "
-                        "instead.",
-                        service.last_day + timedelta(days=1),
-                        sms=f"{service.name} no longer at the practice",
-                    )
-                )
-            for members in groups.values():
+                group_key = (*_address_key(record.commissioner), record.commissioner_kind.value)
+                groups.setdefault(group_key, []).append((record.commissioner, item))
+                changes.append(_service_change(record, service.name, service.last_day))
+            for group_key, members in groups.items():
                 commissioner = members[0][0]
                 cc = () if _address_key(commissioner) == _address_key(icb) else (icb,)
                 letter = VoluntaryServicesNotice(
@@ -501,7 +514,8 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     signer,
                     tuple(item for _, item in members),
                     cc=cc,
-                    recipient_kind=_recipient_kind(commissioner, icb),
+                    recipient_kind=group_key[-1],
+                    wording=facts.wording.get("voluntary_services_notice", ()),
                 )
                 out.append(
                     PlannedDocument(
@@ -539,6 +553,14 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                         )
                     )
                     continue
+                if not agreement.can_be_withdrawn:
+                    gaps_all.append(
+                        MissingItem(
+                            f"{agreement.why_kept()} Take it out of the plan",
+                            f"{completeness.AGREEMENTS}, then {completeness.PLAN} > Run the wizard",
+                        )
+                    )
+                    continue
                 agreements_withdrawn.append(
                     WithdrawnAgreement(agreement.name, agreement.party.name, ends)
                 )
@@ -549,10 +571,13 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
                     today,
                     signer,
                     agreement=agreement.name,
-                    purpose=_purpose_text(agreement.purpose),
+                    purpose=agreement.purpose_text or _purpose_text(agreement.purpose),
                     permission_ends=ends,
                     copy_to=icb,
                     signed_on=agreement.signed_on,
+                    purpose_recorded=bool(agreement.purpose_text),
+                    lawful_basis=agreement.lawful_basis,
+                    wording=facts.wording.get("data_sharing_withdrawal", ()),
                 )
                 out.append(
                     PlannedDocument(
@@ -594,6 +619,7 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
             lmc,
             services_ending=tuple(services_ending),
             agreements_withdrawn=tuple(agreements_withdrawn),
+            wording=facts.wording.get("service_changes_notification", ()),
         )
         out.insert(
             0,
@@ -653,6 +679,12 @@ def _with_gaps(document: PlannedDocument, gaps: list[MissingItem]) -> PlannedDoc
     return replace(document, gaps=tuple(dict.fromkeys((*document.gaps, *concerned))))
 
 
+_REQUIRED_WORDS = {
+    Requirement.CONTRACT: "the GP contract requires it, so it continues",
+    Requirement.LAW: "the law requires it, so it continues",
+}
+
+
 def _ccio_letter(
     facts: _Facts,
     details: rules.DsaWithdrawalDetails,
@@ -668,9 +700,12 @@ def _ccio_letter(
         AgreementLine(
             a.name,
             a.party.name,
-            _purpose_text(a.purpose),
+            a.purpose_text or _purpose_text(a.purpose),
             a.signed_on,
-            agreement_id in details.agreement_ids,
+            agreement_id in details.agreement_ids and a.can_be_withdrawn,
+            lawful_basis=a.lawful_basis,
+            dpia={DpiaStatus.EXISTS: "held", DpiaStatus.NONE: "none"}.get(a.dpia, "not known"),
+            required=_REQUIRED_WORDS.get(a.required_by, ""),
         )
         for agreement_id, a in facts.registers.agreements.items()
         if a.active

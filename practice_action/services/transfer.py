@@ -37,7 +37,11 @@ from practice_action.domain import records
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import (
     ClinicianRole,
+    DpiaStatus,
     DsaPurpose,
+    RecipientKind,
+    Requirement,
+    ServiceBasis,
     ServiceKind,
     Session,
     StaffRole,
@@ -153,6 +157,12 @@ def _voluntary_json(s: VoluntaryService) -> dict[str, Any]:
         "notice_days": s.notice_days,
         "notes": s.notes,
         "active": s.active,
+        "commissioner_kind": s.commissioner_kind.value,
+        "basis": s.basis.value,
+        "termination_clause": s.termination_clause,
+        "patient_name": s.patient_name,
+        "instead": s.instead,
+        "instead_phone": s.instead_phone,
     }
 
 
@@ -163,6 +173,11 @@ def _dsa_json(a: DataSharingAgreement) -> dict[str, Any]:
         "purpose": a.purpose.value,
         "signed_on": a.signed_on.isoformat() if a.signed_on else None,
         "active": a.active,
+        "party_kind": a.party_kind.value,
+        "purpose_text": a.purpose_text,
+        "lawful_basis": a.lawful_basis,
+        "dpia": a.dpia.value,
+        "required_by": a.required_by.value,
     }
 
 
@@ -342,6 +357,12 @@ class _Reader:
             self.fault(f"{path}.{key}", f"must be true or false, not {_json_kind(value)}.")
             return True
         return value
+
+    def optional_choice(self, obj: dict[str, Any], key: str, path: str, default: E) -> E:
+        """A choice a file from an earlier version may leave out: then ``default``."""
+        if key not in obj:
+            return default
+        return self.choice(obj, key, path, type(default)) or default
 
     def choice(self, obj: dict[str, Any], key: str, path: str, enum: type[E]) -> E | None:
         value = self.get(obj, key, path, True, key)
@@ -532,7 +553,9 @@ def _read_local_service(r: _Reader, value: Any, path: str) -> LocalService | Non
 
 
 def _read_voluntary(r: _Reader, value: Any, path: str) -> VoluntaryService | None:
-    obj = r.obj(value, path, ("name", "commissioner", "notice_days", "notes", "active"))
+    texts = ("termination_clause", "patient_name", "instead", "instead_phone")
+    keys = ("name", "commissioner", "notice_days", "notes", "active", "commissioner_kind", "basis")
+    obj = r.obj(value, path, (*keys, *texts))
     if obj is None:
         return None
     notice = r.integer(obj, "notice_days", path, what="notice period in days")
@@ -542,12 +565,18 @@ def _read_voluntary(r: _Reader, value: Any, path: str) -> VoluntaryService | Non
         notice_days=0 if notice is None else notice,
         notes=r.text(obj, "notes", path, required=False),
         active=r.flag(obj, "active", path),
+        commissioner_kind=r.optional_choice(
+            obj, "commissioner_kind", path, RecipientKind.COMMISSIONER
+        ),
+        basis=r.optional_choice(obj, "basis", path, ServiceBasis.NO_AGREEMENT),
+        **{key: r.text(obj, key, path, required=False) for key in texts},
     )
     return r.checked(path, records.validate_voluntary_service, service)
 
 
 def _read_dsa(r: _Reader, value: Any, path: str, today: date) -> DataSharingAgreement | None:
-    obj = r.obj(value, path, ("name", "party", "purpose", "signed_on", "active"))
+    keys = ("name", "party", "purpose", "signed_on", "active", "party_kind", "dpia")
+    obj = r.obj(value, path, (*keys, "purpose_text", "lawful_basis", "required_by"))
     if obj is None:
         return None
     signed = obj.get("signed_on")
@@ -568,6 +597,11 @@ def _read_dsa(r: _Reader, value: Any, path: str, today: date) -> DataSharingAgre
         purpose=r.choice(obj, "purpose", path, DsaPurpose),  # type: ignore[arg-type]
         signed_on=signed_on,
         active=r.flag(obj, "active", path),
+        party_kind=r.optional_choice(obj, "party_kind", path, RecipientKind.DATA_CONTROLLER),
+        purpose_text=r.text(obj, "purpose_text", path, required=False),
+        lawful_basis=r.text(obj, "lawful_basis", path, required=False),
+        dpia=r.optional_choice(obj, "dpia", path, DpiaStatus.NOT_KNOWN),
+        required_by=r.optional_choice(obj, "required_by", path, Requirement.VOLUNTARY),
     )
     return r.checked(path, lambda a: records.validate_dsa(a, today), agreement)
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -119,6 +120,12 @@ class VoluntaryServiceRow(Base):
     notice_days: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    commissioner_kind: Mapped[str] = mapped_column(String(20), default="commissioner")
+    basis: Mapped[str] = mapped_column(String(20), default="none")
+    termination_clause: Mapped[str] = mapped_column(String(200), default="")
+    patient_name: Mapped[str] = mapped_column(String(120), default="")
+    instead: Mapped[str] = mapped_column(Text, default="")
+    instead_phone: Mapped[str] = mapped_column(String(30), default="")
 
 
 class DataSharingAgreementRow(Base):
@@ -132,6 +139,28 @@ class DataSharingAgreementRow(Base):
     purpose: Mapped[str] = mapped_column(String(20))
     signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    party_kind: Mapped[str] = mapped_column(String(20), default="data_controller")
+    purpose_text: Mapped[str] = mapped_column(Text, default="")
+    lawful_basis: Mapped[str] = mapped_column(String(200), default="")
+    dpia: Mapped[str] = mapped_column(String(20), default="not_known")
+    required_by: Mapped[str] = mapped_column(String(20), default="voluntary")
+
+
+class LetterWordingRow(Base):
+    """A paragraph of a letter in the practice's own words, in place of the shipped one."""
+
+    __tablename__ = "letter_wording"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_kind: Mapped[str] = mapped_column(String(60))
+    paragraph: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("letter_kind", "paragraph", name="uq_letter_wording_letter_kind"),
+    )
 
 
 class StaffRow(Base):

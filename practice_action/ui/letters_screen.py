@@ -51,6 +51,7 @@ from practice_action.ui.modal import run_modal
 from practice_action.ui.printing import PrintJob
 from practice_action.ui.sections import Section
 from practice_action.ui.tables import Column, FilteredTable
+from practice_action.ui.wording_dialog import WordingDialog
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
@@ -162,6 +163,10 @@ class LettersScreen(QWidget):
             "load into the clinical system's letter writer"
         )
         self.word_button.clicked.connect(self.save_word_selected)
+
+        self.wording_button = QPushButton("&Wording…")
+        self.wording_button.setToolTip("The letters' wording, paragraph by paragraph")
+        self.wording_button.clicked.connect(self.open_wording)
         self.print_job: PrintJob | None = None
         self.printed_how = ""  # how the last job went to the printer (see ui/printing.py)
         self.print_progress = QProgressBar()
@@ -186,6 +191,7 @@ class LettersScreen(QWidget):
             self.save_button,
             self.word_button,
             self.sent_button,
+            self.wording_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -306,6 +312,20 @@ class LettersScreen(QWidget):
     def current(self) -> DocumentStatus | None:
         record = self.table.current_record()
         return record if isinstance(record, DocumentStatus) else None
+
+    def open_wording(self) -> WordingDialog:
+        """The wording editor; a saved change redraws the preview here at once."""
+        dialog = WordingDialog(self.ctx, self.actor, self)
+        dialog.changed.connect(self._wording_changed)
+        dialog.open()
+        return dialog
+
+    def _wording_changed(self) -> None:
+        """Draw the list and the preview again, keeping the document the person was on."""
+        status = self.current()
+        self.refresh()
+        if status is not None:
+            self.select_key(status.document.key)
 
     def _update_buttons(self) -> None:
         status = self.current()

@@ -332,10 +332,14 @@ class WithdrawalEditor(DetailsEditor):
             if not agreement.active:
                 continue
             text = f"{agreement.name}: {agreement.purpose.label.lower()}"
-            if rules.is_flagged(agreement):
+            if not agreement.can_be_withdrawn:
+                text = f"{text} ({agreement.required_by.label.lower()}: cannot be withdrawn)"
+            elif rules.is_flagged(agreement):
                 text = f"⚠ {text} (serves direct care: left unticked)"
             item = _add_item(self.agreements, text, agreement_id, agreement_id in default)
-            item.setToolTip(f"Other party: {agreement.party.name}")
+            item.setToolTip(agreement.why_kept() or f"Other party: {agreement.party.name}")
+            if not agreement.can_be_withdrawn:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         self.add_row(
             "agreements",
             "Agreements to &withdraw from",

@@ -32,8 +32,12 @@ from PySide6.QtWidgets import (
 
 from practice_action.domain.enums import (
     ClinicianRole,
+    DpiaStatus,
     DsaPurpose,
     LabelledEnum,
+    RecipientKind,
+    Requirement,
+    ServiceBasis,
     ServiceKind,
     Session,
     Weekday,
@@ -51,9 +55,9 @@ from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit, 
 SaveFunction = Callable[[Any], Any]
 
 
-def enum_combo(enum: type[LabelledEnum]) -> QComboBox:
+def enum_combo(enum: type[LabelledEnum], only: tuple[LabelledEnum, ...] = ()) -> QComboBox:
     combo = QComboBox()
-    for member in enum:
+    for member in only or tuple(enum):
         combo.addItem(member.label, member.value)
     return combo
 
@@ -95,8 +99,8 @@ class RecordDialog(QDialog):
         self.save_button.setDefault(True)
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self.width() < 640:
-            self.resize(640, self.height())
+        # Wide enough to read, and tall enough that no field is squashed under another.
+        self.resize(max(640, self.width()), max(self.height(), self.sizeHint().height()))
         super().showEvent(event)
 
     def record(self) -> Any:
@@ -273,10 +277,31 @@ class VoluntaryServiceDialog(RecordDialog):
         self.notice_days.setMaximumWidth(140)
         self.notice_explained = QLabel()
         self.notice_explained.setWordWrap(True)
-        self.notes_edit = plain_text_edit(3)
+        self.notes_edit = plain_text_edit(2)
+        self.kind_combo = enum_combo(
+            RecipientKind, (RecipientKind.COMMISSIONER, RecipientKind.TRUST)
+        )
+        self.basis_combo = enum_combo(ServiceBasis)
+        self.clause_edit = QLineEdit()
+        self.clause_edit.setPlaceholderText("e.g. clause 12.2 of the Ear care LES 2025/26")
+        self.patient_name_edit = QLineEdit()
+        self.patient_name_edit.setPlaceholderText("e.g. Blood tests the hospital asked for")
+        self.instead_edit = QLineEdit()
+        self.instead_edit.setPlaceholderText("e.g. Book at the hospital's blood test clinic")
+        self.instead_phone_edit = QLineEdit()
+        self.instead_phone_edit.setMaximumWidth(200)
         self.form.add_row("name", "&Name", self.name_edit)
-        self.form.add_heading("Who commissions it (the letter of notice goes here)")
+        self.form.add_heading("Who it is for (the letter of notice goes here)")
+        self.form.add_row("commissioner_kind", "&Who they are", self.kind_combo)
+        self.kind_combo.setToolTip(
+            "A trust is not a commissioner: its letter says the work is the trust's own."
+        )
         self.form.add_form(self.commissioner)
+        self.form.add_row("basis", "&Terms", self.basis_combo)
+        self.form.add_row("termination_clause", "Termination &clause", self.clause_edit)
+        self.clause_edit.setToolTip(
+            "The clause of the local agreement that the notice is given under."
+        )
         notice = QWidget()
         row = QHBoxLayout(notice)
         row.setContentsMargins(0, 0, 0, 0)
@@ -289,21 +314,38 @@ class VoluntaryServiceDialog(RecordDialog):
             "As your local agreement sets it: there is no national figure.",
         )
         self.form.editor("notice_days").setFocusProxy(self.notice_days)
+        self.form.add_heading("For patients (the notices print this)")
+        self.form.add_row("patient_name", "Name patients &know", self.patient_name_edit)
+        self.form.add_row("instead", "What to do &instead", self.instead_edit)
+        self.form.add_row("instead_phone", "Its p&hone", self.instead_phone_edit)
         self.form.add_row("notes", "N&otes", self.notes_edit)
         self.notice_days.valueChanged.connect(self._explain)
+        self.basis_combo.currentIndexChanged.connect(self._basis_changed)
         if service:
             self.name_edit.setText(service.name)
             self.commissioner.set_value(service.commissioner)
             self.notice_days.setValue(service.notice_days)
             self.notes_edit.setPlainText(service.notes)
+            set_combo(self.kind_combo, service.commissioner_kind)
+            set_combo(self.basis_combo, service.basis)
+            self.clause_edit.setText(service.termination_clause)
+            self.patient_name_edit.setText(service.patient_name)
+            self.instead_edit.setText(service.instead)
+            self.instead_phone_edit.setText(service.instead_phone)
         else:
             self.notice_days.setValue(90)
             if default_commissioner is not None:
                 self.commissioner.set_value(default_commissioner)
         self._explain()
+        self._basis_changed()
 
     def _explain(self) -> None:
         self.notice_explained.setText(last_day_text(self.today, self.notice_days.value()))
+
+    def _basis_changed(self) -> None:
+        self.clause_edit.setEnabled(
+            self.basis_combo.currentData() == ServiceBasis.LOCAL_AGREEMENT.value
+        )
 
     def record(self) -> VoluntaryService:
         base = self.original
@@ -314,6 +356,12 @@ class VoluntaryServiceDialog(RecordDialog):
             notes=self.notes_edit.toPlainText(),
             active=base.active if base else True,
             id=base.id if base else None,
+            commissioner_kind=RecipientKind(self.kind_combo.currentData()),
+            basis=ServiceBasis(self.basis_combo.currentData()),
+            termination_clause=self.clause_edit.text(),
+            patient_name=self.patient_name_edit.text(),
+            instead=self.instead_edit.text(),
+            instead_phone=self.instead_phone_edit.text(),
         )
 
 
@@ -343,7 +391,17 @@ class AgreementDialog(RecordDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Population health analytics platform")
         self.party = AddressEditor("party", "Other party")
+        self.party_kind_combo = enum_combo(RecipientKind)
+        set_combo(self.party_kind_combo, RecipientKind.DATA_CONTROLLER)
         self.purpose_combo = enum_combo(DsaPurpose)
+        self.purpose_text_edit = QLineEdit()
+        self.purpose_text_edit.setPlaceholderText(
+            "e.g. population health analysis and the planning of services for the ICB"
+        )
+        self.lawful_basis_edit = QLineEdit()
+        self.lawful_basis_edit.setPlaceholderText("e.g. UK GDPR Articles 6(1)(e) and 9(2)(h)")
+        self.dpia_combo = enum_combo(DpiaStatus)
+        self.required_combo = enum_combo(Requirement)
         self.signed_known = QCheckBox("Known")
         self.signed_edit = QDateEdit()
         self.signed_edit.setCalendarPopup(True)
@@ -363,6 +421,7 @@ class AgreementDialog(RecordDialog):
         signed.setFocusProxy(self.signed_known)
         self.form.add_row("name", "&Name", self.name_edit)
         self.form.add_heading("The other party (the withdrawal letter goes here)")
+        self.form.add_row("party_kind", "&Who they are", self.party_kind_combo)
         self.form.add_form(self.party)
         self.form.add_row(
             "purpose",
@@ -372,12 +431,31 @@ class AgreementDialog(RecordDialog):
             "finance).",
         )
         self.form.add_row(
+            "purpose_text",
+            "Purpose in wor&ds",
+            self.purpose_text_edit,
+            "The agreement's own purpose, as the withdrawal letter should name it.",
+        )
+        self.form.add_row("lawful_basis", "&Lawful basis", self.lawful_basis_edit)
+        self.form.add_row("dpia", "DP&IA", self.dpia_combo)
+        self.form.add_row(
+            "required_by",
+            "&Required by",
+            self.required_combo,
+            "An agreement the GP contract or the law requires cannot be withdrawn.",
+        )
+        self.form.add_row(
             "signed_on", "Date &signed", signed, "Leave 'Known' unticked if you cannot find it."
         )
         if agreement:
             self.name_edit.setText(agreement.name)
             self.party.set_value(agreement.party)
             set_combo(self.purpose_combo, agreement.purpose)
+            set_combo(self.party_kind_combo, agreement.party_kind)
+            self.purpose_text_edit.setText(agreement.purpose_text)
+            self.lawful_basis_edit.setText(agreement.lawful_basis)
+            set_combo(self.dpia_combo, agreement.dpia)
+            set_combo(self.required_combo, agreement.required_by)
             if agreement.signed_on:
                 self.signed_known.setChecked(True)
                 day = agreement.signed_on
@@ -396,4 +474,9 @@ class AgreementDialog(RecordDialog):
             signed_on=signed,
             active=base.active if base else True,
             id=base.id if base else None,
+            party_kind=RecipientKind(self.party_kind_combo.currentData()),
+            purpose_text=self.purpose_text_edit.text(),
+            lawful_basis=self.lawful_basis_edit.text(),
+            dpia=DpiaStatus(self.dpia_combo.currentData()),
+            required_by=Requirement(self.required_combo.currentData()),
         )
