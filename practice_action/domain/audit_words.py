@@ -41,6 +41,7 @@ KIND_LABELS: dict[str, str] = {
     "plan.custom_action": "Practice's own action added",
     "plan.add_menu": "Menu file added",
     "plan.remove_menu": "Menu file removed",
+    "plan.import_menu": "Menu file imported",
     "plan.declined_request": "Declined data request logged",
     "letter.generated": "Document generated",
     "letter.printed": "Document printed",

@@ -976,6 +976,16 @@ def add_menu(
         return _added_view(row, menu, None)
 
 
+def checked_menu_file(file_name: str, content: bytes, present: Sequence[Menu]) -> Menu:
+    """A menu file read and checked as ``add_menu`` checks it, beside the menus ``present``
+    (the shipped ones, then those added before it): for the set-up import. Raises
+    ``MenuError`` naming the file."""
+    menu = menus.menu_from_bytes(content, file_name)
+    menus.check_added(menu, present)
+    _check_letters(menu)
+    return menu
+
+
 def _drop_removed(session: Session, menu_id: str) -> None:
     """A file removed earlier makes way for one added again with its id."""
     for row in session.execute(
