@@ -34,3 +34,13 @@ def menu_file(tmp_path: Path, text: str, name: str = "bma-2026-07.toml") -> Path
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# The same action as a menu of its own, as an LMC might send one that joins no shipped menu.
+LOCAL = (
+    JULY.replace('extends = "bma-2026"\n', "")
+    .replace('id = "bma-2026-07"', 'id = "lmc-2026-local"')
+    .replace('title = "BMA monthly action for July 2026"', 'title = "Our LMC\'s local actions"')
+    .replace('id = "2026-07-locum-rates"', 'id = "lmc-locum-rates"')
+    .replace("number = 5", "number = 1")
+)

@@ -16,7 +16,7 @@ from practice_action.domain.enums import (
 from practice_action.domain.errors import ConflictError
 from practice_action.domain.validators import check_ods_code, check_postcode
 from practice_action.services import audit, demo, practice, registers, staff
-from practice_action.services.context import Context, system_user
+from practice_action.services.context import Actor, Context, system_user
 
 
 def test_demo_fills_every_register(ctx: Context) -> None:
@@ -115,3 +115,48 @@ def test_cli_demo_then_check_and_audit_verify(
 
     assert main(["--data-dir", folder, "demo"]) == 1
     assert "already holds a practice" in capsys.readouterr().err
+
+
+def test_the_demo_safety_log_has_entries_with_the_national_fields(ctx: Context) -> None:
+    """So that Reports' safety log, the per-entry national record and the evidence file have
+    something to show: on days of the history, with category, place, time and harm, and no
+    patient identifier in their words."""
+    from datetime import timedelta
+
+    from practice_action.domain.calendar import local_today
+    from practice_action.domain.identifiers import patient_identifiers
+    from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
+    from practice_action.services import evidence, reports, safety
+
+    summary = demo.create_demo(ctx)
+    assert "3 safety log entries (2 near misses, 1 concern)" in summary
+    manager = next(m for m in staff.list_staff(ctx) if m.role is StaffRole.PRACTICE_MANAGER)
+    karen = Actor(manager.name, manager.role, manager.id)
+    today = local_today(ctx.clock)
+    start = today - timedelta(days=35)
+    entries = safety.list_period(ctx, karen, start, today)
+    assert len(entries) == 3
+    assert all(e.day < today for e in entries)
+    assert {e.category for e in entries} == {
+        SafetyCategory.DIVERSION,
+        SafetyCategory.ACCESS_DELAY,
+        SafetyCategory.MEDICATION,
+    }
+    assert {e.harm for e in entries} == {HarmLevel.NONE, HarmLevel.LOW}
+    assert SafetyPlace.NOT_RECORDED not in {e.place for e in entries}
+    assert all(e.time_of_day for e in entries)
+    assert all(
+        not patient_identifiers(e.what_happened + " " + e.action_taken, today) for e in entries
+    )
+    linked = next(e for e in entries if e.category is SafetyCategory.ACCESS_DELAY)
+    assert "NHS 111" in linked.diversion_text and linked.time_of_day in linked.diversion_text
+    assert linked.recorded_at is not None and linked.recorded_at.date() > linked.day
+    # Reports' safety log and the evidence file carry them
+    assert len(reports.build(ctx, karen, start, today).safety) == 3
+    file = evidence.prepare(ctx, karen, start, today)
+    assert sorted((s.day, s.category, s.harm) for s in file.safety) == sorted(
+        (e.day, e.category, e.harm) for e in entries
+    )
+    assert "Level of physical harm: Low physical harm" in safety.national_record(
+        ctx, karen, linked.id or 0
+    )

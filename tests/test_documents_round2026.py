@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from letters_helpers import make_demo, pdf_text
+from letters_helpers import make_demo, pdf_pages, pdf_text
 
 from practice_action import paths
 from practice_action.cli import main
@@ -136,6 +136,8 @@ def test_the_follow_up_answers_the_stock_reply_citing_the_first_letter_and_the_r
     assert "/CCIOR/2026/001" in made.entry.reference
     assert made.entry.signed_by == PARTNER
     assert "BMA" not in text  # the practice's own voice, not a quotation
+    # the demo's four agreements fit one page at the house's sizes (10.5 pt body)
+    assert pdf_pages(made.content) == 1
 
 
 def test_the_follow_up_is_previewed_made_from_the_command_line_and_printed_like_the_others(

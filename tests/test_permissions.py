@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from counter_helpers import EVERY_DAY
-from menu_helpers import JULY, menu_file
+from menu_helpers import JULY, LOCAL, menu_file
 from sqlalchemy import select
 
 import practice_action.services as services_package
@@ -257,6 +257,12 @@ MATRIX: list[Row] = [
         "add a menu file from disk",
         MANAGERS,
         lambda w, a: plan.add_menu_file(w.ctx, a, menu_file(w.tmp, JULY)),
+    ),
+    Row(
+        "plan.remove_menu",
+        "remove a menu file",
+        MANAGERS,
+        lambda w, a: plan.remove_menu(w.ctx, a, "lmc-2026-local"),
     ),
     Row(
         "counter.record_contact",
@@ -630,6 +636,7 @@ def world(
     # Version 1, saved by the manager and so not yet approved, with a checklist task.
     plan.save_plan_version(ctx, manager, [Decision("gp-connect", Choice.ADOPT, TODAY)], "first")
     task = plan.current_plan(ctx).open_tasks[0]
+    plan.add_menu(ctx, manager, "local.toml", LOCAL.encode("utf-8"))
     contact = counter.record_contact(ctx, receptionist, ids["clinician"], ContactType.TELEPHONE)
     actors = {R: receptionist, M: manager, P: partner}
     safety_ids = {role: safety.record(ctx, who, _safety(role)).id for role, who in actors.items()}

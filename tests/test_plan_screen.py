@@ -211,9 +211,15 @@ def test_reception_reads_the_plan_but_changes_nothing(
     qtbot: QtBot, planned: Context, receptionist: Actor
 ) -> None:
     screen = _screen(qtbot, planned, receptionist)
-    for button in (screen.end_button, screen.decline_button, screen.own_button):
+    for button in (
+        screen.end_button,
+        screen.decline_button,
+        screen.own_button,
+        screen.menu_file_button,
+        screen.remove_menu_button,
+    ):
         assert not button.isVisibleTo(screen)
-    assert screen.tabs.count() == 5
+    assert screen.tabs.count() == 6
 
 
 def test_approving_shows_what_is_approved_and_asks_first(
@@ -341,3 +347,102 @@ def test_adding_a_menu_file_again_asks_before_replacing_it(
         _add_menu_file_by_hand(qtbot, screen, second)
     assert screen.done.text().startswith("Added v2.toml")
     assert [m.file_name for m in plan_service.added_menus(ctx)] == ["v2.toml"]
+
+
+def _open_menu_files_tab(screen: PlanScreen) -> None:
+    bar = screen.tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == "Added menu fi&les")
+    QTest.mouseClick(
+        bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), bar.tabRect(index).center()
+    )
+    assert screen.menu_files.isVisible()
+
+
+def test_a_menu_file_is_removed_from_the_screen_once_asked_by_name(
+    qtbot: QtBot, ctx: Context, manager: Actor, tmp_path: Path
+) -> None:
+    from ui_people_helpers import click, click_row
+
+    screen = _screen(qtbot, ctx, manager)
+    _add_menu_file_by_hand(qtbot, screen, menu_file(tmp_path, JULY))
+    # the new file is shown, chosen, on its own tab
+    assert screen.menu_files.isVisible()
+    assert screen.menu_files.current_record().menu_id == "bma-2026-07"
+    model = screen.menu_files.view.model()
+    assert [model.index(0, c).data() for c in range(4)] == [
+        "BMA monthly action for July 2026",
+        "bma-2026-07",
+        "bma-2026-07.toml",
+        "1 action, after those of bma-2026",
+    ]
+    plan_service.save_plan_version(
+        ctx, manager, [Decision("2026-07-locum-rates", Choice.ADOPT)], menu_id="bma-2026"
+    )
+    screen.refresh()
+    asked: list[str] = []
+
+    def keep(box: QDialog) -> int:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.show()
+        qtbot.waitExposed(box)
+        assert box.defaultButton().text() == "Cancel"  # Enter alone never removes
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        return 0
+
+    # refused while the plan adopts its action, without asking first
+    with answered_by(keep):
+        click_row(screen.menu_files.view, 0)
+        click(screen.remove_menu_button)
+    assert asked == []
+    shown = screen.problem.text()
+    assert shown.startswith("⚠ Not removed: BMA monthly action for July 2026 is in use: the")
+    assert "adopts its action 'Review the rates offered to locums'" in shown
+    assert "choose Not now for it" in shown
+    assert [m.menu_id for m in plan_service.added_menus(ctx)] == ["bma-2026-07"]
+
+    plan_service.save_plan_version(
+        ctx, manager, [Decision("2026-07-locum-rates", Choice.NOT_NOW)], menu_id="bma-2026"
+    )
+    screen.refresh()
+    with answered_by(keep):
+        click_row(screen.menu_files.view, 0)
+        click(screen.remove_menu_button)
+    assert len(asked) == 1
+    assert "Remove BMA monthly action for July 2026?</b><br>Menu 'bma-2026-07', from " in asked[0]
+    assert "bma-2026-07.toml, added Tue 17 Nov 2026 by Maria Okafor" in asked[0]
+    assert "will no longer offer its action." in asked[0]
+    assert [m.menu_id for m in plan_service.added_menus(ctx)] == ["bma-2026-07"]
+
+    def remove_it(box: QDialog) -> int:
+        assert isinstance(box, QMessageBox)
+        box.show()
+        qtbot.waitExposed(box)
+        button = next(b for b in box.buttons() if b.text() == "&Remove it")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        return 0
+
+    with answered_by(remove_it):
+        click(screen.remove_menu_button)
+    assert plan_service.added_menus(ctx) == []
+    assert screen.done.isVisible()
+    assert screen.done.text().startswith(
+        "Removed bma-2026-07.toml: BMA monthly action for July 2026. The wizard no longer"
+    )
+    assert screen.menu_files.view.model().rowCount() == 0
+    assert not screen.remove_menu_button.isEnabled()
+    entry = audit.list_entries(ctx, manager)[0]
+    assert entry.kind == "plan.remove_menu" and entry.actor == manager.label
+    wizard = PlanWizard(ctx, manager, screen, menu_id="bma-2026")
+    qtbot.addWidget(wizard)
+    assert "2026-07-locum-rates" not in [p.action.id for p in wizard.action_pages]
+
+
+def test_reception_sees_the_added_menu_files_but_cannot_remove_one(
+    qtbot: QtBot, ctx: Context, manager: Actor, receptionist: Actor, tmp_path: Path
+) -> None:
+    plan_service.add_menu_file(ctx, manager, menu_file(tmp_path, JULY))
+    screen = _screen(qtbot, ctx, receptionist)
+    _open_menu_files_tab(screen)
+    assert screen.menu_files.view.model().rowCount() == 1
+    assert not screen.remove_menu_button.isVisible()

@@ -224,7 +224,7 @@ def test_bad_json_is_named_by_line_and_column(
 
 
 def test_a_newer_version_is_refused_with_a_clear_message(demo_ctx: Context, other: Context) -> None:
-    data = {**_good_data(demo_ctx), "version": 2, "something_new": []}
+    data = {**_good_data(demo_ctx), "version": transfer.FORMAT_VERSION + 1, "something_new": []}
 
     with pytest.raises(ValidationError) as caught:
         transfer.import_data(other, OPERATOR, data)
@@ -418,3 +418,142 @@ def test_a_file_over_20_mb_is_refused_without_reading_it(
     assert "the file is 21.0 MB; a set-up file is far smaller (at most 20 MB)" in err
     assert "Traceback" not in err
     _nothing_in(other)
+
+
+# --- the menu files the practice added (format version 2) ----------------------------------
+
+
+def _menus_of(ctx: Context) -> list[tuple[str, str, str, Any]]:
+    from practice_action.services import plan
+
+    return [
+        (m.menu_id, m.file_name, m.added_by, m.added_at.replace(microsecond=0))
+        for m in plan.added_menus(ctx)
+    ]
+
+
+def test_the_menu_files_the_practice_added_move_with_the_set_up(
+    demo_ctx: Context, other: Context, tmp_path: Path
+) -> None:
+    from menu_helpers import JULY, LOCAL, menu_file
+
+    from practice_action.services import plan
+
+    manager = Actor("Karen Holt", StaffRole.PRACTICE_MANAGER, 1)
+    plan.add_menu_file(demo_ctx, manager, menu_file(tmp_path, LOCAL, "local.toml"))
+    plan.add_menu_file(demo_ctx, manager, menu_file(tmp_path, JULY))
+    gone = JULY.replace('"bma-2026-07"', '"bma-2026-08"').replace("number = 5", "number = 6")
+    gone = gone.replace('id = "2026-07-locum-rates"', 'id = "2026-08-gone"')
+    plan.add_menu_file(demo_ctx, manager, menu_file(tmp_path, gone, "august.toml"))
+    plan.remove_menu(demo_ctx, manager, "bma-2026-08")  # removed: stays behind
+    file = tmp_path / "set-up.json"
+
+    count = transfer.export_to_file(demo_ctx, OPERATOR, file)
+    data = json.loads(file.read_text(encoding="utf-8"))
+    assert data["version"] == 2
+    assert [m["file_name"] for m in data["added_menus"]] == ["local.toml", "bma-2026-07.toml"]
+    assert data["added_menus"][1]["content"] == JULY  # the file as it was given
+    assert re.fullmatch(r"2026-11-17T14:0\d:\d\dZ", data["added_menus"][1]["added_at"])
+    summary = transfer.import_from_file(other, OPERATOR, file)
+
+    assert count == 1 + 8 + 5 + 3 + 4 + 5 + 2
+    assert _menus_of(other) == _menus_of(demo_ctx)
+    assert [m.actions for m in plan.added_menus(other)] == [1, 1]
+    assert plan.catalogue(other).actions_for("bma-2026")[-1].id == "2026-07-locum-rates"
+    assert "2026-08-gone" not in [a.id for a in plan.catalogue(other).actions_for("bma-2026")]
+    again = transfer.export_data(other, OPERATOR)
+    assert {**again, "exported_at": ""} == {**data, "exported_at": ""}
+    assert (
+        "and 5 staff accounts. The wizard offers the actions of the 2 menu files the practice "
+        "added (local.toml, bma-2026-07.toml). PINs are never exported" in summary
+    )
+    entries = [e for e in audit.list_entries(other, OPERATOR) if e.kind == "plan.import_menu"]
+    assert [e.summary for e in entries] == [
+        "Imported the menu file bma-2026-07.toml: BMA monthly action for July 2026 (1 action)",
+        "Imported the menu file local.toml: Our LMC's local actions (1 action)",
+    ]
+    assert audit.verify(other).intact
+
+
+def test_a_version_1_file_is_still_read_and_has_no_added_menus(
+    demo_ctx: Context, other: Context
+) -> None:
+    old = {k: v for k, v in _good_data(demo_ctx).items() if k != "added_menus"}
+    old["version"] = 1
+
+    summary = transfer.import_data(other, OPERATOR, old)
+
+    assert "8 clinicians, 5 local services, 3 voluntary services" in summary
+    assert "menu file" not in summary
+    assert _menus_of(other) == []
+    assert _setup_of(other) == _setup_of(demo_ctx)
+
+
+def test_a_version_1_file_with_added_menus_or_a_version_2_file_without_is_named(
+    demo_ctx: Context, other: Context
+) -> None:
+    data = {**_good_data(demo_ctx), "version": 1}
+    with pytest.raises(ValidationError) as caught:
+        transfer.import_data(other, OPERATOR, data)
+    assert caught.value.problems == {
+        "added_menus": "is not in version 1 of the format: a file that carries added menu "
+        'files says "version": 2.'
+    }
+    data = {k: v for k, v in _good_data(demo_ctx).items() if k != "added_menus"}
+    with pytest.raises(ValidationError) as caught:
+        transfer.import_data(other, OPERATOR, data)
+    assert list(caught.value.problems) == ["added_menus"]
+    assert "is missing: add it as a list, []" in caught.value.problems["added_menus"]
+    _nothing_in(other)
+
+
+def test_a_broken_menu_file_in_the_set_up_is_named_and_nothing_is_imported(
+    demo_ctx: Context, other: Context
+) -> None:
+    from menu_helpers import JULY
+
+    data = _good_data(demo_ctx)
+    data["added_menus"] = [
+        {"file_name": "july.toml", "content": JULY.replace("number = 5", "number = 2")},
+        {"file_name": "again.toml", "content": JULY, "added_at": "last Tuesday"},
+        {"file_name": "../again.toml", "content": JULY},
+        {"file_name": "again.toml", "content": JULY, "note": "x"},
+    ]
+    with pytest.raises(ValidationError) as caught:
+        transfer.import_data(other, OPERATOR, data)
+    problems = caught.value.problems
+    assert problems["added_menus[0].content"].startswith(
+        "july.toml: action '2026-07-locum-rates', field 'number': 2 is already the number of"
+    )
+    assert problems["added_menus[0].content"].endswith(
+        "Put it right in the file's text here, or leave this entry out and add a corrected "
+        "menu file after the import (practice-action menu add)."
+    )
+    assert "is not a time in UTC" in problems["added_menus[1].added_at"]
+    assert "is not a file name" in problems["added_menus[2].file_name"]
+    assert "is not a field this format knows" in problems["added_menus[3].note"]
+    # the second and the fourth are the same menu: the fourth is refused as taken
+    assert "'bma-2026-07' is already the id of again.toml" in problems["added_menus[3].content"]
+    _nothing_in(other)
+    assert _menus_of(other) == []
+
+
+def test_import_refuses_a_folder_that_already_has_an_added_menu(
+    demo_ctx: Context, other: Context, tmp_path: Path
+) -> None:
+    from menu_helpers import JULY, menu_file
+
+    from practice_action.services import plan
+
+    plan.add_menu_file(other, OPERATOR, menu_file(tmp_path, JULY))
+    with pytest.raises(ConflictError, match=r"it holds added menu file records"):
+        transfer.import_data(other, OPERATOR, _good_data(demo_ctx))
+
+
+def test_every_field_the_import_reads_is_documented() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "export-format.md").read_text(
+        encoding="utf-8"
+    )
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.M))
+    assert set(transfer.TOP_LEVEL_KEYS) | set(transfer.MENU_KEYS) <= documented
+    assert f"**version {transfer.FORMAT_VERSION}**" in doc

@@ -138,6 +138,12 @@ def add_menu_command(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace a menu file added before that has the same menu id",
     )
+    remove = sub.add_parser(
+        "remove",
+        help="take a menu the practice added out of the wizard on every desk (refused while "
+        "the current plan uses it)",
+    )
+    remove.add_argument("id", help="the menu's id, as 'menu list' shows it")
 
 
 def _menu_lines(ctx: Any) -> list[str]:
@@ -167,6 +173,8 @@ def cmd_menu(args: argparse.Namespace) -> int:
         if args.menu_command == "list":
             print("\n".join(_menu_lines(ctx)))
             return EXIT_OK
+        if args.menu_command == "remove":
+            return _remove_menu(ctx, args.id)
         try:
             added = plan.add_menu_file(ctx, system_user(), args.file, replace_same=args.replace)
         except MenuError as error:
@@ -189,6 +197,32 @@ def cmd_menu(args: argparse.Namespace) -> int:
         f"{'it' if added.actions == 1 else 'them'} {where}."
     )
     return EXIT_OK
+
+
+def _remove_menu(ctx: Any, menu_id: str) -> int:
+    from practice_action.domain.errors import ConflictError, NotFound
+    from practice_action.services import plan
+    from practice_action.services.context import system_user
+
+    try:
+        removed = plan.remove_menu(ctx, system_user(), menu_id)
+    except (ConflictError, NotFound) as error:
+        print(f"Not removed: {error} Nothing was changed.", file=sys.stderr)
+        return EXIT_PROBLEM
+    offered = (
+        "It had a fault, so the wizard was not offering it."
+        if removed.problem
+        else f"The wizard no longer offers its {_actions_word(removed.actions)}."
+    )
+    print(
+        f"Removed {removed.file_name}: {removed.title}. {offered} To bring it back, add the "
+        "file again (practice-action menu add)."
+    )
+    return EXIT_OK
+
+
+def _actions_word(n: int) -> str:
+    return "action" if n == 1 else f"{n} actions"
 
 
 EXTRA_COMMANDS.append((add_menu_command, cmd_menu))

@@ -92,21 +92,22 @@ def ccio_dsa_followup(letter: CcioFollowUp) -> bytes:
     from practice_action.documents.style import esc, uk_date
 
     practice = esc(letter.letterhead.practice.name)
+    # Kept to one page with the house's sizes for a register of four agreements: the reply
+    # is asked for in the closing paragraph rather than a line of its own.
     opening = [
         f"Thank you for your reply to our letter of {uk_date(letter.first_dated)} (our ref "
         f"{esc(letter.first_reference)}), which we noted on {uk_date(letter.reply_noted)}. It "
-        "does not give us what we asked for. As data controller for our patients' records, "
-        f"{practice} is accountable for every disclosure it makes, and a general assurance "
-        "that the agreements are in order does not let us show that each one is lawful. We "
-        "therefore ask again, for each agreement in our register:",
+        "does not give us what we asked for: a general assurance does not let "
+        f"{practice}, as data controller, show that each of the agreements below is lawful. "
+        "We ask again:",
     ]
     closing = [
-        "For each one, please send us in writing its lawful basis under data protection law, "
+        "Please send us in writing, for each one, its lawful basis under data protection law, "
         "its data protection impact assessment (DPIA) or confirmation that none exists, and "
-        "its data flows: what data leaves the practice, to whom, how often and for what "
-        f"purpose. Please send them by <b>{uk_date(letter.answer_by)}</b>, "
-        f"{letter.answer_within_days} days from the date of this letter.",
-        _honouring(letter.agreements, "stop"),
+        "its data flows (what data leaves the practice, to whom, how often and why) by "
+        f"<b>{uk_date(letter.answer_by)}</b>, {letter.answer_within_days} days from the date "
+        "of this letter, quoting our reference.",
+        _honouring(letter.agreements, "stop", brief=True),
     ]
     if letter.copy_to.strip():
         closing.append(f"We are sending a copy of this letter to {esc(letter.copy_to)}.")
@@ -115,12 +116,19 @@ def ccio_dsa_followup(letter: CcioFollowUp) -> bytes:
         "Our request for a review of every data sharing agreement: your reply",
         opening,
         closing,
-        "Please reply quoting our reference.",
+        "",
         ("Data sharing review, follow-up", "Follow-up on the review of data sharing agreements"),
     )
 
 
-def _honouring(agreements: tuple[AgreementLine, ...], verb: str) -> str:
+def _honouring(agreements: tuple[AgreementLine, ...], verb: str, *, brief: bool = False) -> str:
+    if brief and any(a.stop_honouring for a in agreements):  # the follow-up: said once before
+        return (
+            f"We {verb} honouring the voluntary agreements marked above, which use our "
+            "patients' data for secondary purposes, and sign no new one of that kind. "
+            "Agreements that the GP contract or the law requires, and sharing for direct care, "
+            "continue as before."
+        )
     if any(a.stop_honouring for a in agreements):
         return (
             f"We {verb} honouring the voluntary agreements marked above, which use our "
@@ -193,7 +201,7 @@ def _ccio_letter(
         *(_p(text) for text in closing),
         KeepTogether(
             [
-                _p(ask),
+                *([_p(ask)] if ask else []),
                 _p("Yours faithfully,"),
                 Spacer(1, 10 * mm),
                 _p(esc(letter.signer.name), name_style),

@@ -40,12 +40,15 @@ KIND_LABELS: dict[str, str] = {
     "plan.task": "Plan task ticked or unticked",
     "plan.custom_action": "Practice's own action added",
     "plan.add_menu": "Menu file added",
+    "plan.remove_menu": "Menu file removed",
+    "plan.import_menu": "Menu file imported",
     "plan.declined_request": "Declined data request logged",
     "letter.generated": "Document generated",
     "letter.printed": "Document printed",
     "letter.sent": "Document marked as sent",
     "backup.made": "Backup made",
     "backup.restored": "Backup restored",
+    "evidence.export": "Evidence file exported",
 }
 for _key, (_one, _many) in _REGISTERS.items():
     KIND_LABELS[f"{_key}.add"] = f"{_one.capitalize()} added"
@@ -66,6 +69,7 @@ GROUP_LABELS: dict[str, str] = {
     "plan.": "Action plan",
     "letter.": "Letters",
     "backup.": "Backups and restores",
+    "evidence.": "Evidence files",
     **{f"{key}.": many for key, (_, many) in _REGISTERS.items()},
 }
 

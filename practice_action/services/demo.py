@@ -13,8 +13,9 @@ and adds a ``DemoStep`` to ``STEPS`` below; the string it returns is one line of
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from practice_action.domain.calendar import LONDON, is_working_day, local_now, local_today
@@ -43,7 +44,10 @@ from practice_action.domain.records import (
     StaffMember,
     VoluntaryService,
 )
-from practice_action.services import counter, practice, registers, staff
+from practice_action.domain.reports import ConcernKind, SafetyEntry
+from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
+from practice_action.domain.words import plural
+from practice_action.services import counter, practice, registers, safety, staff
 from practice_action.services.context import Actor, Context
 
 PRACTICE = PracticeProfile(
@@ -466,6 +470,149 @@ def _history(ctx: Context, manager: Actor) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _SafetyStory:
+    """A safety log entry of the demo: on which working day of the history (counting from its
+    first), when, who logged it, and what it says, in words that identify nobody."""
+
+    working_day: int
+    weekdays: frozenset[Weekday]  # the days the clinician it names works
+    at: time
+    recorded_by: str
+    clinician: str
+    entry: SafetyEntry
+    linked_to: DivertDestination | None = None  # linked to that day's first such diversion
+    logged_next_day: bool = False  # heard of, and logged, the next working day at ``at``
+
+
+_ALL_WEEK = frozenset(Weekday)
+_SAFETY_STORIES = (
+    _SafetyStory(
+        2,
+        _ALL_WEEK,
+        time(12, 5),
+        "Jade Barker",
+        "Dr Asha Mistry",
+        SafetyEntry(
+            None,
+            date.min,
+            ConcernKind.NEAR_MISS,
+            "At the cap, a caller describing chest tightness when walking was about to be "
+            "signposted to Pharmacy First. The receptionist went through the red-flag list "
+            "before ending the call and put it through to the duty doctor instead.",
+            "The duty doctor spoke to the patient within the hour and arranged a same-day "
+            "assessment. Raised at the next morning's huddle: chest pain never goes to "
+            "Pharmacy First; it goes to the duty doctor, or 999.",
+            category=SafetyCategory.DIVERSION,
+            harm=HarmLevel.NONE,
+            place=SafetyPlace.TELEPHONE,
+            time_of_day="11:50",
+        ),
+    ),
+    _SafetyStory(
+        7,
+        _ALL_WEEK,
+        time(9, 40),
+        "Karen Holt",
+        "",
+        SafetyEntry(
+            None,
+            date.min,
+            ConcernKind.CONCERN,
+            "A patient sent to NHS 111 when the day's contacts were full waited over four "
+            "hours for a call back, then went to the urgent treatment centre with a spreading "
+            "skin infection.",
+            "Treated with antibiotics at the urgent treatment centre, and recovering. Raised "
+            "with the ICB's urgent care lead and shared with the LMC as an effect of the cap "
+            "on other services.",
+            category=SafetyCategory.ACCESS_DELAY,
+            harm=HarmLevel.LOW,
+            place=SafetyPlace.ELSEWHERE,
+        ),
+        DivertDestination.NHS_111,
+        logged_next_day=True,
+    ),
+    _SafetyStory(
+        11,
+        frozenset({Weekday.TUE, Weekday.THU}),
+        time(16, 45),
+        "Dr Asha Mistry",
+        "Ravi Chauhan",
+        SafetyEntry(
+            None,
+            date.min,
+            ConcernKind.NEAR_MISS,
+            "An online request about an overdue blood test for a patient on an anticoagulant "
+            "came in after the cap was reached and was queued for the next routine day. The "
+            "clinical pharmacist spotted it while reading through the afternoon's requests.",
+            "The pharmacist reviewed the result that afternoon and the dose was changed. Online "
+            "requests about anticoagulants now go to the duty clinician, whatever the cap.",
+            category=SafetyCategory.MEDICATION,
+            harm=HarmLevel.NONE,
+            place=SafetyPlace.ONLINE,
+            time_of_day="14:20",
+        ),
+    ),
+)
+
+
+def _safety_log(ctx: Context, manager: Actor) -> str:
+    """A few entries in the safety log on days of the history, with the fields the national
+    recording asks for, so that Reports and the evidence file have some to show. The same
+    whatever the hour the demo is made."""
+    days = []
+    day = _history_start(ctx)
+    today = local_today(ctx.clock)
+    while day < today:
+        if is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    people = {m.name: m for m in staff.list_staff(ctx)}
+    clinicians = {c.name: c.id for c in registers.list_records(ctx, registers.CLINICIANS)}
+    kinds = []
+    for story in _SAFETY_STORIES:
+        last = len(days) - 1 if story.logged_next_day else len(days)  # logged before today
+        chosen = [d for d in days[story.working_day : last] if _weekday(d) in story.weekdays]
+        if not chosen:
+            continue
+        on = chosen[0]
+        logged_on = days[days.index(on) + 1] if story.logged_next_day else on
+        member = people[story.recorded_by]
+        who = Actor(member.name, member.role, member.id)
+        entry = replace(story.entry, day=on, clinician_id=clinicians.get(story.clinician))
+        if story.linked_to is not None:
+            wanted = story.linked_to.label
+            linked = next(
+                (
+                    (d_id, text)
+                    for d_id, text in safety.diversions_on(ctx, manager, on)
+                    if wanted in text
+                ),
+                None,
+            )
+            if linked is not None:  # "03 Nov 14:05 NHS 111 from Dr Asha Mistry"
+                at_time = re.search(r"\b\d\d:\d\d\b", linked[1])
+                entry = replace(
+                    entry, diversion_id=linked[0], time_of_day=at_time.group() if at_time else ""
+                )
+
+        def run(at: Context, who: Actor = who, entry: SafetyEntry = entry) -> object:
+            return safety.record(at, who, entry)
+
+        _play(ctx, logged_on, [_Event(_instant(logged_on, story.at), run)])
+        kinds.append(story.entry.kind)
+    near = kinds.count(ConcernKind.NEAR_MISS)
+    return (
+        f"{plural(len(kinds), 'safety log entry', 'safety log entries')} ("
+        f"{plural(near, 'near miss', 'near misses')}, "
+        f"{plural(len(kinds) - near, 'concern')})"
+    )
+
+
+def _weekday(day: date) -> Weekday:
+    return next(w for w in Weekday if w.index == day.weekday())
+
+
 # Today's contacts per clinician (in the counter's order), for a whole day at the desk. The
 # first clinician is full by late morning; the diversions and an urgent override follow.
 _TODAY = (25, 21, 17, 13, 9, 8, 15, 6)
@@ -541,6 +688,7 @@ STEPS: list[DemoStep] = [
     ),
     DemoStep("action plan", _plan),
     DemoStep("three weeks of history", _history),
+    DemoStep("safety log", _safety_log),
     DemoStep("today at the desk", _morning),
 ]
 

@@ -25,7 +25,7 @@ from practice_action.domain import menu as menus
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import LONDON, day_text, local_today
 from practice_action.domain.enums import ServiceKind, StaffRole
-from practice_action.domain.errors import NotFound, ValidationError
+from practice_action.domain.errors import ConflictError, NotFound, ValidationError
 from practice_action.domain.identifiers import refuse_identifiers
 from practice_action.domain.menu import DetailKind, Menu, MenuAction
 from practice_action.domain.plan import CapRule, Choice, Decision, Details, Registers
@@ -969,6 +969,7 @@ def add_menu(
             added_by=actor.label,
             active=True,
         )
+        _drop_removed(session, menu.id)
         session.add(row)
         session.flush()
         joins = f", after the actions of '{menu.extends}'" if menu.extends else ""
@@ -986,6 +987,123 @@ def add_menu(
             after={"menu": menu.id, "file": name, "sha256": row.sha256},
         )
         return _added_view(row, menu, None)
+
+
+def checked_menu_file(file_name: str, content: bytes, present: Sequence[Menu]) -> Menu:
+    """A menu file read and checked as ``add_menu`` checks it, beside the menus ``present``
+    (the shipped ones, then those added before it): for the set-up import. Raises
+    ``MenuError`` naming the file."""
+    menu = menus.menu_from_bytes(content, file_name)
+    menus.check_added(menu, present)
+    _check_letters(menu)
+    return menu
+
+
+def _drop_removed(session: Session, menu_id: str) -> None:
+    """A file removed earlier makes way for one added again with its id."""
+    for row in session.execute(
+        select(AddedMenuRow).where(AddedMenuRow.menu_id == menu_id, AddedMenuRow.active.is_(False))
+    ).scalars():
+        session.delete(row)
+    session.flush()
+
+
+def _removal_problem(
+    session: Session, menu_id: str
+) -> tuple[tuple[AddedMenuRow, Menu | None, menus.MenuError | None], str]:
+    """The added menu ``menu_id`` (as ``_added_checked`` gives it) and why it cannot be
+    removed now ("" when it can): the current plan was made from it or adopts one of its
+    actions, or another added file extends it."""
+    checked = _added_checked(_added_rows(session))
+    found = next((c for c in checked if c[0].menu_id == menu_id), None)
+    if found is None:
+        if any(m.id == menu_id for m in shipped_menus()):
+            raise NotFound(
+                f"'{menu_id}' is a menu shipped with the app, and only a menu the practice "
+                "added can be removed."
+            )
+        added = ", ".join(c[0].menu_id for c in checked)
+        raise NotFound(
+            f"The practice added no menu '{menu_id}'. "
+            + (
+                f"Menus it added: {added} (practice-action menu list shows them)."
+                if added
+                else "It has added none."
+            )
+        )
+    row, menu, _ = found
+    title = menu.title if menu else row.file_name
+    version = current_version_in(session)
+    if version is not None and version.menu_id == menu_id:
+        return found, (
+            f"{title} is in use: the current plan (version {version.number}) was made "
+            "from it. Run the wizard on another menu and save the plan, then remove it."
+        )
+    adopted = [
+        d
+        for d in (version.adopted if version else ())
+        if d.menu_id == menu_id
+        or (menu is not None and any(a.id == d.action_id for a in menu.actions))
+    ]
+    if adopted and version is not None:
+        first = adopted[0]
+        since = f" from {day_text(first.effective_date)}" if first.effective_date else ""
+        more = f" and {plural(len(adopted) - 1, 'other action')} of it" if len(adopted) > 1 else ""
+        return found, (
+            f"{title} is in use: the current plan (version {version.number}) adopts its "
+            f"action '{first.title}'{since}{more}. Run the wizard and choose Not now for "
+            f"{'them' if more else 'it'} (the plan's history keeps what was decided), then "
+            "remove it."
+        )
+    for other, _, _ in checked:
+        if other is row:
+            continue
+        try:
+            extends = _parsed(other.file_name, other.content).extends
+        except menus.MenuError:
+            continue
+        if extends == menu_id:
+            return found, (
+                f"{title} is in use: {other.file_name} (menu '{other.menu_id}') adds its "
+                "actions to it. Remove that one first."
+            )
+    return found, ""
+
+
+def menu_removal_problem(ctx: Context, menu_id: str) -> str:
+    """Why the added menu ``menu_id`` cannot be removed now, or "" when it can (screens ask
+    before they confirm)."""
+    with ctx.store.read() as session:
+        return _removal_problem(session, menu_id)[1]
+
+
+def remove_menu(ctx: Context, actor: Actor, menu_id: str) -> AddedMenu:
+    """Take a menu file the practice added out of the wizard on every desk. Refused while the
+    current plan uses it (its menu, or an adopted action of it) or another added file extends
+    it. The row is kept, marked removed, so the file the practice added is never lost; adding
+    it again (``add_menu``) brings it back."""
+    require(actor, Permission.EDIT_PLAN)
+    with ctx.store.write() as session:
+        (row, menu, error), problem = _removal_problem(session, menu_id)
+        if problem:
+            raise ConflictError(problem)
+        removed = _added_view(row, menu, error)
+        row.active = False
+        session.flush()
+        offered = (
+            "it had a fault, so the wizard was not offering it"
+            if error is not None
+            else f"{plural(removed.actions, 'action')} the wizard no longer offers"
+        )
+        audit.append(
+            session,
+            ctx,
+            actor,
+            "plan.remove_menu",
+            f"Removed the menu file {row.file_name}: {removed.title} ({offered})",
+            before={"menu": row.menu_id, "file": row.file_name, "sha256": row.sha256},
+        )
+        return removed
 
 
 def _check_letters(menu: Menu) -> None:

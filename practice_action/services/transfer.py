@@ -17,6 +17,7 @@ changes after signing in.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,7 +25,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, time
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from practice_action.documents.files import refuse_practice_files
+from practice_action.domain import menu as menus
 from practice_action.domain import records
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import (
@@ -66,16 +68,17 @@ from practice_action.domain.records import (
 )
 from practice_action.domain.words import plural
 from practice_action.paths import cannot_write
-from practice_action.services import audit, convert, registers, staff
+from practice_action.services import audit, convert, plan, registers, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.health import leave_marker
 from practice_action.services.permissions import Permission, require
 from practice_action.store.models import Practice, StaffRow
+from practice_action.store.plan_models import AddedMenuRow
 
 FORMAT_NAME = "practice-action-setup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the menu files the practice added (added_menus)
 
-TOP_LEVEL_KEYS = (
+TOP_LEVEL_KEYS_V1 = (
     "format",
     "version",
     "exported_at",
@@ -86,6 +89,8 @@ TOP_LEVEL_KEYS = (
     "data_sharing_agreements",
     "staff",
 )
+TOP_LEVEL_KEYS = (*TOP_LEVEL_KEYS_V1, "added_menus")
+MENU_KEYS = ("file_name", "content", "added_at", "added_by")
 
 E = TypeVar("E", bound=Enum)
 
@@ -185,6 +190,27 @@ def _staff_json(m: StaffMember) -> dict[str, Any]:
     return {"name": m.name, "role": m.role.value, "active": m.active}
 
 
+def _stamp_json(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _menus_json(session: DbSession) -> list[dict[str, Any]]:
+    """The menu files the practice added and has not removed, oldest first (a file that
+    extends another added one comes after it), each as it was given."""
+    rows = session.execute(
+        select(AddedMenuRow).where(AddedMenuRow.active.is_(True)).order_by(AddedMenuRow.id)
+    ).scalars()
+    return [
+        {
+            "file_name": row.file_name,
+            "content": row.content,
+            "added_at": _stamp_json(row.added_at),
+            "added_by": row.added_by,
+        }
+        for row in rows
+    ]
+
+
 def _gather(session: DbSession, ctx: Context) -> dict[str, Any]:
     practice = session.get(Practice, 1)
     if practice is None:
@@ -201,20 +227,27 @@ def _gather(session: DbSession, ctx: Context) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "exported_at": ctx.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exported_at": _stamp_json(ctx.clock()),
         "practice": _profile_json(convert.profile_from_row(practice)),
         "clinicians": [_clinician_json(c) for c in rows(registers.CLINICIANS)],
         "local_services": [_local_service_json(s) for s in rows(registers.LOCAL_SERVICES)],
         "voluntary_services": [_voluntary_json(s) for s in rows(registers.VOLUNTARY_SERVICES)],
         "data_sharing_agreements": [_dsa_json(a) for a in rows(registers.AGREEMENTS)],
         "staff": [_staff_json(convert.staff_from_row(r)) for r in staff_rows],
+        "added_menus": _menus_json(session),
     }
 
 
 def count_records(data: dict[str, Any]) -> int:
-    """The practice itself plus every register entry and staff account in an export."""
+    """The practice itself plus every register entry, staff account and added menu file in an
+    export."""
     lists = ("clinicians", "local_services", "voluntary_services", "data_sharing_agreements")
-    return 1 + sum(len(data[key]) for key in lists) + len(data["staff"])
+    return (
+        1
+        + sum(len(data[key]) for key in lists)
+        + len(data["staff"])
+        + len(data.get("added_menus", []))
+    )
 
 
 def export_data(ctx: Context, actor: Actor) -> dict[str, Any]:
@@ -619,6 +652,90 @@ def _read_staff(r: _Reader, value: Any, path: str) -> StaffMember | None:
 
 
 @dataclass(frozen=True)
+class MenuFile:
+    """An added menu file from a set-up file, checked as ``menu add`` checks one."""
+
+    file_name: str
+    content: str
+    menu_id: str
+    title: str
+    actions: int
+    added_at: datetime | None  # None: not given, so the time of the import
+    added_by: str  # "": not given, so whoever imports
+
+
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def _list_at(r: _Reader, data: dict[str, Any], key: str, when_empty: str) -> list[Any]:
+    """The list under ``key``, or [] with the fault noted when it is missing or not a list."""
+    value = data.get(key, _MISSING)
+    if value is _MISSING:
+        r.fault(key, f"is missing: add it as a list, {when_empty}.")
+        return []
+    if not isinstance(value, list):
+        r.fault(key, f"must be a list [...], not {_json_kind(value)}.")
+        return []
+    return value
+
+
+def _read_menus(r: _Reader, data: dict[str, Any], version: int) -> list[MenuFile]:
+    """``added_menus``: each file read and checked in the order given, beside the shipped
+    menus and the files before it, with the messages ``menu add`` gives. A version 1 file has
+    none."""
+    key = "added_menus"
+    if version < 2:
+        return []
+    value = _list_at(r, data, key, "[] when the practice added no menu file")
+    present = list(plan.shipped_menus())
+    out = []
+    for i, item in enumerate(value):
+        path = f"{key}[{i}]"
+        obj = r.obj(item, path, MENU_KEYS)
+        if obj is None:
+            continue
+        name = r.text(obj, "file_name", path, what="menu file's name, e.g. bma-2026-07.toml")
+        content = r.text(obj, "content", path, what="menu file's text")
+        stamp = r.text(obj, "added_at", path, required=False)
+        added_by = r.text(obj, "added_by", path, required=False)
+        added_at = None
+        if stamp and not _STAMP.match(stamp):
+            r.fault(
+                f"{path}.added_at",
+                f'{stamp!r} is not a time in UTC: write it as "2026-07-01T09:00:00Z", or leave '
+                "it out.",
+            )
+        elif stamp:
+            added_at = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if len(added_by) > 200:
+            r.fault(f"{path}.added_by", "is longer than 200 characters.")
+        if Path(name).name != name or not name.strip():
+            r.fault(
+                f"{path}.file_name",
+                f"{name!r} is not a file name: give the name alone, e.g. bma-2026-07.toml.",
+            )
+            continue
+        if not content:
+            if "content" in obj:
+                r.fault(f"{path}.content", "is empty: give the menu file's text.")
+            continue
+        try:
+            menu = plan.checked_menu_file(name, content.encode("utf-8"), present)
+        except menus.MenuError as error:
+            r.fault(
+                f"{path}.content",
+                f"{error}. Put it right in the file's text here, or leave this entry out and "
+                "add a corrected menu file after the import (practice-action menu add).",
+            )
+            continue
+        present.append(menu)
+        out.append(
+            MenuFile(name, content, menu.id, menu.title, len(menu.actions), added_at, added_by)
+        )
+    return out
+
+
+@dataclass(frozen=True)
 class SetUp:
     """A checked set-up, ready to be written."""
 
@@ -629,18 +746,13 @@ class SetUp:
     agreements: tuple[DataSharingAgreement, ...]
     staff: tuple[StaffMember, ...]
     exported_at: str
+    menus: tuple[MenuFile, ...] = ()
 
 
 def _read_list(
     r: _Reader, data: dict[str, Any], key: str, read: Callable[[Any, str], Any]
 ) -> list[Any]:
-    value = data.get(key, _MISSING)
-    if value is _MISSING:
-        r.fault(key, "is missing: add it as a list, [] when there are none.")
-        return []
-    if not isinstance(value, list):
-        r.fault(key, f"must be a list [...], not {_json_kind(value)}.")
-        return []
+    value = _list_at(r, data, key, "[] when there are none")
     out = []
     seen: dict[str, int] = {}
     for i, item in enumerate(value):
@@ -694,10 +806,15 @@ def check_data(data: Any, today: date) -> SetUp:
                 "version of Practice Action, then import the file again."
             }
         )
-    r.obj(data, "(file)", TOP_LEVEL_KEYS)
+    r.obj(data, "(file)", TOP_LEVEL_KEYS if version >= 2 else TOP_LEVEL_KEYS_V1)
     for key in list(r.faults):  # unknown top-level fields are named without the "(file)." part
         if key.startswith("(file)."):
             r.faults[key.removeprefix("(file).")] = r.faults.pop(key)
+    if version < 2 and "added_menus" in data:
+        r.faults["added_menus"] = (
+            "is not in version 1 of the format: a file that carries added menu files says "
+            '"version": 2.'
+        )
     exported_at = data.get("exported_at", "")
     if not isinstance(exported_at, str):
         r.fault(
@@ -718,6 +835,7 @@ def check_data(data: Any, today: date) -> SetUp:
         r, data, "data_sharing_agreements", lambda v, p: _read_dsa(r, v, p, today)
     )
     people = _read_list(r, data, "staff", lambda v, p: _read_staff(r, v, p))
+    added = _read_menus(r, data, version)
     if isinstance(data.get("staff"), list) and not any(
         m.active and m.role in (StaffRole.PRACTICE_MANAGER, StaffRole.PARTNER) for m in people
     ):
@@ -736,6 +854,7 @@ def check_data(data: Any, today: date) -> SetUp:
         tuple(agreements),
         tuple(people),
         exported_at,
+        tuple(added),
     )
 
 
@@ -749,6 +868,7 @@ MAX_RECORDS = {
     "local_services": 500,
     "voluntary_services": 500,
     "data_sharing_agreements": 500,
+    "added_menus": 200,
 }
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
@@ -866,6 +986,8 @@ def _refuse_if_in_use(session: DbSession) -> None:
     ]
     if session.execute(select(func.count()).select_from(StaffRow)).scalar_one():
         in_use.append("staff account")
+    if session.execute(select(func.count()).select_from(AddedMenuRow)).scalar_one():
+        in_use.append("added menu file")
     if in_use:
         raise ConflictError(
             f"This database is not empty (it holds {', '.join(in_use)} records), so nothing was "
@@ -930,12 +1052,36 @@ def import_data(ctx: Context, actor: Actor, data: Any, *, source: str = "") -> s
             )
             if member.active:
                 pins.append((saved_member, pin))
+        now = ctx.clock().astimezone(UTC)
+        for menu_file in setup.menus:
+            session.add(
+                AddedMenuRow(
+                    menu_id=menu_file.menu_id,
+                    file_name=menu_file.file_name,
+                    content=menu_file.content,
+                    sha256=hashlib.sha256(menu_file.content.encode("utf-8")).hexdigest(),
+                    added_at=menu_file.added_at or now,
+                    added_by=menu_file.added_by or actor.label,
+                    active=True,
+                )
+            )
+            session.flush()
+            audit.append(
+                session,
+                ctx,
+                actor,
+                "plan.import_menu",
+                f"Imported the menu file {menu_file.file_name}: {menu_file.title} "
+                f"({plural(menu_file.actions, 'action')})",
+                after={"menu": menu_file.menu_id, "file": menu_file.file_name},
+            )
         counts = {
             "clinicians": len(setup.clinicians),
             "local_services": len(setup.local_services),
             "voluntary_services": len(setup.voluntary_services),
             "data_sharing_agreements": len(setup.agreements),
             "staff": len(setup.staff),
+            "added_menus": len(setup.menus),
         }
         audit.append(
             session,
@@ -964,6 +1110,12 @@ def _summary(setup: SetUp, source: str, pins: list[tuple[StaffMember, str]]) -> 
         f"{_plural(len(setup.agreements), 'data sharing agreement')} and "
         f"{_plural(len(setup.staff), 'staff account')}."
     )
+    if setup.menus:
+        files = ", ".join(m.file_name for m in setup.menus)
+        text += (
+            f" The wizard offers the actions of the {_plural(len(setup.menus), 'menu file')} "
+            f"the practice added ({files})."
+        )
     if pins:
         listed = "; ".join(f"{m.name} ({m.role.label}) {pin}" for m, pin in pins)
         text += (

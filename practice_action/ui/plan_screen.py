@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practice_action.domain.calendar import local_today
+from practice_action.domain.calendar import LONDON, local_today
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.menu import MenuError
 from practice_action.domain.plan import Choice
@@ -162,6 +162,36 @@ class PlanScreen(QWidget):
             ],
             placeholder="Filter the versions…",
         )
+        self.menu_files = FilteredTable(
+            [
+                Column("Menu", lambda m: m.title),
+                Column("Id", lambda m: m.menu_id),
+                Column("File", lambda m: m.file_name),
+                Column("Actions", _menu_actions_text),
+                Column(
+                    "Added",
+                    lambda m: f"{_day(m.added_at.astimezone(LONDON).date())} by {m.added_by}",
+                    lambda m: m.added_at,
+                ),
+                Column(
+                    "Checks",
+                    lambda m: f"Fault: {m.problem}" if m.problem else "Passes",
+                    tooltip=lambda m: m.problem,
+                ),
+            ],
+            placeholder="Filter the menu files…",
+        )
+        self.remove_menu_button = QPushButton("Re&move this menu file…")
+        self.remove_menu_button.setToolTip(
+            "Take the selected menu file out of the wizard on every desk (not while the current "
+            "plan uses it)"
+        )
+        self.remove_menu_button.clicked.connect(self.remove_selected_menu)
+        self.remove_menu_button.setVisible(allowed(actor, Permission.EDIT_PLAN))
+        self.menu_files.selection_changed.connect(
+            lambda record: self.remove_menu_button.setEnabled(record is not None)
+        )
+        menu_files_box = _with_buttons(self.menu_files, self.remove_menu_button)
         self.comparison = QTextBrowser()
         self.comparison.setObjectName("comparison")
         self.comparison.setAccessibleName("What differs from the version before")
@@ -176,6 +206,7 @@ class PlanScreen(QWidget):
         self.tabs.addTab(self.notices, "&Notice end dates")
         self.tabs.addTab(declined_box, "&Declined data requests")
         self.tabs.addTab(history, "Histor&y")
+        self.tabs.addTab(menu_files_box, "Added menu fi&les")
         self.problem = problem_label()
         self.done = QLabel()
         self.done.setObjectName("done")
@@ -238,6 +269,7 @@ class PlanScreen(QWidget):
         self.notices.set_rows([n for n in view.notice_ends if n.last_day >= today])
         self.declined.set_rows(plan_service.declined_requests(self.ctx))
         self.versions.set_rows(plan_service.history(self.ctx))
+        self.menu_files.set_rows(plan_service.added_menus(self.ctx))
         self.compare(self.versions.current_record())
 
     def _contract_summary(self, action_id: str) -> str:
@@ -405,6 +437,8 @@ class PlanScreen(QWidget):
             self.complain(str(error))
             return False
         self.refresh()
+        self.tabs.setCurrentWidget(self.menu_files.parentWidget())
+        self.menu_files.select(lambda m: m.menu_id == added.menu_id)
         where = (
             f"after the actions of that menu ({added.extends}): run the wizard on it to decide "
             "on them"
@@ -433,6 +467,64 @@ class PlanScreen(QWidget):
         run_modal(box)
         return box.clickedButton() is replace
 
+    def remove_selected_menu(self) -> bool:
+        """Remove the chosen menu file, once asked; refused, saying why, while the plan uses it."""
+        chosen = self.menu_files.current_record()
+        if chosen is None:
+            self.complain("Choose a menu file in the list first, then remove it.")
+            return False
+        try:
+            problem = plan_service.menu_removal_problem(self.ctx, chosen.menu_id)
+        except PracticeActionError as error:
+            self.complain(str(error))
+            self.refresh()
+            return False
+        if problem:
+            self.complain(f"Not removed: {problem}")
+            return False
+        if not self.confirm_remove_menu(chosen):
+            return False
+        try:
+            removed = plan_service.remove_menu(self.ctx, self.actor, chosen.menu_id)
+        except PracticeActionError as error:
+            self.complain(f"Not removed: {error}")
+            self.refresh()
+            return False
+        self.refresh()
+        self.say(
+            f"Removed {removed.file_name}: {removed.title}. The wizard no longer offers "
+            f"{'it' if removed.actions == 1 else 'its actions'} on any desk; to bring "
+            f"{'it' if removed.actions == 1 else 'them'} back, add the file again."
+        )
+        return True
+
+    def confirm_remove_menu(self, menu: plan_service.AddedMenu) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("confirm-remove-menu")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Remove the menu file?")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        added = _day(menu.added_at.astimezone(LONDON).date())
+        offers = (
+            "It has a fault, so the wizard is not offering it now."
+            if menu.problem
+            else "The wizard on every desk will no longer offer "
+            + ("its action." if menu.actions == 1 else f"its {menu.actions} actions.")
+        )
+        box.setText(
+            f"<b>Remove {html.escape(menu.title)}?</b><br>Menu '{html.escape(menu.menu_id)}', "
+            f"from {html.escape(menu.file_name)}, added {added} by "
+            f"{html.escape(menu.added_by)}.<br><br>{offers} The plan's history keeps what was "
+            "decided, and the audit trail records the removal. To bring it back, add the file "
+            "again."
+        )
+        remove = box.addButton("&Remove it", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter alone never removes
+        box.setEscapeButton(cancel)
+        run_modal(box)
+        return box.clickedButton() is remove
+
     def tick_selected(self) -> None:
         task = self.tasks.current_record()
         if task is None:
@@ -445,6 +537,13 @@ class PlanScreen(QWidget):
             return
         set_problem(self.problem, "")
         self.refresh()
+
+
+def _menu_actions_text(menu: plan_service.AddedMenu) -> str:
+    if menu.problem:
+        return "None offered"
+    joins = f", after those of {menu.extends}" if menu.extends else ", a menu of its own"
+    return f"{plural(menu.actions, 'action')}{joins}"
 
 
 def _with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
