@@ -360,3 +360,38 @@ def test_a_poster_with_many_changes_points_to_the_rest(ctx: Context) -> None:
     assert "Midtown Urgent Treatment Centre" in helping  # urgent care and the crisis line
     assert "Midshire Mental Health Crisis Line" in helping  # are the last to be left out
     assert "Mill Lane Pharmacy" in helping
+
+
+# ---------------------------------------------------------------- one name for who patients see
+
+PATIENT_FORMATS = [
+    notices.poster,
+    notices.leaflet,
+    notices.large_print,
+    notices.website_html,
+    notices.website_text,
+    notices.text_message,
+]
+
+
+def _notice_text(draw, notice: PatientNotice) -> str:
+    content = draw(notice)
+    return " ".join(_pages(content)) if isinstance(content, bytes) else content
+
+
+def test_every_notice_and_the_text_message_say_doctor_and_nurse_never_clinician(
+    ctx: Context,
+) -> None:
+    people = make_demo(ctx)
+    demo = next(
+        d.inputs
+        for d in service.documents_for_plan(ctx, people["Dr Asha Mistry"])
+        if d.kind == "poster"
+    )
+    for notice in (demo, _sample()):
+        for draw in PATIENT_FORMATS:
+            text = _notice_text(draw, notice)
+            assert "clinician" not in text.casefold(), (draw.__name__, text)
+        message = notices.text_message(notice)
+        assert "ach doctor and nurse will see at most 25 patients a day" in message, message
+        assert "Each doctor and nurse will see at most 25" in _notice_text(notices.poster, notice)

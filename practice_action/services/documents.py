@@ -408,7 +408,7 @@ def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChang
         "care somewhere else, or book you the next free appointment. If you are very unwell or "
         "getting worse, tell reception. The duty doctor will still help you.",
         starts,
-        sms=f"each clinician will see at most {details.cap} patients a day",
+        sms=f"each doctor and nurse will see at most {details.cap} patients a day",
     )
 
 
