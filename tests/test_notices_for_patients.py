@@ -31,6 +31,16 @@ PHARMACY = LocalService(
 )
 
 
+PATIENT_FORMATS = [
+    notices.poster,
+    notices.leaflet,
+    notices.large_print,
+    notices.website_html,
+    notices.website_text,
+    notices.text_message,
+]
+
+
 def _sample() -> PatientNotice:
     notice = sample_pack().notice
     assert notice is not None
@@ -230,17 +240,7 @@ def test_every_document_of_the_demo_practice_writes_times_one_way(ctx: Context, 
         assert not OTHER_STYLES.search(text), (key, OTHER_STYLES.findall(text))
 
 
-@pytest.mark.parametrize(
-    "draw",
-    [
-        notices.poster,
-        notices.leaflet,
-        notices.large_print,
-        notices.website_html,
-        notices.website_text,
-        notices.text_message,
-    ],
-)
+@pytest.mark.parametrize("draw", PATIENT_FORMATS)
 def test_every_notice_of_a_practice_with_many_changes_writes_times_one_way(draw) -> None:
     content = draw(_many_changes())
     text = " ".join(_pages(content)) if isinstance(content, bytes) else content
@@ -363,15 +363,6 @@ def test_a_poster_with_many_changes_points_to_the_rest(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------- one name for who patients see
-
-PATIENT_FORMATS = [
-    notices.poster,
-    notices.leaflet,
-    notices.large_print,
-    notices.website_html,
-    notices.website_text,
-    notices.text_message,
-]
 
 
 def _notice_text(draw, notice: PatientNotice) -> str:
