@@ -36,7 +36,7 @@ def adopt_cap(
     pro_rata: bool = False,
     divert_to: tuple[int, ...] = (),
     start: date | None = None,
-    words: str = "Please call NHS 111 or come back tomorrow.",
+    words: str = "Please call NHS 111, or we can book you a later appointment.",
 ) -> None:
     details = ContactsCapDetails(
         cap=cap,

@@ -12,7 +12,10 @@ from letters_helpers import make_demo, pdf_text
 from practice_action.documents import letters
 from practice_action.documents.model import ServiceNoticeItem, WithdrawnAgreement
 from practice_action.documents.sample import sample_pack
+from practice_action.domain.menu import CUSTOM_MENU_ID, Menu, MenuAction
+from practice_action.domain.plan import Choice, Decision
 from practice_action.services import documents as service
+from practice_action.services import plan as plan_service
 from practice_action.services.context import Context
 
 # Phrases addressed to GPs, or claims that do not fit every reader, that must never be sent
@@ -119,3 +122,76 @@ def test_no_letter_to_a_trust_icb_or_data_controller_speaks_to_gps_in_our_voice(
         )
         for phrase in TO_GPS:
             assert phrase not in outside.casefold(), (generated.entry.title, phrase)
+
+
+# ---------------------------------------------------------------- where each action comes from
+
+SHIPPED = [(m, a) for m in plan_service.shipped_menus() for a in m.actions]
+PUBLISHERS = {m.id: m.publisher for m in plan_service.shipped_menus()}
+
+
+def _adopting(menu_id: str, action: MenuAction) -> plan_service.DecisionView:
+    return plan_service.DecisionView(
+        action.id,
+        menu_id,
+        action.title,
+        action.detail,
+        Choice.ADOPT,
+        date(2026, 12, 1),
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(("m", "a"), SHIPPED, ids=[f"{m.id}/{a.id}" for m, a in SHIPPED])
+def test_every_shipped_menu_action_is_labelled_by_where_it_comes_from(
+    m: Menu, a: MenuAction
+) -> None:
+    item = service._adopted_item(_adopting(m.id, a), a, PUBLISHERS)
+    label = letters.action_source(item)
+    if a.quoted:
+        assert item.title == " ".join(a.wording.split())
+        assert label == f"Quoted from {a.attribution}"
+    else:  # a BMA action given in our words is still the BMA's, never the practice's own
+        assert item.title == a.title and not item.attribution
+        assert label == "BMA action (in our words)"
+
+
+def test_only_an_action_the_practice_added_is_called_its_own(ctx: Context) -> None:
+    people = make_demo(ctx)
+    manager = people["Karen Holt"]
+    words = "Pause new local schemes"
+    fields = dict(title=words, wording=f"{words}.", attribution="Our LMC", detail="checklist")
+    fields.update(source="LMC news", explanation=words, involves=words)
+    own = plan_service.add_custom_action(
+        ctx, manager, {**fields, "tasks": [{"id": "tell", "text": "Tell the ICB"}]}
+    )
+    item = service._adopted_item(_adopting(CUSTOM_MENU_ID, own), own, PUBLISHERS)
+    assert letters.action_source(item) == "The practice's own action"
+
+    def letter_text() -> str:
+        made = service.generate(
+            ctx, people["Dr Asha Mistry"], kinds=["service_changes_notification"]
+        )
+        return pdf_text(made[0].content)
+
+    # the demo plan adopts the July 2024 menu's paraphrased actions, and none of its own
+    version = plan_service.current_plan(ctx).version
+    assert version is not None and version.menu_id == "bma-2024-07"
+    text = letter_text()
+    assert "Stop rationing referrals, investigations and admissions" in text
+    assert "BMA action (in our words)" in text and "Quoted from BMA" in text
+    assert "The practice's own action" not in text
+    assert "in our words\u201d is our summary" in text
+    decisions = [d.to_decision() for d in version.decisions]
+    plan_service.save_plan_version(
+        ctx,
+        manager,
+        [*decisions, Decision(own.id, Choice.ADOPT, date(2026, 12, 1))],
+        "With our own action",
+        people["Dr Asha Mistry"],
+        menu_id=version.menu_id,
+    )
+    text = letter_text()
+    assert text.count("The practice's own action") == 1
+    assert "Pause new local schemes" in text

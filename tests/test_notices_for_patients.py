@@ -15,7 +15,7 @@ from practice_action.documents import notices
 from practice_action.documents.model import PatientNotice
 from practice_action.documents.sample import sample_pack
 from practice_action.documents.sms import MAX_LENGTH, gsm_problems, sms_length
-from practice_action.documents.times import OTHER_STYLES, clock, nhs_hours
+from practice_action.documents.times import OTHER_STYLES, clock, hours_doubts, nhs_hours
 from practice_action.domain.enums import ServiceKind
 from practice_action.domain.records import LocalService
 from practice_action.services import documents as service
@@ -29,6 +29,16 @@ PHARMACY = LocalService(
     phone="0116 496 0456",
     hours="Mon-Fri 08:30-18:30, Sat 09:00-13:00",
 )
+
+
+PATIENT_FORMATS = [
+    notices.poster,
+    notices.leaflet,
+    notices.large_print,
+    notices.website_html,
+    notices.website_text,
+    notices.text_message,
+]
 
 
 def _sample() -> PatientNotice:
@@ -136,6 +146,57 @@ def test_times_and_days_are_written_the_nhs_way() -> None:
     ]
 
 
+# Hours as a practice types them -> as every notice prints them. A closing time earlier than
+# the opening is read as pm when that is later the same day; four-digit numbers are times only
+# where hours are meant; what could still be read two ways is printed exactly as typed.
+TYPED_HOURS = [
+    (
+        "Mon-Fri 8:30-6:30, Sat 9:00-1:00",
+        "Monday to Friday 8:30am to 6:30pm, Saturday 9am to 1pm",
+    ),
+    ("Sat 10:00-4:00", "Saturday 10am to 4pm"),
+    ("Mon-Fri 8-6:30", "Monday to Friday 8am to 6:30pm"),
+    ("Mon-Fri 8:00 to 6:30", "Monday to Friday 8am to 6:30pm"),
+    ("Mon-Fri 8-6", "Monday to Friday 8am to 6pm"),
+    ("12:00-6:00", "midday to 6pm"),
+    ("8am-6", "8am to 6pm"),
+    ("ext 2000-2100", "ext 2000-2100"),
+    ("Tel 0116 496 2000-2100", "Tel 0116 496 2000-2100"),
+    ("Reception ext 2000", "Reception ext 2000"),
+    ("Sat-Sun 0900-1700", "Saturday and Sunday 9am to 5pm"),
+    ("0800-2000 every day", "8am to 8pm every day"),
+    ("Mon-Fri 0800-1300, 1400-1830", "Monday to Friday 8am to 1pm, 2pm to 6:30pm"),
+    ("Mon-Fri 08:30-18:30", "Monday to Friday 8:30am to 6:30pm"),
+    ("18:30-08:00", "6:30pm to 8am"),
+    ("22:00-6:00", "10pm to 6am"),
+    ("10pm-8am", "10pm to 8am"),
+    ("until 18:30", "until 6:30pm"),
+    ("aged 2-5", "aged 2-5"),
+    # could be read two ways: printed exactly as typed, and Set-up says so
+    ("Sat 1:00-5:00", "Saturday 1:00-5:00"),
+    ("18:30-8:00", "18:30-8:00"),
+    ("08:00-06:30", "08:00-06:30"),
+    ("open until 6:30", "open until 6:30"),
+    ("Sun 1-5pm", "Sunday 1-5pm"),
+]
+
+
+@pytest.mark.parametrize(("typed", "printed"), TYPED_HOURS, ids=[t for t, _ in TYPED_HOURS])
+def test_hours_typed_are_printed_as_a_patient_would_read_them(typed, printed) -> None:
+    assert nhs_hours(typed) == printed
+
+
+def test_hours_that_can_be_read_two_ways_are_named_with_how_they_print() -> None:
+    assert [(d.typed, d.printed) for d in hours_doubts("Mon-Fri 8:30-6:30, Sat 9:00-1:00")] == [
+        ("8:30-6:30", "8:30am to 6:30pm"),
+        ("9:00-1:00", "9am to 1pm"),
+    ]
+    (doubt,) = hours_doubts("Sat 1:00-5:00")
+    assert doubt.left_as_typed and doubt.typed == "1:00-5:00"
+    for plain in ("Mon-Fri 08:30-18:30, Sat 09:00-13:00", "ext 2000-2100", "8am to 6:30pm"):
+        assert hours_doubts(plain) == [], plain
+
+
 def test_the_style_check_can_fail() -> None:
     for other in ("08:00-22:00", "Mon-Fri 8am to 6pm", "8am-6pm", "open until 18:30", "Sat"):
         assert OTHER_STYLES.search(other), other
@@ -179,17 +240,7 @@ def test_every_document_of_the_demo_practice_writes_times_one_way(ctx: Context, 
         assert not OTHER_STYLES.search(text), (key, OTHER_STYLES.findall(text))
 
 
-@pytest.mark.parametrize(
-    "draw",
-    [
-        notices.poster,
-        notices.leaflet,
-        notices.large_print,
-        notices.website_html,
-        notices.website_text,
-        notices.text_message,
-    ],
-)
+@pytest.mark.parametrize("draw", PATIENT_FORMATS)
 def test_every_notice_of_a_practice_with_many_changes_writes_times_one_way(draw) -> None:
     content = draw(_many_changes())
     text = " ".join(_pages(content)) if isinstance(content, bytes) else content
@@ -291,9 +342,14 @@ def _check_poster_set(data: bytes) -> list[str]:
 def test_the_demo_poster_is_a_set_of_two_each_one_page_with_everything(ctx: Context) -> None:
     notice = _demo_notice(ctx)
     changes, helping = _check_poster_set(notices.poster(notice))
-    for change in notice.changes:
-        assert " ".join(change.what.split()[:6]) in changes
-    assert "more change" not in changes and "more local service" not in helping
+    shown = [c for c in notice.changes if " ".join(c.what.split()[:6]) in changes]
+    assert shown[:2] == list(notice.changes[:2]) or len(shown) >= 2  # the soonest come first
+    if len(shown) < len(notice.changes):  # no room: the poster says where the rest are
+        assert "More changes from" in changes and "ask reception for a leaflet" in changes
+    leaflet = " ".join(_pages(notices.leaflet(notice)))
+    for change in notice.changes:  # and the leaflet holds every one
+        assert " ".join(change.what.split()[:6]) in leaflet
+    assert "more local service" not in helping
     for local in notice.local_services:
         if local.kind is not ServiceKind.NHS_111:
             assert local.name in helping, local.name
@@ -309,3 +365,29 @@ def test_a_poster_with_many_changes_points_to_the_rest(ctx: Context) -> None:
     assert "Midtown Urgent Treatment Centre" in helping  # urgent care and the crisis line
     assert "Midshire Mental Health Crisis Line" in helping  # are the last to be left out
     assert "Mill Lane Pharmacy" in helping
+
+
+# ---------------------------------------------------------------- one name for who patients see
+
+
+def _notice_text(draw, notice: PatientNotice) -> str:
+    content = draw(notice)
+    return " ".join(_pages(content)) if isinstance(content, bytes) else content
+
+
+def test_every_notice_and_the_text_message_say_doctor_and_nurse_never_clinician(
+    ctx: Context,
+) -> None:
+    people = make_demo(ctx)
+    demo = next(
+        d.inputs
+        for d in service.documents_for_plan(ctx, people["Dr Asha Mistry"])
+        if d.kind == "poster"
+    )
+    for notice in (demo, _sample()):
+        for draw in PATIENT_FORMATS:
+            text = _notice_text(draw, notice)
+            assert "clinician" not in text.casefold(), (draw.__name__, text)
+        message = notices.text_message(notice)
+        assert "ach doctor and nurse will see at most 25 patients a day" in message, message
+        assert "Each doctor and nurse will see at most 25" in _notice_text(notices.poster, notice)

@@ -232,6 +232,14 @@ def test_the_shipped_reception_words_never_ask_to_call_back_and_name_the_same_da
         "We are full today, please call back tomorrow at 8am.",
         "Sorry, ring us again another day.",
         "Please try again on Monday.",
+        "Please call NHS 111 or come back tomorrow.",
+        "Please try again in the morning.",
+        "Call back on Tuesday.",
+        "We have no more appointments today; ring at 8am",
+        "please ring the surgery back first thing tomorrow",
+        "Phone again in the morning",
+        "Call the practice again at 8 o'clock tomorrow",
+        "Call back when the lines open.",
     ],
 )
 def test_words_asking_to_call_back_another_day_are_refused_from_april_2026(words: str) -> None:
@@ -248,5 +256,27 @@ def test_words_asking_to_call_back_another_day_are_refused_from_april_2026(words
     # one that ended before 1 April 2026 kept its words (plans already made stay intact)
     kept = rules.check_decision(
         cap, _cap_decision(words, date(2025, 6, 2), date(2026, 3, 31)), date(2025, 6, 2)
+    )
+    assert kept.details.reception_words == words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Call NHS 111 if you need help today",
+        "We can book you a later appointment",
+        "If it is urgent, we will help you today",
+        "Ring 999 in an emergency",
+        "Ring back at 2pm today, when a cancellation may come up.",
+        "We will ring you at 3pm with a time.",
+        "Phone the pharmacy tomorrow if you need more of your medicine.",
+        rules.DEFAULT_RECEPTION_WORDS,
+    ],
+)
+def test_words_offering_help_today_or_elsewhere_are_kept_from_april_2026(words: str) -> None:
+    assert rules.asks_to_call_back(words) is None
+    july = next(m for m in menu.load_menus(paths.resource("menus")) if m.id == "bma-2024-07")
+    kept = rules.check_decision(
+        july.action("contacts-cap"), _cap_decision(words, date(2026, 4, 1)), date(2026, 11, 17)
     )
     assert kept.details.reception_words == words

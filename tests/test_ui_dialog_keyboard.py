@@ -156,3 +156,29 @@ def test_the_first_run_wizard_clears_a_problem_as_it_is_typed_away(
     QTest.keyClicks(postcode, "LE1 6TP")
     assert wizard.details_form.problem("postcode") == ""
     empty.store.dispose()
+
+
+def test_hours_that_can_be_read_two_ways_are_warned_of_and_saved_as_typed(
+    qtbot, window, ctx
+) -> None:
+    _, dialog = _add_dialog(qtbot, window, "local_services")
+    QTest.keyClicks(dialog.name_edit, "Riverside Pharmacy")
+    assert not dialog.hours_warning.isVisible()
+    click(dialog.hours_edit)
+    QTest.keyClicks(dialog.hours_edit, "Mon-Fri 8:30-6:30, Sat 1:00-5:00")
+    assert dialog.hours_warning.isVisible()
+    warning = dialog.hours_warning.text()
+    assert "\u201c8:30-6:30\u201d will be printed as \u201c8:30am to 6:30pm\u201d" in warning
+    assert "\u201c1:00-5:00\u201d will be printed exactly as typed" in warning
+    assert "write am or pm" in warning
+    # written the 24-hour way there is nothing to warn of
+    dialog.hours_edit.selectAll()
+    QTest.keyClicks(dialog.hours_edit, "Mon-Fri 08:30-18:30")
+    assert not dialog.hours_warning.isVisible()
+    dialog.hours_edit.selectAll()
+    QTest.keyClicks(dialog.hours_edit, "Sat 9:00-1:00")
+    assert dialog.hours_warning.isVisible()
+    with qtbot.waitSignal(dialog.accepted):  # a warning, not a refusal
+        click(dialog.save_button)
+    saved = [s for s in registers.list_records(ctx, registers.LOCAL_SERVICES)]
+    assert [s.hours for s in saved if s.name == "Riverside Pharmacy"] == ["Sat 9:00-1:00"]

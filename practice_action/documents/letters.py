@@ -6,7 +6,7 @@ never produced. The wording is ours; the BMA's action titles are quoted with att
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -22,6 +22,7 @@ from reportlab.platypus import (
 
 from practice_action.documents import completeness
 from practice_action.documents.model import (
+    AdoptedActionItem,
     DataSharingWithdrawal,
     Letter,
     Letterhead,
@@ -276,16 +277,51 @@ def data_sharing_withdrawal(letter: DataSharingWithdrawal) -> bytes:
     )
 
 
+def action_source(action: AdoptedActionItem) -> str:
+    """Where an adopted action comes from, as the notification of service changes says it."""
+    if action.attribution:
+        return f"Quoted from {action.attribution}"
+    if action.in_our_words_from:
+        return f"{_short_publisher(action.in_our_words_from)} action (in our words)"
+    return "The practice's own action"
+
+
+def _short_publisher(publisher: str) -> str:
+    """The BMA's committee is the BMA to an ICB; any other publisher by its own name."""
+    return "BMA" if publisher.split()[:1] == ["BMA"] else publisher
+
+
+def _wording_note(actions: Sequence[AdoptedActionItem]) -> str:
+    quoted = [a.attribution for a in actions if a.attribution]
+    ours = any(not a.attribution and a.in_our_words_from for a in actions)
+    whose = "the BMA's" if all(q.startswith("BMA") for q in quoted) else "its publisher's"
+    if quoted and not ours:
+        return (
+            f"Each action is given in {whose} own words, as a quotation, so that you "
+            "can see exactly which one the practice has adopted; the wording is addressed to "
+            "GP practices, not to you."
+        )
+    if ours and not quoted:
+        return (
+            "Each action is given in our words, with the name of its publisher, so that you "
+            "can see which one the practice has adopted."
+        )
+    if quoted:
+        return (
+            f"An action in quotation marks is given in {whose} own words, so that you "
+            "can see exactly which one the practice has adopted (the wording is addressed to "
+            "GP practices, not to you); one marked “in our words” is our summary of "
+            "the publisher's action."
+        )
+    return "Each action is one the practice has added itself, in its own words."
+
+
 def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
     completeness.require(completeness.check_letter(letter))
     rows = []
     for number, action in enumerate(letter.actions, start=1):
         cell = f"“{esc(action.title)}”" if action.attribution else esc(action.title)
-        source = (
-            f"Quoted from {esc(action.attribution)}"
-            if action.attribution
-            else "The practice's own action"
-        )
+        source = esc(action_source(action))
         cell += f"<br/><font size=8 color='#4C6272'>{source}</font>"
         if action.note:
             cell += f"<br/><font size=8.5>{esc(action.note)}</font>"
@@ -323,7 +359,8 @@ def service_changes_notification(letter: ServiceChangesNotification) -> bytes:
         _p(f"Changes to services at {practice}", SUBJECT),
         _p(f"{esc(letter.salutation)},"),
         _p(words("opening")),
-        _p(words("quoted"), SMALL),
+        # Which actions are quoted and which are in our words follows the plan itself.
+        _p(_wording_note(letter.actions), SMALL),
         _table(
             ["", "Action", "From"],
             rows,

@@ -12,7 +12,8 @@ from datetime import date
 
 from practice_action.domain.records import LocalService, PostalAddress, PracticeProfile
 
-BMA_ATTRIBUTION = "BMA GP Committee England, collective action, July 2024"
+BMA_PUBLISHER = "BMA GP Committee England"
+BMA_ATTRIBUTION = f"{BMA_PUBLISHER}, collective action, July 2024"
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,12 @@ class AdoptedActionItem:
 
     title: str
     effective_from: date
-    attribution: str = BMA_ATTRIBUTION  # empty for an action the practice wrote itself
+    attribution: str = BMA_ATTRIBUTION  # who is quoted; empty when the words are not quoted
     note: str = ""
     contract_conflict: str = ""  # what the contract requires, when the action conflicts with it
+    # whose action it is when a menu's action is given in our words (not quoted); empty with
+    # no attribution only for an action the practice added itself
+    in_our_words_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def sample_pack(today: date = date(2026, 9, 1)) -> DocumentPack:
         changes=(
             PatientChange(
                 "Each doctor and nurse will see at most 25 patients a day, the safe limit doctors "
-                "recommend. When every clinician has reached that limit, reception will help you "
+                "recommend. When a doctor or nurse has reached that limit, reception will help you "
                 "find the right care elsewhere or book you the next available appointment.",
                 start,
             ),

@@ -8,6 +8,7 @@ printed in this one; any other words are left exactly as typed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import time
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -37,43 +38,166 @@ def clock(value: time) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
-# 08:00, 8:00, 8.30, 0800 (four digits only beside a dash, so a phone number is never read
-# as a time), and 8am, 8:30pm, 8.30 pm already in words.
-_TWENTY_FOUR = r"(?:[01]?\d|2[0-4])[:.][0-5]\d(?!\s*[ap]\.?m)"
-_TWELVE = r"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*[ap]\.?m\.?"
-_TIME = rf"(?:{_TWELVE}|{_TWENTY_FOUR})"
+# A time as typed: 08:00, 8:00, 8.30, 0800, a bare 8 and 8am, 8:30pm, 8.30 pm in words.
+_CLOCK = r"(?:[01]\d|2[0-4])[0-5]\d(?!\d)|\d{1,2}(?:[:.][0-5]\d)?(?:\s*[ap]\.?m\b\.?)?"
 _DASH = r"\s*(?:-|–|—|to|until|till)\s*"
-_RANGE = re.compile(rf"\b({_TIME}){_DASH}({_TIME})(?![\w:])", re.IGNORECASE)
-_FOUR_RANGE = re.compile(
-    r"(?<!\d)(?<!\d )\b([01]\d|2[0-4])([0-5]\d)\s*(?:-|–|—)\s*([01]\d|2[0-4])([0-5]\d)\b"
+_EDGE_BEFORE = r"(?<![\w:.£$/])"
+_EDGE_AFTER = r"(?![\w:]|[.]\d)"
+_TIMES = re.compile(
+    rf"{_EDGE_BEFORE}(?P<open>{_CLOCK}){_DASH}(?P<close>{_CLOCK}){_EDGE_AFTER}"
+    rf"|{_EDGE_BEFORE}(?P<alone>{_CLOCK}){_EDGE_AFTER}",
+    re.IGNORECASE,
 )
-_ALONE = re.compile(rf"(?<![\w:.])({_TIME})(?![\w:])", re.IGNORECASE)
 _DAY_WORD = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.?"
 )
+# Where a four-digit number or a bare hour is read as a time: at the start of the text, after a
+# day or a word about opening, or straight after hours already read ("0800-1300, 1400-1830").
+_HOURS_CONTEXT = re.compile(
+    rf"(?:^|\b{_DAY_WORD}|\b(?:days?|daily|weekdays|weekends?|holidays?|open|opens|opening|"
+    r"hours|from|between))[\s,:;]*$",
+    re.IGNORECASE,
+)
+_AFTER_HOURS = re.compile(r"^[\s,;&]*(?:and\s+)?$", re.IGNORECASE)
+# Never a time: a number after an extension, a phone word or other digits.
+_NOT_HOURS = re.compile(
+    r"(?:\b(?:ext|extn|extension|tel|telephone|phone|mobile|x|no|number)\.?|\d)[\s:.#-]*$",
+    re.IGNORECASE,
+)
 _DAY_RANGE = re.compile(rf"\b({_DAY_WORD})\s*(?:-|–|—)\s*({_DAY_WORD})(?!\w)")
 _SHORT_DAY = re.compile(r"\b(Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\b\.?")
 
-
+_FOUR = re.compile(r"(\d\d)(\d\d)")
 _PARTS = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:([ap])\.?m\.?)?", re.IGNORECASE)
+_DAY_MINUTES = 24 * 60
+_MIDDAY = 12 * 60
 
 
-def _parse(text: str) -> time | None:
-    match = _PARTS.fullmatch(text.strip())
+@dataclass(frozen=True)
+class _End:
+    """One end of a range as typed, read on the 24-hour clock (24:00 is 1440 minutes)."""
+
+    minutes: int
+    certain: bool  # it says am or pm, or it is written the 24-hour way (08:00, 18:00, 0800)
+    says_am_pm: bool
+    weak: bool  # a four-digit number or a bare hour: a time only where hours are meant
+
+
+def _end(text: str) -> _End | None:
+    text = text.strip()
+    four = _FOUR.fullmatch(text)
+    if four:
+        hour, minute = int(four[1]), int(four[2])
+        if hour > 24 or (hour == 24 and minute):
+            return None
+        return _End(hour * 60 + minute, True, False, True)
+    match = _PARTS.fullmatch(text)
     if match is None:
         return None
     hour, minute = int(match[1]), int(match[2] or 0)
     if match[3]:
-        hour = hour % 12 + (12 if match[3].lower() == "p" else 0)
-    if hour == 24 and minute == 0:
-        return time(0, 0)
-    return time(hour, minute) if hour < 24 else None
+        if not 1 <= hour <= 12:
+            return None
+        return _End(
+            hour % 12 * 60 + minute + (720 if match[3].lower() == "p" else 0), True, True, False
+        )
+    if hour > 24 or (hour == 24 and minute):
+        return None
+    written_24 = hour == 0 or hour >= 12 or match[1].startswith("0")
+    return _End(hour * 60 + minute, written_24, False, match[2] is None)
 
 
-def _words(text: str) -> str:
-    parsed = _parse(text)
-    return clock(parsed) if parsed is not None else text
+def _range(first: _End, last: _End) -> tuple[int, int, bool] | None:
+    """The one reading of a range, and whether the closing time was read as pm; None if the
+    range can be read more than one way."""
+    start, end = first.minutes, last.minutes
+    if first.says_am_pm or last.says_am_pm:  # written the 12-hour way: am or pm where unsaid
+        if first.certain and last.certain:
+            return (start, end, False) if start != end else None
+        readings = [
+            (a, b)
+            for a in ((start,) if first.certain else (start, start + 720))
+            for b in ((end,) if last.certain else (end, end + 720))
+            if a < b
+        ]
+        if len(readings) != 1:
+            return None
+        return readings[0][0], readings[0][1], readings[0][1] != end
+    if end > start:
+        # 9:00-13:00, 08:00-12:00 and 9:00-11:00 read as typed; 1:00-5:00 could be afternoon
+        if first.certain or last.certain or start >= 7 * 60:
+            return start, end, False
+        return None
+    if end < start:
+        if not last.certain and end + 720 > start and start < 13 * 60:
+            return start, end + 720, True  # 8:30-6:30 closes at 6:30pm
+        if start >= _MIDDAY and end < _MIDDAY and (last.certain or end + 720 <= start):
+            return start, end, False  # overnight: 18:30-08:00, 22:00-6:00
+    return None
+
+
+def _lone(value: _End) -> int | None:
+    if value.weak or not value.certain:  # 0800 or 8 alone is not a time; 8:30 alone is am or pm
+        return None
+    return value.minutes
+
+
+def _at(minutes: int) -> str:
+    minutes %= _DAY_MINUTES
+    return clock(time(minutes // 60, minutes % 60))
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Hours that could be read two ways: as typed, and as the notices print them."""
+
+    typed: str
+    printed: str
+
+    @property
+    def left_as_typed(self) -> bool:
+        return self.typed == self.printed
+
+
+def _read(text: str) -> tuple[str, list[Doubt]]:
+    doubts: list[Doubt] = []
+    hours_end = [-1]  # where the last range read as hours ended
+
+    def one(match: re.Match[str]) -> str:
+        typed = match.group(0)
+        before = text[: match.start()]
+        if match["alone"] is not None:
+            value = _end(match["alone"])
+            if value is None or value.weak:
+                return typed
+            minutes = _lone(value)
+            if minutes is None:
+                doubts.append(Doubt(typed, typed))
+                return typed
+            return _at(minutes)
+        first, last = _end(match["open"]), _end(match["close"])
+        if first is None or last is None:
+            return typed
+        if first.weak or last.weak:
+            if _NOT_HOURS.search(before):
+                return typed
+            after_hours = hours_end[0] >= 0 and _AFTER_HOURS.match(
+                text[hours_end[0] : match.start()]
+            )
+            if first.weak and last.weak and not (_HOURS_CONTEXT.search(before) or after_hours):
+                return typed
+        reading = _range(first, last)
+        if reading is None:
+            doubts.append(Doubt(typed, typed))
+            return typed
+        hours_end[0] = match.end()
+        printed = f"{_at(reading[0])} to {_at(reading[1])}"
+        if reading[2]:
+            doubts.append(Doubt(typed, printed))
+        return printed
+
+    return _TIMES.sub(one, text), doubts
 
 
 def _day(word: str) -> str:
@@ -90,17 +214,16 @@ def _day_range(match: re.Match[str]) -> str:
     return f"{first} to {last}"
 
 
+def hours_doubts(text: str) -> list[Doubt]:
+    """The times in ``text`` that could be read two ways, each with how the notices print it:
+    a closing time read as pm (8:30-6:30 prints 8:30am to 6:30pm), or, where nothing tells
+    which reading is meant, the words exactly as typed."""
+    return _read(text)[1]
+
+
 def nhs_hours(text: str) -> str:
     """Opening hours as typed, with each time, time range and day written the NHS way."""
-    out = _FOUR_RANGE.sub(
-        lambda m: (
-            f"{clock(time(int(m[1]) % 24, int(m[2])))} to {clock(time(int(m[3]) % 24, int(m[4])))}"
-        ),
-        text,
-    )
-    out = _RANGE.sub(lambda m: f"{_words(m.group(1))} to {_words(m.group(2))}", out)
-    out = _ALONE.sub(lambda m: _words(m.group(1)), out)
-    out = _DAY_RANGE.sub(_day_range, out)
+    out = _DAY_RANGE.sub(_day_range, _read(text)[0])
     return _SHORT_DAY.sub(lambda m: _day(m.group(1)), out)
 
 

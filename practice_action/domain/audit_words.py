@@ -49,6 +49,8 @@ KIND_LABELS: dict[str, str] = {
     "backup.made": "Backup made",
     "backup.restored": "Backup restored",
     "evidence.export": "Evidence file exported",
+    "letter_wording.change": "Letter wording changed",
+    "letter_wording.restore": "Letter wording back to the shipped words",
 }
 for _key, (_one, _many) in _REGISTERS.items():
     KIND_LABELS[f"{_key}.add"] = f"{_one.capitalize()} added"
@@ -70,6 +72,7 @@ GROUP_LABELS: dict[str, str] = {
     "letter.": "Letters",
     "backup.": "Backups and restores",
     "evidence.": "Evidence files",
+    "letter_wording.": "Letter wording",
     **{f"{key}.": many for key, (_, many) in _REGISTERS.items()},
 }
 

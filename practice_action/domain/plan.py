@@ -42,18 +42,61 @@ DEFAULT_RECEPTION_WORDS = (
 
 # From 1 April 2026 the GP contract forbids asking patients to call back another day.
 NO_CALL_BACK_FROM = date(2026, 4, 1)
-_CALL_BACK = re.compile(
-    r"\b(call|ring|phone|telephone|try|contact\s+us|get\s+in\s+touch)\b(\s+\w+){0,3}?\s+"
-    r"(again\s+)?(tomorrow|another\s+day|next\s+day|on\s+another\s+day|the\s+next\s+working\s+day"
-    r"|next\s+week|later\s+in\s+the\s+week|on\s+monday|after\s+the\s+weekend)\b",
+# Each clause of reception's words is read on its own: "call NHS 111 or come back tomorrow"
+# asks the patient to call 111 (allowed) or to come back another day (not).
+_CLAUSES = re.compile(r"[.;:!?,\n]+|\s+(?:or|and|but|if|unless|otherwise)\s+", re.IGNORECASE)
+_GET_BACK_TO_US = re.compile(
+    r"\b(?:(?:re-?)?call(?:ing)?|ring(?:ing)?|phon(?:e|ing)|telephon(?:e|ing)|tr(?:y|ying)|"
+    r"contact(?:ing)?|get(?:ting)?\s+in\s+touch|com(?:e|ing)\s+(?:back|in|again|down)|"
+    r"check(?:ing)?\s+back|pop(?:ping)?\s+(?:in|back))\b",
     re.IGNORECASE,
 )
+# Another service, not the practice again: "call NHS 111", "ring 999", "phone the pharmacy".
+_ELSEWHERE = re.compile(
+    r"\s+(?:(?:nhs\s+)?111|999|(?:your|a|the)\s+(?:local\s+)?pharmac(?:y|ist))\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri)"
+)
+_ANOTHER_DAY = re.compile(
+    r"\b(?:tomorrow|tmrw"
+    r"|(?:on\s+)?(?:another|a\s+different|a\s+later|the\s+next|the\s+following)"
+    r"\s+(?:working\s+)?(?:day|morning|week)"
+    rf"|next\s+(?:day|week|month|working\s+day|{_WEEKDAY})"
+    r"|(?:later\s+)?this\s+week|later\s+in\s+the\s+week|the\s+day\s+after"
+    r"|in\s+(?:a|one|two|three|a\s+few|\d+)\s+(?:days?|weeks?)"
+    rf"|{_WEEKDAY}|(?:over|at|after)\s+the\s+weekend"
+    r"|in\s+the\s+morning|first\s+thing"
+    r"|when\s+(?:we|the\s+(?:phone\s+)?lines|the\s+(?:surgery|practice|phones?))"
+    r"\s+(?:re-?)?open)\b",
+    re.IGNORECASE,
+)
+# "ring at 8am" at a full practice means tomorrow morning, unless the words say today.
+_AT_A_TIME = re.compile(
+    r"\bat\s+\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|o'?\s*clock)?(?!\w)", re.IGNORECASE
+)
+_TO_YOU = re.compile(r"\s+you\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:today|this\s+(?:afternoon|evening)|later\s+on)\b", re.IGNORECASE)
 
 
 def asks_to_call_back(words: str) -> str | None:
-    """The phrase in reception's words that asks a patient to call back another day, if any."""
-    found = _CALL_BACK.search(" ".join(words.split()))
-    return found.group(0) if found else None
+    """The phrase in reception's words that asks a patient to call back another day, if any.
+
+    Each clause is read on its own; one that asks the patient to call, ring, try or come back
+    with a day after today (tomorrow, Tuesday, in the morning, first thing, at 8am) is named.
+    Calling NHS 111, 999 or a pharmacy is another service, not a call back."""
+    for clause in _CLAUSES.split(" ".join(words.split())):
+        for verb in _GET_BACK_TO_US.finditer(clause):
+            if _ELSEWHERE.match(clause, verb.end()):
+                continue
+            rest = clause[verb.end() :]
+            when = _ANOTHER_DAY.search(rest)
+            if when is None and not _TODAY.search(rest) and not _TO_YOU.match(rest):
+                when = _AT_A_TIME.search(rest)  # "we will ring you at 3pm" is ours to do
+            if when is not None:
+                return clause[verb.start() : verb.end() + when.end()].strip()
+    return None
 
 
 DEFAULT_AG_POLICY = (

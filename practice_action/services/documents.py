@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ from practice_action.documents.completeness import MissingData, MissingItem
 from practice_action.documents.files import write_atomically
 from practice_action.documents.model import (
     BMA_ATTRIBUTION,
+    BMA_PUBLISHER,
     AdoptedActionItem,
     DataSharingWithdrawal,
     Letterhead,
@@ -301,6 +302,7 @@ class _Facts:
     wording: dict[str, tuple[tuple[str, str], ...]]
     ccio_first: tuple[str, date] | None = None  # our first letter to the CCIO: ref, date
     replies_noted: dict[str, date] = field(default_factory=dict)  # action id -> day noted
+    publishers: dict[str, str] = field(default_factory=dict)  # menu id -> who published it
 
 
 # The plan task that records an ICB's reply, for an action whose letters answer one.
@@ -341,8 +343,9 @@ def _gather(session: Session) -> _Facts:
         ).scalars()
     )
     actions: dict[str, MenuAction] = {}
+    catalogue = plan_service._catalogue(session)
     if version is not None:
-        actions = plan_service._catalogue(session).lookup(version.menu_id)
+        actions = catalogue.lookup(version.menu_id)
     return _Facts(
         profile,
         version,
@@ -352,6 +355,7 @@ def _gather(session: Session) -> _Facts:
         wording_service.overrides(session),
         _ccio_first(session),
         _replies_noted(session),
+        {m.id: m.publisher for m in catalogue.menus},
     )
 
 
@@ -420,12 +424,14 @@ def _cap_change(details: rules.ContactsCapDetails, starts: date) -> PatientChang
         "care somewhere else, or book you the next free appointment. If you are very unwell or "
         "getting worse, tell reception. The duty doctor will still help you.",
         starts,
-        sms=f"each clinician will see at most {details.cap} patients a day",
+        sms=f"each doctor and nurse will see at most {details.cap} patients a day",
     )
 
 
 def _adopted_item(
-    decision: plan_service.DecisionView, action: MenuAction | None
+    decision: plan_service.DecisionView,
+    action: MenuAction | None,
+    publishers: Mapping[str, str],
 ) -> AdoptedActionItem:
     """The action as its author worded it, quoted with attribution; the practice's own
     actions in its own words."""
@@ -444,9 +450,17 @@ def _adopted_item(
             else:  # what the contract requires while the action runs
                 notes.append(dated_text(note, start))
     wording = " ".join(action.wording.split()) if action is not None else ""
-    if action is None or not wording or action.menu_id == CUSTOM_MENU_ID or not action.quoted:
+    own = decision.menu_id == CUSTOM_MENU_ID or (action is not None and action.is_custom)
+    if own or action is None or not wording or not action.quoted:
+        # a menu's action in our words is still the menu's: only the practice's own is "own"
+        menu_id = action.menu_id if action is not None else decision.menu_id
         return AdoptedActionItem(
-            decision.title, decision.effective_date, "", " ".join(notes), conflict
+            decision.title,
+            decision.effective_date,
+            "",
+            " ".join(notes),
+            conflict,
+            in_our_words_from="" if own else publishers.get(menu_id, BMA_PUBLISHER),
         )
     attribution = action.attribution.strip() or BMA_ATTRIBUTION
     return AdoptedActionItem(
@@ -472,7 +486,9 @@ def _plan_documents(facts: _Facts, signer_name: str, today: date) -> list[Planne
     for decision in version.adopted:
         details = decision.details
         assert decision.effective_date is not None
-        adopted_items.append(_adopted_item(decision, facts.actions.get(decision.action_id)))
+        adopted_items.append(
+            _adopted_item(decision, facts.actions.get(decision.action_id), facts.publishers)
+        )
         if isinstance(details, rules.ContactsCapDetails):
             changes.append(_cap_change(details, decision.effective_date))
         elif isinstance(details, rules.VoluntaryNoticeDetails):

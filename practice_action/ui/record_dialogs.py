@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practice_action.documents.times import hours_doubts
 from practice_action.domain.enums import (
     ClinicianRole,
     DpiaStatus,
@@ -50,9 +51,34 @@ from practice_action.domain.records import (
     PostalAddress,
     VoluntaryService,
 )
-from practice_action.ui.forms import AddressEditor, FieldForm, plain_text_edit, plural_suffix
+from practice_action.ui.forms import (
+    AddressEditor,
+    FieldForm,
+    WrappingLabel,
+    plain_text_edit,
+    plural_suffix,
+)
 
 SaveFunction = Callable[[Any], Any]
+
+
+def hours_warning(hours: str) -> str:
+    """What Set-up says of opening hours that can be read two ways; empty when none can."""
+    doubts = hours_doubts(hours)
+    if not doubts:
+        return ""
+    parts = [
+        f"\u201c{d.typed}\u201d will be printed exactly as typed, as it could mean morning or "
+        "afternoon"
+        if d.left_as_typed
+        else f"\u201c{d.typed}\u201d will be printed as \u201c{d.printed}\u201d"
+        for d in doubts
+    ]
+    return (
+        "\u26a0 These hours can be read two ways: "
+        + "; ".join(parts)
+        + ". If that is not what you mean, write am or pm (for example 8:30am to 6:30pm)."
+    )
 
 
 def enum_combo(enum: type[LabelledEnum], only: tuple[LabelledEnum, ...] = ()) -> QComboBox:
@@ -231,6 +257,14 @@ class LocalServiceDialog(RecordDialog):
         self.form.add_row(
             "hours", "Opening h&ours", self.hours_edit, "As reception would tell a patient."
         )
+        # Hours that can be read two ways are saved as typed, with a warning of how the
+        # notices will print them, so that the person can write am or pm if it is wrong.
+        self.hours_warning = WrappingLabel()
+        self.hours_warning.setObjectName("hours_warning")
+        self.hours_warning.setStyleSheet("color: #7a4a00;")
+        self.form.layout_.insertRow(self._row_after(self.hours_edit), None, self.hours_warning)
+        self.form.layout_.setRowVisible(self.hours_warning, False)
+        self.hours_edit.textChanged.connect(self._warn_about_hours)
         if service:
             self.name_edit.setText(service.name)
             set_combo(self.kind_combo, service.kind)
@@ -238,6 +272,15 @@ class LocalServiceDialog(RecordDialog):
             self.postcode_edit.setText(service.postcode)
             self.phone_edit.setText(service.phone)
             self.hours_edit.setText(service.hours)
+
+    def _row_after(self, editor: QWidget) -> int:
+        """The form row under the editor's hint, where a warning about it goes."""
+        row, _ = self.form.layout_.getWidgetPosition(editor)
+        return row + 2  # under the hint, above the problem message
+
+    def _warn_about_hours(self, text: str) -> None:
+        self.hours_warning.setText(hours_warning(text))
+        self.form.layout_.setRowVisible(self.hours_warning, bool(self.hours_warning.text()))
 
     def record(self) -> LocalService:
         base = self.original
