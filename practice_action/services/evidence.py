@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from practice_action import __version__
-from practice_action.documents.files import write_atomically
+from practice_action.documents.files import put_in_place, write_beside
 from practice_action.domain import evidence as ev
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import NotFound, PracticeActionError
@@ -156,13 +156,19 @@ def _actions(session: Session) -> tuple[ev.ActionEvidence, ...]:
 def save(
     ctx: Context, actor: Actor, evidence: ev.EvidenceFile, path: str | os.PathLike[str]
 ) -> Path:
-    """Write the prepared file (to a temporary name, then renamed) and audit the export."""
+    """Write the prepared file and audit the export, so that a failure loses nothing.
+
+    The file is written to a temporary name beside ``path`` first; the audit entry is then
+    committed; only then is the temporary file renamed over ``path``. If the audit cannot be
+    written (the database busy or out of reach), the temporary file is removed and whatever
+    was at ``path`` before is left exactly as it was.
+    """
     require(actor, Permission.VIEW_REPORTS)
     data = ev.to_bytes(evidence)
     target = Path(path)
-    with ctx.store.write() as session:
-        written = write_atomically(target, data)
-        try:
+    temporary = write_beside(target, data)
+    try:
+        with ctx.store.write() as session:
             audit.append(
                 session,
                 ctx,
@@ -179,11 +185,11 @@ def save(
                     "audit_seq": evidence.audit_seq,
                 },
             )
-        except BaseException:
-            with contextlib.suppress(OSError):
-                written.unlink()
-            raise
-    return written
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return put_in_place(temporary, target)
 
 
 def export(
