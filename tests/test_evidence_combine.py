@@ -144,6 +144,49 @@ def test_an_edited_file_is_refused_and_nothing_is_combined(three: list[Path]) ->
     assert "ash.json" not in message
 
 
+def test_anything_added_after_the_checksum_is_refused_by_name(three: list[Path]) -> None:
+    """JSON keeps the last of two equal keys, and the checksum covers what comes before it:
+    a second "practice" or "clinician_days" added at the end must not pass for the real one."""
+    data = three[0].read_bytes()
+    assert data.endswith(b'"\n}\n')
+    bigger = b',\n  "practice": {"ods_code":"A11111","name":"Ash Tree Surgery","list_size":200}'
+    three[0].write_bytes(data[:-3] + bigger + b"\n}\n")
+    more_days = b',\n  "clinician_days": [["2026-11-02","c-zz","salaried_gp",2,[900,0,0,0,0],900,25,0,true]]'
+    three[1].write_bytes(three[1].read_bytes()[:-3] + more_days + b"\n}\n")
+    with pytest.raises(CombineRefused) as refused:
+        evidence.combine_files(three)
+    message = str(refused.value)
+    assert "ash.json: the file has been changed since the practice made it: the field " in message
+    assert "'practice' is given twice" in message
+    assert "birch.json: the file has been changed since the practice made it" in message
+    assert "'clinician_days' is given twice" in message
+    assert "cedar.json" not in message
+
+
+def test_after_the_checksum_only_its_closing_brace_and_white_space(tmp_path: Path) -> None:
+    data = ev.to_bytes(ASH)
+    spaced = data[:-3] + b"  \r\n}\r\n\r\n"
+    assert ev.read(spaced, "spaced.json") == ASH
+    added = data[:-3] + b',\n  "note": "added later"\n}\n'
+    with pytest.raises(ev.EvidenceRefused, match=r"^added\.json: the file has been changed"):
+        ev.read(added, "added.json")
+
+
+def test_hostile_json_is_refused_as_damaged_by_name(tmp_path: Path, three: list[Path]) -> None:
+    long_number = tmp_path / "long-number.json"
+    long_number.write_bytes(
+        ev.to_bytes(ASH).replace(b'"list_size":2000', b'"list_size":' + b"9" * 5000)
+    )
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b'{"format": "practice-action-evidence", "x": ' + b"[" * 100_000)
+    with pytest.raises(CombineRefused) as refused:
+        evidence.combine_files([long_number, deep, three[1]])
+    message = str(refused.value)
+    assert "long-number.json: the file is damaged: it holds a number too long" in message
+    assert "deep.json: the file is damaged" in message
+    assert "birch.json" not in message
+
+
 def test_a_newer_format_is_refused_by_name(tmp_path: Path, three: list[Path]) -> None:
     data = json.loads(three[0].read_text(encoding="utf-8"))
     data["version"] = ev.FORMAT_VERSION + 1
