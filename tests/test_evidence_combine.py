@@ -226,6 +226,68 @@ def test_consecutive_files_for_one_practice_count_it_once(tmp_path: Path) -> Non
     assert result.overall.contacts_per_1000_per_day == pytest.approx(69 / 6)
 
 
+def test_a_week_split_between_two_files_of_one_practice_counts_it_once(
+    tmp_path: Path,
+) -> None:
+    """Ash sends Mon 23 to Wed 25 Nov (list 2,000) and Thu 26 Nov to Wed 2 Dec (list 2,200).
+
+    First file: Mon 23, 20 contacts; Wed 25, 10; Tue 24, 4 diverted.
+    Second file: Thu 26, 22 contacts; Mon 30, 11; Fri 27, 6 diverted; Tue 1 Dec, 2 diverted.
+    Week of 23 Nov: one practice, list 2,200 (the later file's); rate (20 + 10 + 22) /
+    (2 days x 2 + 1 day x 2.2) = 52 / 6.2; 10 diverted per 2,200 = 4.545 per 1,000.
+    Week of 30 Nov: list 2,200; rate 11 / 2.2 = 5.0; 2 diverted = 0.909 per 1,000.
+    All: one practice, list 2,200; rate 63 / (4 + 4.4) = 7.5; 12 per 2,200 = 5.455 per 1,000.
+    """
+    dec1, dec2 = date(2026, 12, 1), date(2026, 12, 2)
+    first = replace(
+        ASH,
+        start=NOV[23],
+        end=NOV[25],
+        clinician_days=(row(NOV[23], "aa", 20), row(NOV[25], "aa", 10)),
+        diversions=(ev.DiversionEvidence(NOV[24], DivertDestination.NHS_111, 4),),
+        safety=(),
+    )
+    second = replace(
+        ASH,
+        list_size=2200,
+        start=NOV[26],
+        end=dec2,
+        clinician_days=(row(NOV[26], "xx", 22), row(NOV[30], "xx", 11)),
+        diversions=(
+            ev.DiversionEvidence(NOV[27], DivertDestination.PHARMACY_FIRST, 6),
+            ev.DiversionEvidence(dec1, DivertDestination.NHS_111, 2),
+        ),
+        safety=(),
+    )
+    # Given later file first: the list size is the latest period's, not the last one named.
+    paths = _write(tmp_path, ("ash-dec.json", second), ("ash-nov.json", first))
+    result = evidence.combine_files(paths)
+    weeks = {w.monday: w.totals for w in result.weeks}
+    split, after = weeks[NOV[23]], weeks[NOV[30]]
+    assert (split.practices, split.list_size, split.contacts, split.diverted) == (1, 2200, 52, 10)
+    assert split.contacts_per_1000_per_day == pytest.approx(52 / 6.2)
+    assert split.diverted_per_1000 == pytest.approx(10 / 2.2)
+    assert (after.practices, after.list_size, after.contacts) == (1, 2200, 11)
+    assert after.contacts_per_1000_per_day == pytest.approx(5.0)
+    assert after.diverted_per_1000 == pytest.approx(2 / 2.2)
+    t = result.overall
+    assert (t.practices, t.list_size, t.contacts, t.diverted) == (1, 2200, 63, 12)
+    assert t.contacts_per_1000_per_day == pytest.approx(7.5)
+    assert t.diverted_per_1000 == pytest.approx(12 / 2.2)
+
+    rows = list(csv.DictReader(io.StringIO(evidence.combined_csv(result))))
+    everyone = next(r for r in rows if r["scope"] == "all")
+    assert (everyone["practice"], everyone["list_size"]) == ("All 1 practice", "2200")
+    assert everyone["diverted_per_1000"] == f"{12 / 2.2:.2f}"
+    week = next(r for r in rows if r["week_starting"] == "2026-11-23")
+    assert (week["list_size"], week["diverted_per_1000"]) == ("2200", f"{10 / 2.2:.2f}")
+    assert week["contacts_per_1000_per_working_day"] == f"{52 / 6.2:.2f}"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(combined_report(result))).pages)
+    text = " ".join(text.split())
+    assert "Practices 1 Registered patients 2,200" in text
+    assert "23 Nov 2026 1 52 8.4" in text  # the split week: one practice, not two
+
+
 def test_not_an_evidence_file_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "setup.json"
     other.write_text('{"format": "practice-action-setup", "version": 1}', encoding="utf-8")

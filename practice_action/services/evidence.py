@@ -322,7 +322,9 @@ def combined_csv(result: Combined) -> str:
             for a in p.actions
         )
         writer.writerow(line("practice", p.ods_code, p.name, "", p.totals, cell(adopted)))
-    writer.writerow(line("all", "", f"All {len(result.practices)} practices", "", result.overall))
+    writer.writerow(
+        line("all", "", "All " + plural(result.overall.practices, "practice"), "", result.overall)
+    )
     for w in result.weeks:
         writer.writerow(line("week", "", "", w.monday.isoformat(), w.totals))
     return buffer.getvalue()
@@ -333,7 +335,10 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ods_code", "the practice's ODS code (practice rows)"),
     ("practice", "the practice's name (practice rows)"),
     ("week_starting", "the Monday of the week (week rows), YYYY-MM-DD"),
-    ("list_size", "registered patients (summed over the practices in 'all' and week rows)"),
+    (
+        "list_size",
+        "registered patients (in 'all' and week rows summed over the practices, each once)",
+    ),
     ("working_days_in_use", "practice-days: working days on which the counter recorded a contact"),
     ("contacts", "contacts recorded and not undone, on every day in the files"),
     ("contacts_per_1000_per_working_day", "contacts on working days in use, per 1,000 patients"),
