@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,11 +36,12 @@ from practice_action import paths
 from practice_action.cli import main
 from practice_action.domain import evidence as ev
 from practice_action.domain.enums import ClinicianRole, ContactType, DivertDestination
-from practice_action.domain.errors import PermissionDenied
+from practice_action.domain.errors import PermissionDenied, StoreError
 from practice_action.domain.reports import ConcernKind, SafetyEntry
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
 from practice_action.services import counter, evidence, safety
 from practice_action.services.context import Actor, Context
+from practice_action.store import engine
 from practice_action.store.models import AuditEntry
 
 FRI = date(2026, 10, 23)
@@ -259,6 +261,50 @@ def test_the_export_is_audited_and_the_file_reads_back(
         assert entry.kind == "evidence.export" and entry.actor == manager.label
         assert entry.seq == made.audit_seq + 1  # the file names the head it was made from
         assert json.loads(entry.after)["checksum"] == back.checksum
+
+
+def test_an_export_the_audit_cannot_record_leaves_the_earlier_file_as_it_was(
+    ctx: Context,
+    manager: Actor,
+    small: dict[str, int],
+    locations: paths.Locations,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another desk holds the database's write lock: the audit entry cannot be written, so
+    nothing is saved, and the file already saved under the chosen name is not touched."""
+    folder = tmp_path / "out"
+    out = folder / "evidence.json"
+    evidence.export(ctx, manager, FRI, MON, out)
+    earlier = out.read_bytes()
+    shorter = evidence.prepare(ctx, manager, FRI, SAT, key=KEY)
+    assert ev.to_bytes(shorter) != earlier
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)  # wait 0.2 s for the lock, not 30 s
+    ctx.store.dispose()
+    other = sqlite3.connect(locations.sqlite_path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match=r"database is locked.*Nothing was saved"):
+            evidence.save(ctx, manager, shorter, out)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert out.read_bytes() == earlier
+    assert [p.name for p in folder.iterdir()] == ["evidence.json"]  # no temporary file left
+    # Once the lock is free, the same save goes through and replaces it.
+    assert evidence.save(ctx, manager, shorter, out) == out
+    assert out.read_bytes() == ev.to_bytes(shorter)
+
+
+def test_a_save_refused_by_the_computer_names_the_chosen_file(
+    ctx: Context, manager: Actor, small: dict[str, int], tmp_path: Path
+) -> None:
+    made = evidence.prepare(ctx, manager, FRI, MON, key=KEY)
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    with pytest.raises(OSError) as refused:
+        evidence.save(ctx, manager, made, blocked / "evidence.json")
+    assert refused.value.filename == str(blocked / "evidence.json")
 
 
 def test_an_edited_file_is_refused_by_its_checksum(

@@ -144,6 +144,49 @@ def test_an_edited_file_is_refused_and_nothing_is_combined(three: list[Path]) ->
     assert "ash.json" not in message
 
 
+def test_anything_added_after_the_checksum_is_refused_by_name(three: list[Path]) -> None:
+    """JSON keeps the last of two equal keys, and the checksum covers what comes before it:
+    a second "practice" or "clinician_days" added at the end must not pass for the real one."""
+    data = three[0].read_bytes()
+    assert data.endswith(b'"\n}\n')
+    bigger = b',\n  "practice": {"ods_code":"A11111","name":"Ash Tree Surgery","list_size":200}'
+    three[0].write_bytes(data[:-3] + bigger + b"\n}\n")
+    more_days = b',\n  "clinician_days": [["2026-11-02","c-zz","salaried_gp",2,[900,0,0,0,0],900,25,0,true]]'
+    three[1].write_bytes(three[1].read_bytes()[:-3] + more_days + b"\n}\n")
+    with pytest.raises(CombineRefused) as refused:
+        evidence.combine_files(three)
+    message = str(refused.value)
+    assert "ash.json: the file has been changed since the practice made it: the field " in message
+    assert "'practice' is given twice" in message
+    assert "birch.json: the file has been changed since the practice made it" in message
+    assert "'clinician_days' is given twice" in message
+    assert "cedar.json" not in message
+
+
+def test_after_the_checksum_only_its_closing_brace_and_white_space(tmp_path: Path) -> None:
+    data = ev.to_bytes(ASH)
+    spaced = data[:-3] + b"  \r\n}\r\n\r\n"
+    assert ev.read(spaced, "spaced.json") == ASH
+    added = data[:-3] + b',\n  "note": "added later"\n}\n'
+    with pytest.raises(ev.EvidenceRefused, match=r"^added\.json: the file has been changed"):
+        ev.read(added, "added.json")
+
+
+def test_hostile_json_is_refused_as_damaged_by_name(tmp_path: Path, three: list[Path]) -> None:
+    long_number = tmp_path / "long-number.json"
+    long_number.write_bytes(
+        ev.to_bytes(ASH).replace(b'"list_size":2000', b'"list_size":' + b"9" * 5000)
+    )
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b'{"format": "practice-action-evidence", "x": ' + b"[" * 100_000)
+    with pytest.raises(CombineRefused) as refused:
+        evidence.combine_files([long_number, deep, three[1]])
+    message = str(refused.value)
+    assert "long-number.json: the file is damaged: it holds a number too long" in message
+    assert "deep.json: the file is damaged" in message
+    assert "birch.json" not in message
+
+
 def test_a_newer_format_is_refused_by_name(tmp_path: Path, three: list[Path]) -> None:
     data = json.loads(three[0].read_text(encoding="utf-8"))
     data["version"] = ev.FORMAT_VERSION + 1
@@ -181,6 +224,68 @@ def test_consecutive_files_for_one_practice_count_it_once(tmp_path: Path) -> Non
     assert (result.overall.practices, result.overall.list_size) == (1, 2000)
     assert result.overall.rate_contacts == 61 + 8
     assert result.overall.contacts_per_1000_per_day == pytest.approx(69 / 6)
+
+
+def test_a_week_split_between_two_files_of_one_practice_counts_it_once(
+    tmp_path: Path,
+) -> None:
+    """Ash sends Mon 23 to Wed 25 Nov (list 2,000) and Thu 26 Nov to Wed 2 Dec (list 2,200).
+
+    First file: Mon 23, 20 contacts; Wed 25, 10; Tue 24, 4 diverted.
+    Second file: Thu 26, 22 contacts; Mon 30, 11; Fri 27, 6 diverted; Tue 1 Dec, 2 diverted.
+    Week of 23 Nov: one practice, list 2,200 (the later file's); rate (20 + 10 + 22) /
+    (2 days x 2 + 1 day x 2.2) = 52 / 6.2; 10 diverted per 2,200 = 4.545 per 1,000.
+    Week of 30 Nov: list 2,200; rate 11 / 2.2 = 5.0; 2 diverted = 0.909 per 1,000.
+    All: one practice, list 2,200; rate 63 / (4 + 4.4) = 7.5; 12 per 2,200 = 5.455 per 1,000.
+    """
+    dec1, dec2 = date(2026, 12, 1), date(2026, 12, 2)
+    first = replace(
+        ASH,
+        start=NOV[23],
+        end=NOV[25],
+        clinician_days=(row(NOV[23], "aa", 20), row(NOV[25], "aa", 10)),
+        diversions=(ev.DiversionEvidence(NOV[24], DivertDestination.NHS_111, 4),),
+        safety=(),
+    )
+    second = replace(
+        ASH,
+        list_size=2200,
+        start=NOV[26],
+        end=dec2,
+        clinician_days=(row(NOV[26], "xx", 22), row(NOV[30], "xx", 11)),
+        diversions=(
+            ev.DiversionEvidence(NOV[27], DivertDestination.PHARMACY_FIRST, 6),
+            ev.DiversionEvidence(dec1, DivertDestination.NHS_111, 2),
+        ),
+        safety=(),
+    )
+    # Given later file first: the list size is the latest period's, not the last one named.
+    paths = _write(tmp_path, ("ash-dec.json", second), ("ash-nov.json", first))
+    result = evidence.combine_files(paths)
+    weeks = {w.monday: w.totals for w in result.weeks}
+    split, after = weeks[NOV[23]], weeks[NOV[30]]
+    assert (split.practices, split.list_size, split.contacts, split.diverted) == (1, 2200, 52, 10)
+    assert split.contacts_per_1000_per_day == pytest.approx(52 / 6.2)
+    assert split.diverted_per_1000 == pytest.approx(10 / 2.2)
+    assert (after.practices, after.list_size, after.contacts) == (1, 2200, 11)
+    assert after.contacts_per_1000_per_day == pytest.approx(5.0)
+    assert after.diverted_per_1000 == pytest.approx(2 / 2.2)
+    t = result.overall
+    assert (t.practices, t.list_size, t.contacts, t.diverted) == (1, 2200, 63, 12)
+    assert t.contacts_per_1000_per_day == pytest.approx(7.5)
+    assert t.diverted_per_1000 == pytest.approx(12 / 2.2)
+
+    rows = list(csv.DictReader(io.StringIO(evidence.combined_csv(result))))
+    everyone = next(r for r in rows if r["scope"] == "all")
+    assert (everyone["practice"], everyone["list_size"]) == ("All 1 practice", "2200")
+    assert everyone["diverted_per_1000"] == f"{12 / 2.2:.2f}"
+    week = next(r for r in rows if r["week_starting"] == "2026-11-23")
+    assert (week["list_size"], week["diverted_per_1000"]) == ("2200", f"{10 / 2.2:.2f}")
+    assert week["contacts_per_1000_per_working_day"] == f"{52 / 6.2:.2f}"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(combined_report(result))).pages)
+    text = " ".join(text.split())
+    assert "Practices 1 Registered patients 2,200" in text
+    assert "23 Nov 2026 1 52 8.4" in text  # the split week: one practice, not two
 
 
 def test_not_an_evidence_file_is_refused(tmp_path: Path) -> None:

@@ -148,6 +148,33 @@ def test_the_window_names_a_refused_file_and_offers_nothing_to_save(
     assert dialog.csv_button.isEnabled()
 
 
+def test_a_damaged_file_added_after_combining_leaves_message_and_list_in_step(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    ash, birch, deep = tmp_path / "ash.json", tmp_path / "birch.json", tmp_path / "deep.json"
+    ash.write_bytes(ev.to_bytes(ASH))
+    birch.write_bytes(ev.to_bytes(BIRCH))
+    deep.write_bytes(b'{"format": "practice-action-evidence", "x": ' + b"[" * 100_000)
+    dialog = CombineDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_files([ash, birch])
+    click(dialog.combine_button)
+    assert dialog.message.text().startswith("Combined 2 evidence files")
+    dialog.add_files([deep])
+    assert dialog.files.count() == 3
+    assert dialog.message.text() == "3 files in the list, not combined yet: press Combine."
+    assert dialog.figures.toPlainText() == "" and not dialog.pdf_button.isEnabled()
+    click(dialog.combine_button)
+    message = dialog.message.text()
+    assert message.startswith("Nothing was combined.")
+    assert "deep.json: the file is damaged" in message and "ash.json" not in message
+    assert not dialog.csv_button.isEnabled() and not dialog.pdf_button.isEnabled()
+    dialog.files.setCurrentRow(2)
+    click(dialog.remove_button)
+    assert dialog.message.text() == "2 files in the list, not combined yet: press Combine."
+
+
 def test_the_safety_form_takes_the_national_fields_and_lays_an_entry_out_to_copy(
     qtbot: QtBot, ctx: Context, manager: Actor, tmp_path: Path
 ) -> None:

@@ -317,6 +317,32 @@ _CATEGORIES = {c.value: c for c in SafetyCategory}
 _HARMS = {h.value: h for h in HarmLevel}
 
 
+class _Repeated(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as JSON gives it, refused if a key is given twice (JSON would keep the last,
+    so a second "clinician_days" added after the checksum would pass for the real one)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return out
+
+
+def _ends_as_written(tail: bytes, stated: str) -> bool:
+    """After the checksum's opening, only the checksum and the closing the writer puts there
+    (white space aside): nothing may be added after the checksum, where it would not be
+    covered by it."""
+    closing = CHECKSUM_KEY + stated.encode("utf-8") + b'"'
+    return tail.startswith(closing) and tail[len(closing) :].strip() == b"}"
+
+
 def read(data: bytes, name: str, sums: DaySums | None = None) -> EvidenceFile:
     """The file checked and read back; refused (naming ``name``) if it is not whole.
 
@@ -325,7 +351,7 @@ def read(data: bytes, name: str, sums: DaySums | None = None) -> EvidenceFile:
     place (which a file with a good checksum can only have if another tool wrote it).
     """
     try:
-        parsed = json.loads(data)
+        parsed = json.loads(data, object_pairs_hook=_no_repeats)
     except UnicodeDecodeError:
         raise EvidenceRefused(name, "this is not a text file, so not an evidence file") from None
     except json.JSONDecodeError as error:
@@ -333,6 +359,21 @@ def read(data: bytes, name: str, sums: DaySums | None = None) -> EvidenceFile:
             name,
             f"the file is damaged: it is not valid JSON (line {error.lineno}, column "
             f"{error.colno}). Ask the practice for a fresh copy.",
+        ) from None
+    except _Repeated as repeated:
+        raise EvidenceRefused(
+            name,
+            f"the file has been changed since the practice made it: the field '{repeated.key}' "
+            "is given twice in one place, which the app never writes. Ask the practice for a "
+            "fresh copy; do not edit or re-save evidence files.",
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        # A number thousands of digits long, lists nested thousands deep: no evidence file
+        # has these, and reading them further would only fail worse.
+        raise EvidenceRefused(
+            name,
+            "the file is damaged: it holds a number too long or lists nested too deep for an "
+            "evidence file. Ask the practice for a fresh copy.",
         ) from None
     if not isinstance(parsed, dict) or parsed.get("format") != FORMAT:
         raise EvidenceRefused(name, "this is not a Practice Action evidence file")
@@ -348,7 +389,12 @@ def read(data: bytes, name: str, sums: DaySums | None = None) -> EvidenceFile:
         )
     stated = parsed.get("checksum")
     at = data.rfind(CHECKSUM_KEY)
-    if not isinstance(stated, str) or at < 0 or checksum_of(data[:at]) != stated:
+    if (
+        not isinstance(stated, str)
+        or at < 0
+        or checksum_of(data[:at]) != stated
+        or not _ends_as_written(data[at:], stated)
+    ):
         raise EvidenceRefused(
             name,
             "the file has been changed or damaged since the practice made it (its checksum no "

@@ -13,6 +13,10 @@ How each figure is made (docs/evidence-format.md says the same in its "Combining
 - *Diverted per 1,000*: patients diverted in the period per 1,000 registered patients (over
   several practices, per 1,000 of their patients together).
 - Weeks run Monday to Sunday; a week's figures use only the days of that week.
+- Each practice (by ODS code) counts once, overall and in each week, however many files it
+  sent. The rate above weights each file's days by that file's own list size; the list size
+  that counts for a span (a week, or the whole) is the one in the practice's latest file with
+  records in that span.
 """
 
 from __future__ import annotations
@@ -219,8 +223,10 @@ def check_overlaps(files: Sequence[tuple[str, EvidenceFile]]) -> None:
                 )
 
 
-def _fold(f: EvidenceFile, per_day: DaySums, weeks: dict[date, _Acc]) -> _Acc:
-    """One file's figures, from its clinician-days summed by day; its weeks go to ``weeks``."""
+def _fold(f: EvidenceFile, per_day: DaySums, weeks: dict[date, _Acc]) -> tuple[_Acc, set[date]]:
+    """One file's figures, from its clinician-days summed by day; its weeks go to ``weeks``
+    (without list size or practice count, which ``Combiner.finish`` gives each week, counting
+    each practice once). Also gives the Mondays of the weeks the file has records in."""
     acc = _Acc()
     acc.list_size = f.list_size
     acc.practices = 1
@@ -232,8 +238,6 @@ def _fold(f: EvidenceFile, per_day: DaySums, weeks: dict[date, _Acc]) -> _Acc:
         found = week_accs.get(monday)
         if found is None:
             found = week_accs[monday] = _Acc()
-            found.list_size = f.list_size
-            found.practices = 1
         return found
 
     totals_by_type = [0] * len(CONTACT_TYPES)
@@ -265,7 +269,27 @@ def _fold(f: EvidenceFile, per_day: DaySums, weeks: dict[date, _Acc]) -> _Acc:
     for monday, w in week_accs.items():
         w.rate_weight = w.rate_days * per_thousand
         weeks.setdefault(monday, _Acc()).add(w)
-    return acc
+    return acc, set(week_accs)
+
+
+class _Lists:
+    """Each practice's list size for a span of days (a week, or everything), counted once
+    however many files it sent: the size given by its latest file with records in the span."""
+
+    __slots__ = ("sizes",)
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, tuple[date, int]] = {}
+
+    def note(self, f: EvidenceFile) -> None:
+        code = f.ods_code.upper()
+        known = self.sizes.get(code)
+        if known is None or f.start > known[0]:
+            self.sizes[code] = (f.start, f.list_size)
+
+    def put_into(self, acc: _Acc) -> None:
+        acc.list_size = sum(size for _, size in self.sizes.values())
+        acc.practices = len(self.sizes)
 
 
 class Combiner:
@@ -278,10 +302,15 @@ class Combiner:
         self.practices: list[PracticeResult] = []
         self.periods: list[tuple[str, EvidenceFile]] = []
         self.uptake: dict[str, tuple[str, set[str], date]] = {}
+        self.lists = _Lists()
+        self.week_lists: dict[date, _Lists] = {}
 
     def add(self, name: str, f: EvidenceFile, per_day: DaySums | None = None) -> None:
-        acc = _fold(f, day_sums(f) if per_day is None else per_day, self.weeks)
+        acc, mondays = _fold(f, day_sums(f) if per_day is None else per_day, self.weeks)
         self.overall.add(acc)
+        self.lists.note(f)
+        for monday in mondays:
+            self.week_lists.setdefault(monday, _Lists()).note(f)
         self.periods.append((name, replace(f, clinician_days=(), diversions=(), safety=())))
         actions = tuple(ActionTaken(a.action, a.title, a.start, a.end) for a in f.actions)
         self.practices.append(
@@ -306,10 +335,11 @@ class Combiner:
     def finish(self) -> Combined:
         check_overlaps(self.periods)
         overall = self.overall
-        # A practice with several files (consecutive periods) is one practice and one list.
-        seen = {p.ods_code.upper(): p.list_size for p in self.practices}
-        overall.list_size = sum(seen.values())
-        overall.practices = len(seen)
+        # A practice with several files (consecutive periods) is one practice and one list,
+        # overall and in a week its files share.
+        self.lists.put_into(overall)
+        for monday, week in self.weeks.items():
+            self.week_lists[monday].put_into(week)
         return Combined(
             files=tuple(name for name, _ in self.periods),
             practices=tuple(sorted(self.practices, key=lambda p: (p.ods_code.upper(), p.start))),

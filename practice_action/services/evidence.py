@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from practice_action import __version__
-from practice_action.documents.files import write_atomically
+from practice_action.documents.files import put_in_place, write_beside
 from practice_action.domain import evidence as ev
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.errors import NotFound, PracticeActionError
@@ -156,13 +156,19 @@ def _actions(session: Session) -> tuple[ev.ActionEvidence, ...]:
 def save(
     ctx: Context, actor: Actor, evidence: ev.EvidenceFile, path: str | os.PathLike[str]
 ) -> Path:
-    """Write the prepared file (to a temporary name, then renamed) and audit the export."""
+    """Write the prepared file and audit the export, so that a failure loses nothing.
+
+    The file is written to a temporary name beside ``path`` first; the audit entry is then
+    committed; only then is the temporary file renamed over ``path``. If the audit cannot be
+    written (the database busy or out of reach), the temporary file is removed and whatever
+    was at ``path`` before is left exactly as it was.
+    """
     require(actor, Permission.VIEW_REPORTS)
     data = ev.to_bytes(evidence)
     target = Path(path)
-    with ctx.store.write() as session:
-        written = write_atomically(target, data)
-        try:
+    temporary = write_beside(target, data)
+    try:
+        with ctx.store.write() as session:
             audit.append(
                 session,
                 ctx,
@@ -179,11 +185,11 @@ def save(
                     "audit_seq": evidence.audit_seq,
                 },
             )
-        except BaseException:
-            with contextlib.suppress(OSError):
-                written.unlink()
-            raise
-    return written
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return put_in_place(temporary, target)
 
 
 def export(
@@ -316,7 +322,9 @@ def combined_csv(result: Combined) -> str:
             for a in p.actions
         )
         writer.writerow(line("practice", p.ods_code, p.name, "", p.totals, cell(adopted)))
-    writer.writerow(line("all", "", f"All {len(result.practices)} practices", "", result.overall))
+    writer.writerow(
+        line("all", "", "All " + plural(result.overall.practices, "practice"), "", result.overall)
+    )
     for w in result.weeks:
         writer.writerow(line("week", "", "", w.monday.isoformat(), w.totals))
     return buffer.getvalue()
@@ -327,7 +335,10 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ods_code", "the practice's ODS code (practice rows)"),
     ("practice", "the practice's name (practice rows)"),
     ("week_starting", "the Monday of the week (week rows), YYYY-MM-DD"),
-    ("list_size", "registered patients (summed over the practices in 'all' and week rows)"),
+    (
+        "list_size",
+        "registered patients (in 'all' and week rows summed over the practices, each once)",
+    ),
     ("working_days_in_use", "practice-days: working days on which the counter recorded a contact"),
     ("contacts", "contacts recorded and not undone, on every day in the files"),
     ("contacts_per_1000_per_working_day", "contacts on working days in use, per 1,000 patients"),

@@ -26,6 +26,7 @@ from practice_action.documents.files import write_atomically
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.evidence import EvidenceFile, summary
 from practice_action.domain.evidence_combine import Combined
+from practice_action.domain.words import plural
 from practice_action.services import evidence
 from practice_action.services.context import Actor, Context
 from practice_action.ui.forms import resize_within_screen
@@ -190,7 +191,7 @@ class CombineDialog(QDialog):
             if Path(name) not in known:
                 self.files.addItem(str(Path(name)))
                 known.add(Path(name))
-        self._set_result(None)
+        self._list_changed()
 
     def choose_files(self) -> QFileDialog:
         dialog = QFileDialog(self, "Add evidence files")
@@ -204,7 +205,17 @@ class CombineDialog(QDialog):
     def remove_selected(self) -> None:
         for item in self.files.selectedItems():
             self.files.takeItem(self.files.row(item))
+        self._list_changed()
+
+    def _list_changed(self) -> None:
+        """The figures shown were for another list: clear them, and say so, so that the
+        message never speaks of files that are no longer the ones listed."""
         self._set_result(None)
+        n = self.files.count()
+        _say(
+            self.message,
+            f"{plural(n, 'file')} in the list, not combined yet: press Combine." if n else "",
+        )
 
     def combine(self) -> bool:
         if not self.files.count():
