@@ -204,7 +204,11 @@ def test_saving_the_report_over_the_practices_database_is_refused(
     database = locations.sqlite_path
     before = database.read_bytes()[:4096]
     dialog = screen.choose_csv_file()
-    with qtbot.waitSignal(dialog.fileSelected):
+    from PySide6.QtWidgets import QFileDialog
+
+    # The person answers "Replace" to the dialog's own question: it is not asked here.
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+    with qtbot.waitSignal(dialog.fileSelected, timeout=10_000):
         dialog.selectFile(str(database))  # the name typed by mistake, the overwrite accepted
         dialog.accept()
     said = screen.message.text()
