@@ -55,8 +55,11 @@ from practice_action.ui.forms import (
     AddressEditor,
     FieldForm,
     WrappingLabel,
+    fit_form_to_screen,
     plain_text_edit,
     plural_suffix,
+    resize_within_screen,
+    scrolling_form,
 )
 
 SaveFunction = Callable[[Any], Any]
@@ -117,16 +120,17 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        layout.addWidget(self.form)
-        layout.addStretch(1)
+        self.scroll = scrolling_form(self.form)  # scrolls on a short screen, buttons in view
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         # Made default once it is in the dialog, so that the dialog remembers it: Enter saves
         # even after the mouse has been on Save (set before, the default is lost on focus out).
         self.save_button.setDefault(True)
 
     def showEvent(self, event: QShowEvent) -> None:
-        # Wide enough to read, and tall enough that no field is squashed under another.
-        self.resize(max(640, self.width()), max(self.height(), self.sizeHint().height()))
+        # Wide enough to read, and as tall as the form needs, within the screen.
+        fit_form_to_screen(self, self.scroll, self.buttons)
+        resize_within_screen(self, max(640, self.width()), self.height())
         super().showEvent(event)
 
     def record(self) -> Any:
@@ -135,8 +139,7 @@ class RecordDialog(QDialog):
     def _grow(self) -> None:
         """Make room for the messages now shown, so no field is squashed under them."""
         self.layout().activate()
-        needed = self.sizeHint()
-        self.resize(max(self.width(), needed.width()), max(self.height(), needed.height()))
+        fit_form_to_screen(self, self.scroll, self.buttons)
 
     def try_save(self) -> bool:
         """Save the record if it is valid; otherwise show why and stay open."""
