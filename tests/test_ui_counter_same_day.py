@@ -24,6 +24,22 @@ def _seen(widget) -> bool:
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
+def _desk_at_1024(
+    qtbot: QtBot, ctx: Context, locations: Locations, who: Actor
+) -> tuple[MainWindow, CounterScreen]:
+    """The main window on a 1024x768 screen (less a taskbar), active, on the counter."""
+    window = MainWindow(ctx, locations, who)
+    qtbot.addWidget(window)
+    window.show()
+    window.fit_to_screen(QRect(0, 0, 1024, 768 - 40))
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    desk = window.stack.currentWidget()
+    assert isinstance(desk, CounterScreen)
+    return window, desk
+
+
 def _press(
     qtbot: QtBot, desk: CounterScreen, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier
 ) -> None:
@@ -41,14 +57,7 @@ def test_at_the_cap_the_panel_offers_a_later_appointment_and_the_same_day_route(
 ) -> None:
     add_clinician(ctx, manager, "Dr Ada Lovelace")
     adopt_cap(ctx, partner, 2, words=ContactsCapDetails().reception_words)
-    window = MainWindow(ctx, locations, receptionist)
-    qtbot.addWidget(window)
-    window.show()
-    window.fit_to_screen(QRect(0, 0, 1024, 768 - 40))
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    desk = window.stack.currentWidget()
+    window, desk = _desk_at_1024(qtbot, ctx, locations, receptionist)
     assert isinstance(desk, CounterScreen) and QApplication.focusWidget() is desk
     for _ in range(3):  # two counted, the third refused: the panel opens
         _press(qtbot, desk, Qt.Key.Key_1)
@@ -101,14 +110,7 @@ def test_the_panel_opens_at_the_top_of_the_words_and_a_type_chosen_is_not_carrie
     ada = add_clinician(ctx, manager, "Dr Ada Lovelace")
     add_clinician(ctx, manager, "Dr Ben Adams")
     adopt_cap(ctx, partner, 1, words=ContactsCapDetails().reception_words)
-    window = MainWindow(ctx, locations, receptionist)
-    qtbot.addWidget(window)
-    window.show()
-    window.fit_to_screen(QRect(0, 0, 1024, 768 - 40))
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    desk = window.stack.currentWidget()
+    window, desk = _desk_at_1024(qtbot, ctx, locations, receptionist)
     assert isinstance(desk, CounterScreen)
     key = str(desk.board.clinician(ada).key)
     press = getattr(Qt.Key, f"Key_{key}")
