@@ -36,7 +36,7 @@ from practice_action import paths
 from practice_action.cli import main
 from practice_action.domain import evidence as ev
 from practice_action.domain.enums import ClinicianRole, ContactType, DivertDestination
-from practice_action.domain.errors import PermissionDenied, StoreError
+from practice_action.domain.errors import PermissionDenied, StoreError, ValidationError
 from practice_action.domain.reports import ConcernKind, SafetyEntry
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
 from practice_action.services import counter, evidence, safety
@@ -324,6 +324,23 @@ def test_an_edited_file_is_refused_by_its_checksum(
     pretty.write_text(json.dumps(json.loads(text), indent=4), encoding="utf-8")
     with pytest.raises(ev.EvidenceRefused, match="changed or damaged"):
         ev.read(pretty.read_bytes(), pretty.name)
+
+
+def test_an_export_ends_yesterday_at_the_latest(
+    ctx: Context, manager: Actor, small: dict[str, int]
+) -> None:
+    at(ctx, MON, 17, 30)  # Monday 26 October, late afternoon: Monday is not over
+    with pytest.raises(ValidationError) as refused:
+        evidence.prepare(ctx, manager, FRI, MON)
+    assert refused.value.problems["period"] == (
+        "The period ends today (26 October 2026), and the day is not over yet: an evidence "
+        "file holds whole days only. End the period on Sunday 25 October 2026 at the latest."
+    )
+    with pytest.raises(ValidationError, match=r"27 October 2026, and that day has not come"):
+        evidence.prepare(ctx, manager, FRI, date(2026, 10, 27))
+    assert evidence.prepare(ctx, manager, FRI, SUN).end == SUN
+    at(ctx, date(2026, 10, 27), 0, 1)  # a minute into Tuesday, Monday is a whole day
+    assert evidence.prepare(ctx, manager, FRI, MON).end == MON
 
 
 def test_a_receptionist_may_not_export_evidence(

@@ -79,6 +79,34 @@ def test_the_practice_reads_what_the_file_holds_then_saves_it(
     assert screen.message.text() == f"Saved the evidence file to {target}"
 
 
+def test_this_month_is_exported_to_yesterday(
+    qtbot: QtBot, ctx: Context, manager: Actor, partner: Actor
+) -> None:
+    build_small_practice(ctx, manager, partner)
+    at(ctx, date(2026, 11, 17), 14, 0)  # Tuesday 17 November: the month so far ends today
+    screen = ReportsScreen(ctx, partner)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.chosen() == (date(2026, 11, 1), date(2026, 11, 17))
+    seen: list[str] = []
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, EvidenceExportDialog)
+        seen.append(dialog.contents.toPlainText())
+        seen.append(dialog.message.text())
+        return QDialog.DialogCode.Rejected.value
+
+    with answered_by(answer):
+        click(screen.evidence_button)
+    assert "Period: Sun 1 Nov 2026 to Mon 16 Nov 2026" in seen[0]
+    assert seen[1] == ""
+    screen.set_custom(date(2026, 11, 1), date(2026, 11, 17))  # chosen by hand: refused, said why
+    with answered_by(answer):
+        click(screen.evidence_button)
+    assert seen[2] == ""
+    assert "the day is not over yet" in seen[3] and "Monday 16 November 2026" in seen[3]
+
+
 def test_an_lmc_combines_files_from_the_sign_in_window(
     qtbot: QtBot, ctx: Context, manager: Actor, tmp_path: Path
 ) -> None:

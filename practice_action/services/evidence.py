@@ -19,7 +19,7 @@ import io
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -28,8 +28,9 @@ from sqlalchemy.orm import Session
 from practice_action import __version__
 from practice_action.documents.files import put_in_place, write_beside
 from practice_action.domain import evidence as ev
+from practice_action.domain.calendar import day_text, local_today
 from practice_action.domain.enums import ContactType, DivertDestination
-from practice_action.domain.errors import NotFound, PracticeActionError
+from practice_action.domain.errors import NotFound, PracticeActionError, ValidationError
 from practice_action.domain.evidence_combine import Combined, Combiner, Totals
 from practice_action.domain.evidence_rows import CounterCell, clinician_days
 from practice_action.domain.menu import CUSTOM_MENU_ID
@@ -53,6 +54,7 @@ def prepare(
     ``key`` makes the pseudonyms; by default a fresh random one, used here and forgotten.
     """
     require(actor, Permission.VIEW_REPORTS)
+    check_whole_days(end, local_today(ctx.clock))
     check_period(start, end)
     with ctx.store.read() as session:
         practice = session.get(Practice, 1)
@@ -69,6 +71,24 @@ def prepare(
             made_with=f"Practice Action {__version__}",
             **evidence,  # type: ignore[arg-type]
         )
+
+
+def check_whole_days(end: date, today: date) -> None:
+    """An evidence file holds whole days: its period must end yesterday at the latest, since
+    figures for a day not yet over would be added up by the LMC as if the day were done."""
+    yesterday = today - timedelta(days=1)
+    if end == today:
+        reason = f"The period ends today ({day_text(end)}), and the day is not over yet"
+    elif end > today:
+        reason = f"The period ends on {day_text(end)}, and that day has not come"
+    else:
+        return
+    raise ValidationError(
+        {
+            "period": f"{reason}: an evidence file holds whole days only. End the period "
+            f"on {day_text(yesterday, weekday=True)} at the latest."
+        }
+    )
 
 
 def _gather(session: Session, start: date, end: date, key: bytes) -> dict[str, object]:
@@ -360,6 +380,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 __all__ = [
     "CSV_COLUMNS",
     "CombineRefused",
+    "check_whole_days",
     "combine_files",
     "combined_csv",
     "combined_lines",

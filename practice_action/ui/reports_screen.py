@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -319,6 +319,9 @@ class ReportsScreen(QWidget):
         from practice_action.ui.evidence_dialogs import EvidenceExportDialog
 
         start, end = self.chosen()
+        yesterday = local_today(self.ctx.clock) - timedelta(days=1)
+        if self.current_period() is not Period.CUSTOM and start <= yesterday < end:
+            end = yesterday  # "This month" to yesterday: an evidence file holds whole days
         dialog = EvidenceExportDialog(self.ctx, self.actor, start, end, self)
         run_modal(dialog)
         if dialog.saved_to is not None:
