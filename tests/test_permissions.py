@@ -68,6 +68,8 @@ from practice_action.store.schema import metadata
 
 NOON = datetime(2025, 6, 13, 11, 0, tzinfo=UTC)  # Friday 13 June 2025, 12:00 in London
 TODAY = date(2025, 6, 13)
+# An evidence file holds whole days, so its period ends the day before the clock's day.
+YESTERDAY = date(2025, 6, 12)
 PARTY = PostalAddress("NHS Riverside ICB", "1 Quay Street\nLeicester", "LE1 4AB")
 
 R, M, P = "receptionist", "manager", "partner"
@@ -434,7 +436,7 @@ MATRIX: list[Row] = [
         "evidence.prepare",
         "read the evidence file for the LMC before saving it",
         MANAGERS,
-        lambda w, a: evidence.prepare(w.ctx, a, TODAY, TODAY),
+        lambda w, a: evidence.prepare(w.ctx, a, YESTERDAY, YESTERDAY),
         writes=False,
     ),
     Row(
@@ -442,14 +444,17 @@ MATRIX: list[Row] = [
         "save the evidence file for the LMC",
         MANAGERS,
         lambda w, a: evidence.save(
-            w.ctx, a, evidence.prepare(w.ctx, system_user(), TODAY, TODAY), w.tmp / "ev.json"
+            w.ctx,
+            a,
+            evidence.prepare(w.ctx, system_user(), YESTERDAY, YESTERDAY),
+            w.tmp / "ev.json",
         ),
     ),
     Row(
         "evidence.export",
         "export the evidence file for the LMC",
         MANAGERS,
-        lambda w, a: evidence.export(w.ctx, a, TODAY, TODAY, w.tmp / "ev.json"),
+        lambda w, a: evidence.export(w.ctx, a, YESTERDAY, YESTERDAY, w.tmp / "ev.json"),
     ),
     Row(
         "safety.national_record",
