@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import json
 import os
 import sys
@@ -282,6 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
+    if command != "gui":
+        gc.enable()  # off for start-up (__main__.py); the desktop turns it on once open
     runner = COMMANDS.get(command)
     if runner is None:
         runner = next(

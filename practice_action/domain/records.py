@@ -23,6 +23,7 @@ from practice_action.domain.enums import (
     StaffRole,
     Weekday,
 )
+from practice_action.domain.staff_member import StaffMember as StaffMember
 
 DEFAULT_OPENS = time(8, 0)
 DEFAULT_CLOSES = time(18, 30)
@@ -170,14 +171,6 @@ class DataSharingAgreement:
                 "data."
             )
         return ""
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    name: str
-    role: StaffRole
-    active: bool = True
-    id: int | None = None
 
 
 def _check_address(

@@ -1,15 +1,28 @@
-"""What the sign-in screen can know before the database layer has loaded.
+"""What the sign-in screen can know and do before the database layer has loaded.
 
 Kept free of SQLAlchemy on purpose (a test checks): the desktop app shows sign-in from this
-while the rest loads in the background.
+and checks the first PIN with it while the rest loads in the background.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
+
+from practice_action.domain.calendar import Clock, system_clock
 from practice_action.domain.enums import StaffRole
-from practice_action.domain.records import StaffMember
+from practice_action.domain.staff_member import StaffMember
 from practice_action.paths import Locations
-from practice_action.store.peek import peek_sign_in
+from practice_action.services.audit_chain import append_raw
+from practice_action.services.pin_rules import (
+    NOT_ACTIVE,
+    SignedIn,
+    SignInRefused,
+    StaffPin,
+    judge,
+)
+from practice_action.store.peek import early_write, peek_sign_in
+from practice_action.store.raw import raw_now
 
 
 def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
@@ -29,3 +42,69 @@ def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
             return None
         members.append(StaffMember(person.name, role, True, person.id))
     return peeked.practice_name, members
+
+
+def check_pin(
+    locations: Locations, staff_id: int, pin: str, clock: Clock = system_clock
+) -> SignedIn | None:
+    """Check a PIN on the SQLite file with plain sqlite3, before the database layer has
+    loaded: the same rules (services/pin_rules.py), the same changes to the person's lock-out
+    count and the same audit entry, chained, in one transaction, as ``staff.sign_in`` makes.
+
+    Raises SignInRefused as ``staff.sign_in`` does. None when the plain check could not be made
+    (the file busy past the timeout, damaged, not SQLite): nothing was written, and the
+    ordinary check, once the database has opened, answers instead."""
+    path = locations.sqlite_path
+    if path is None:
+        return None
+    now = clock()
+    try:
+        with early_write(path) as raw:
+            row = raw.one(
+                "SELECT id, name, role, active, pin_hash, failed_attempts, locked_until"
+                " FROM staff WHERE id = ?",
+                (staff_id,),
+            )
+            if row is None:
+                verdict = None
+            else:
+                verdict = judge(
+                    StaffPin(
+                        int(row[0]),
+                        str(row[1]),
+                        str(row[2]),
+                        bool(row[3]),
+                        str(row[4]),
+                        int(row[5]),
+                        _stored_time(row[6]),
+                    ),
+                    pin,
+                    now,
+                    signing_in=True,
+                )
+                raw.run(
+                    "UPDATE staff SET failed_attempts = ?, locked_until = ?, pin_hash = ?"
+                    " WHERE id = ?",
+                    (
+                        verdict.failed_attempts,
+                        None if verdict.locked_until is None else raw.time(verdict.locked_until),
+                        verdict.pin_hash,
+                        staff_id,
+                    ),
+                )
+                append_raw(raw, raw_now(raw, clock), verdict.actor, verdict.kind, verdict.summary)
+    except sqlite3.Error:
+        return None
+    if verdict is None:
+        raise SignInRefused(NOT_ACTIVE)
+    if verdict.signed is None:
+        raise SignInRefused(verdict.refusal)
+    return verdict.signed
+
+
+def _stored_time(value: object) -> datetime | None:
+    """A time as the store keeps it on SQLite (UTC text, 2026-11-17 14:05:00.000000)."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

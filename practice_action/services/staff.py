@@ -7,10 +7,7 @@ written to the audit trail. Five wrong PINs in a row lock the account for five m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,25 +21,19 @@ from practice_action.domain.errors import (
 )
 from practice_action.domain.names import same_name
 from practice_action.domain.records import StaffMember
-from practice_action.domain.words import plural
-from practice_action.services import audit, convert
+from practice_action.services import audit, convert, pin_rules
 from practice_action.services.context import Actor, Context
 from practice_action.services.permissions import Permission, require
+from practice_action.services.pin_rules import SignedIn as SignedIn
+from practice_action.services.pin_rules import SignInRefused as SignInRefused
 from practice_action.store.models import StaffRow
 
-MAX_FAILED = 5
-LOCKOUT = timedelta(minutes=5)
-
-# Argon2id at OWASP's minimum. OWASP lists five settings of equal strength that trade memory
-# for passes (46 MiB x 1 ... 7 MiB x 5); a desk checks a PIN at every unlock, so it takes the
-# one that needs least memory at a time: 7 MiB, 5 passes, 1 lane (about 20 ms here). Hashes
-# made with other settings are remade with these at the next sign-in.
-OWASP_EQUIVALENT = {(46 * 1024, 1), (19 * 1024, 2), (12 * 1024, 3), (9 * 1024, 4), (7 * 1024, 5)}
-_HASHER = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
-
-
-class SignInRefused(PracticeActionError):
-    """Wrong PIN, locked account or retired account; the message says which and what to do."""
+# The rules of a PIN check live in pin_rules (free of SQLAlchemy, for the early sign-in);
+# these names stay reachable from here.
+MAX_FAILED = pin_rules.MAX_FAILED
+LOCKOUT = pin_rules.LOCKOUT
+OWASP_EQUIVALENT = pin_rules.OWASP_EQUIVALENT
+_HASHER = pin_rules.HASHER
 
 
 @dataclass(frozen=True)
@@ -65,13 +56,6 @@ class PartnerNeeded(PracticeActionError):
 
 def hash_pin(pin: str) -> str:
     return _HASHER.hash(records.check_pin(pin))
-
-
-def _pin_matches(pin_hash: str, pin: str) -> bool:
-    try:
-        return _HASHER.verify(pin_hash, pin)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _checked_pin(pin: str) -> str:
@@ -332,12 +316,6 @@ def set_pin(
         audit.append(session, ctx, actor, "staff.pin", f"PIN changed for {row.name}{agreed}")
 
 
-@dataclass(frozen=True)
-class SignedIn:
-    actor: Actor
-    member: StaffMember
-
-
 def sign_in(ctx: Context, staff_id: int, pin: str) -> SignedIn:
     """Check a PIN. Every attempt, right or wrong, is written to the audit trail."""
     return _check_pin(ctx, staff_id, pin, purpose="signin")
@@ -347,57 +325,32 @@ def _check_pin(ctx: Context, staff_id: int, pin: str, *, purpose: str) -> Signed
     """The person whose PIN this is, or SignInRefused; each attempt is audited, and wrong ones
     count towards the same lock-out whether they were to sign in or to agree to a change."""
     now = ctx.clock()
-    signing_in = purpose == "signin"
     with ctx.store.write() as session:
         row = session.get(StaffRow, staff_id)
-        if row is None or not row.active:
-            raise SignInRefused("That account is not active. Ask a practice manager.")
-        who = Actor(row.name, StaffRole(row.role), row.id)
-        if row.locked_until is not None and row.locked_until > now:
-            seconds = (row.locked_until - now).total_seconds()
-            minutes = max(1, -int(-seconds // 60))  # rounded up: 5 right after the lock
-            audit.append(
-                session, ctx, who, "signin.locked", f"Sign-in refused: {row.name} is locked"
-            )
-            message = (
-                f"{row.name} is locked after {MAX_FAILED} wrong PINs. Try again in about "
-                f"{minutes} minute{'s' if minutes != 1 else ''}, or ask a manager to reset the PIN."
-            )
-        elif _pin_matches(row.pin_hash, pin):
-            row.failed_attempts = 0
-            row.locked_until = None
-            if _HASHER.check_needs_rehash(row.pin_hash):
-                row.pin_hash = _HASHER.hash(pin)
-            if signing_in:
-                audit.append(session, ctx, who, "signin.ok", f"{row.name} signed in")
-            return SignedIn(who, convert.staff_from_row(row))
-        else:
-            message = _record_failure(session, ctx, who, row, now)
-    raise SignInRefused(message)
-
-
-def _record_failure(
-    session: Session, ctx: Context, who: Actor, row: StaffRow, now: datetime
-) -> str:
-    row.failed_attempts += 1
-    left = MAX_FAILED - row.failed_attempts
-    if left <= 0:
-        row.locked_until = now + LOCKOUT
-        row.failed_attempts = 0
-        audit.append(
-            session,
-            ctx,
-            who,
-            "signin.lockout",
-            f"{row.name} locked for {plural(int(LOCKOUT.total_seconds() // 60), 'minute')} after "
-            f"{MAX_FAILED} wrong PINs",
+        if row is None:
+            raise SignInRefused(pin_rules.NOT_ACTIVE)
+        verdict = pin_rules.judge(
+            pin_rules.StaffPin(
+                row.id,
+                row.name,
+                row.role,
+                row.active,
+                row.pin_hash,
+                row.failed_attempts,
+                row.locked_until,
+            ),
+            pin,
+            now,
+            signing_in=purpose == "signin",
         )
-        return (
-            f"Wrong PIN. {row.name} is now locked for 5 minutes after {MAX_FAILED} wrong "
-            "PINs in a row. A practice manager can reset the PIN."
-        )
-    audit.append(session, ctx, who, "signin.failed", f"Wrong PIN for {row.name}")
-    return f"Wrong PIN. {left} more tr{'ies' if left != 1 else 'y'} before the account locks."
+        row.failed_attempts = verdict.failed_attempts
+        row.locked_until = verdict.locked_until
+        row.pin_hash = verdict.pin_hash
+        if verdict.kind:
+            audit.append(session, ctx, verdict.actor, verdict.kind, verdict.summary)
+        if verdict.signed is not None:
+            return verdict.signed
+    raise SignInRefused(verdict.refusal)
 
 
 def sign_out(ctx: Context, actor: Actor, reason: str = "signed out") -> None:

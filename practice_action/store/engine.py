@@ -40,8 +40,8 @@ from practice_action.domain.errors import (
 )
 from practice_action.paths import make_private_dir
 from practice_action.store.raw import Raw
-
-BUSY_TIMEOUT_MS = 30_000
+from practice_action.store.sqlite_settings import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from practice_action.store.sqlite_settings import set_up
 
 
 def _create_private_file(path: Path) -> None:
@@ -87,10 +87,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA synchronous = FULL")
+            set_up(cursor)
         finally:
             cursor.close()
 

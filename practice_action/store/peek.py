@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from practice_action.store.raw import Raw
 from practice_action.store.revisions import revision_chain
+from practice_action.store.sqlite_settings import BUSY_TIMEOUT_MS, set_up
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,28 @@ def peek_sign_in(path: Path) -> SignInPeek | None:
     return SignInPeek(
         str(practice[0]), tuple(PeekedStaff(int(i), str(n), str(r)) for i, n, r in rows)
     )
+
+
+@contextlib.contextmanager
+def early_write(path: Path) -> Iterator[Raw]:
+    """One write transaction on the file by plain sqlite3, for the PIN checked at start-up
+    before the database layer has loaded: the store's own settings (WAL, foreign keys,
+    ``synchronous=FULL``, busy timeout), BEGIN IMMEDIATE as the store's writes begin, and no
+    automatic checkpoint (the desk checkpoints off its window, store/engine.py). Committed when
+    the block ends, rolled back on any error; sqlite3.Error reaches the caller."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        cursor = connection.cursor()
+        set_up(cursor)
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield Raw(None, cursor=cursor)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()

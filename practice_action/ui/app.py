@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -110,6 +111,7 @@ def run_gui(locations: Locations) -> int:
 
         early = EarlySignIn(locations, *early_list)
         early.run()
+        gc.enable()  # off for start-up (__main__.py)
         if not early.failed:
             assert early.ctx is not None
             if early.signed is None:  # closed without signing in
@@ -118,6 +120,7 @@ def run_gui(locations: Locations) -> int:
             return _run_desk(
                 app, early.ctx, locations, signed=early.signed, presence=early.presence
             )
+    gc.enable()  # off for start-up (__main__.py)
     ctx = open_or_recover(locations)
     if ctx is None:
         return 1

@@ -2,20 +2,23 @@
 
 The sign-in window needs only the practice's name and the active staff, which a plain read
 of the file gives (services/early.py). It is shown at once while a worker thread loads the
-database layer and opens the database with every check (schema, integrity). By the time a
-PIN has been typed the work is usually done; if not, pressing Enter waits for it. If opening
+database layer and opens the database with every check (schema, integrity). A PIN typed
+before that work is done is checked on the file by plain sqlite3, with the same rules and
+audit entry; the desk itself then waits for the database to be open. If opening
 fails, the window closes and the app falls back to the ordinary start, whose recovery
 dialog explains what is wrong.
 """
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, QTimer
 
+from practice_action.domain.calendar import Clock, system_clock
 from practice_action.domain.errors import PracticeActionError, StoreError
-from practice_action.domain.records import StaffMember
+from practice_action.domain.staff_member import StaffMember
 from practice_action.paths import Locations
 from practice_action.services.context import Context
 from practice_action.ui.modal import run_modal
@@ -55,9 +58,17 @@ class _Opener(QThread):
 
 
 class EarlySource(SignInSource):
-    def __init__(self, locations: Locations, practice_name: str, members: list[StaffMember]):
+    def __init__(
+        self,
+        locations: Locations,
+        practice_name: str,
+        members: list[StaffMember],
+        clock: Clock = system_clock,
+    ):
         self._practice_name = practice_name
         self._members = members
+        self._locations = locations
+        self._clock = clock
         self.opener = _Opener(locations)
 
     def start_opening(self) -> None:
@@ -79,6 +90,16 @@ class EarlySource(SignInSource):
         return self.opener.ctx
 
     def sign_in(self, staff_id: int, pin: str) -> SignedIn:
+        """While the database layer is still loading, the PIN is checked on the file by plain
+        sqlite3 (services/early.py), with the same rules and audit entry, so that the first
+        person need not wait for it; once it has loaded, or if the plain check cannot be
+        made, the ordinary check answers."""
+        if not self.opener.isFinished():
+            from practice_action.services.early import check_pin
+
+            signed = check_pin(self._locations, staff_id, pin, self._clock)
+            if signed is not None:
+                return signed
         return ContextSource(self.context()).sign_in(staff_id, pin)
 
 
@@ -86,8 +107,14 @@ class EarlySignIn:
     """Runs the early sign-in window; afterwards ``ctx``, ``signed`` and ``failed`` say how
     it went."""
 
-    def __init__(self, locations: Locations, practice_name: str, members: list[StaffMember]):
-        self.source = EarlySource(locations, practice_name, members)
+    def __init__(
+        self,
+        locations: Locations,
+        practice_name: str,
+        members: list[StaffMember],
+        clock: Clock = system_clock,
+    ):
+        self.source = EarlySource(locations, practice_name, members, clock)
         self.dialog = SignInDialog(self.source)
         self.source.opener.finished.connect(self._opened)
         self.failed = False
@@ -96,6 +123,7 @@ class EarlySignIn:
         self.presence: DeskPresence | None = None
 
     def _opened(self) -> None:
+        gc.enable()  # off for start-up (__main__.py)
         if self.source.opener.ctx is None:  # damaged, newer, unreachable: say so the usual way
             self.failed = True
             self.dialog.reject()

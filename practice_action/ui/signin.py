@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from practice_action import APP_NAME
 from practice_action.domain.errors import PracticeActionError
-from practice_action.domain.records import StaffMember
+from practice_action.domain.staff_member import StaffMember
 from practice_action.services.context import Context
 
 if TYPE_CHECKING:
