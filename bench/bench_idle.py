@@ -60,7 +60,7 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
         desk = sign_in(ctx, locations, "Jade Barker")
         assert desk.window is not None
         desk.window.show_section("counter")
-        busy = lambda: desk.backing_up  # noqa: E731
+        busy = lambda: desk.working_behind  # noqa: E731
     marks: dict[str, float] = {}
 
     def finish() -> None:

@@ -3,10 +3,12 @@ database layer opens in the background; anything unusual falls back to the ordin
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from conftest import RECEPTIONIST_PIN
@@ -17,10 +19,15 @@ from practice_action import paths
 from practice_action.domain import calendar
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.records import StaffMember
-from practice_action.services import audit, staff
+from practice_action.services import audit, demo, staff
 from practice_action.services.context import Actor, Context
+from practice_action.services.demo import DEMO_PINS
 from practice_action.services.early import check_pin, sign_in_list
-from practice_action.services.health import open_context
+from practice_action.services.health import CheckStopped, database_check, open_context
+from practice_action.store.integrity import full_check_due, leave_full_check_note
+from practice_action.ui import recovery
+from practice_action.ui.app import open_or_recover
+from practice_action.ui.desk import Desk
 from practice_action.ui.early_start import EarlySignIn, _Opener
 from practice_action.ui.modal import answered_by
 from practice_action.ui.signin import SignInDialog
@@ -80,22 +87,16 @@ def test_early_sign_in_opens_the_database_behind_the_window(
         early.ctx.store.dispose()
 
 
-def test_a_database_that_fails_its_check_falls_back_to_the_ordinary_start(
-    qtbot, ctx: Context, locations, receptionist: Actor
-) -> None:
-    ctx.store.dispose()
-    path = locations.sqlite_path
-    assert path is not None
-    # Damage the audit trail's pages only: the sign-in list never reads them.
-    import sqlite3
-
+def _damage_leaf_pages(path: Path, table: str, keep: int = 100) -> None:
+    """Scramble every leaf page of ``table`` past its first ``keep`` bytes, as a failing disk
+    might."""
     reading = sqlite3.connect(path)
     try:
         page = reading.execute("PRAGMA page_size").fetchone()[0]
         pages = [
             n
             for (n,) in reading.execute(
-                "SELECT pageno FROM dbstat WHERE name = 'audit_entry' AND pagetype = 'leaf'"
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
             )
         ]
     finally:
@@ -104,24 +105,164 @@ def test_a_database_that_fails_its_check_falls_back_to_the_ordinary_start(
     data = bytearray(path.read_bytes())
     for number in pages:
         start = (number - 1) * page
-        for offset in range(start + 100, start + page, 7):
+        for offset in range(start + keep, start + page, 7):
             data[offset] ^= 0x5A
     path.write_bytes(bytes(data))
+
+
+def _recovery_offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the recovery dialog would say, declined as a person might."""
+    offered: list[str] = []
+
+    def offer(_locations: object, message: str) -> bool:
+        offered.append(message)
+        return False
+
+    monkeypatch.setattr(recovery, "offer_recovery", offer)
+    return offered
+
+
+def test_damage_met_while_signing_in_sends_the_next_start_through_the_full_check(
+    qtbot, monkeypatch, ctx: Context, locations, receptionist: Actor
+) -> None:
+    """The audit trail's head page damaged: the sign-in list still reads, but the PIN's audit
+    entry cannot be written. The window closes for the ordinary start, which checks the whole
+    file and offers recovery, and goes on doing so until the file is sound."""
+    ctx.store.dispose()
+    path = locations.sqlite_path
+    assert path is not None
+    _damage_leaf_pages(path, "audit_head", keep=0)
     found = sign_in_list(locations)
     assert found is not None  # the small tables the sign-in list reads are undamaged
     early = EarlySignIn(locations, *found)
+    said: list[str] = []
 
-    def wait_for_failure(dialog: QDialog) -> int:
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, SignInDialog)
         qtbot.addWidget(dialog)
-        early.source.start_opening()
-        qtbot.waitUntil(lambda: early.source.opener.isFinished(), timeout=20000)
-        qtbot.waitUntil(lambda: not dialog.isVisible() or early.failed, timeout=5000)
-        return QDialog.DialogCode.Rejected
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        sign_in_with_keys(qtbot, dialog.screen, "Jo", RECEPTIONIST_PIN)
+        said.append(dialog.screen.message.text())
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+        return dialog.result()
 
-    with answered_by(wait_for_failure):
+    with answered_by(answer):
         early.run()
     assert early.failed and early.ctx is None and early.signed is None
-    assert early.source.opener.problem
+    assert "damaged" in said[0]
+    assert full_check_due(locations.data_dir)
+    assert sign_in_list(locations) is None  # the next start checks before anyone signs in
+    offered = _recovery_offered(monkeypatch)
+    assert open_or_recover(locations) is None
+    assert offered and "integrity check" in offered[0]
+    assert full_check_due(locations.data_dir)
+
+
+def test_damage_found_behind_the_window_stops_the_desk_and_takes_no_backup(
+    qtbot, monkeypatch, ctx: Context, locations
+) -> None:
+    """Damage where signing in does not look (the contacts' pages): the desk opens at once,
+    finds the damage (its counter or its check behind the window), stops saving and says so,
+    takes no backup of the damaged file, and the next start checks the whole file first."""
+    demo.create_demo(ctx)
+    ctx.store.dispose()
+    path = locations.sqlite_path
+    assert path is not None
+    _damage_leaf_pages(path, "contact")
+    found = sign_in_list(locations)
+    assert found is not None
+    early = EarlySignIn(locations, *found)
+
+    def answer(dialog: QDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        sign_in_with_keys(qtbot, dialog.screen, "Karen", DEMO_PINS["Karen Holt"])
+        return dialog.result()
+
+    with answered_by(answer):
+        early.run()
+    assert not early.failed and early.ctx is not None and early.signed is not None
+    desk = Desk(early.ctx, locations, presence=early.presence, checked=False)
+    try:
+        desk.start_signed_in(early.signed)
+        assert desk.window is not None
+        # The counter reads today's contacts, or the check behind the window gets there
+        # first: either way the desk stops saving and says why.
+        qtbot.waitUntil(lambda: desk.stopped_box is not None, timeout=30000)
+        assert desk.stopped_box is not None
+        said = desk.stopped_box.informativeText()
+        assert "damaged" in said or "failed its check" in said
+        assert desk.window.statusBar().currentMessage().startswith("This desk has stopped")
+        qtbot.waitUntil(lambda: desk.check_job is None, timeout=30000)
+        assert not desk.backing_up
+        backups = (
+            list((locations.data_dir / "backups").glob("daily-*"))
+            if (locations.data_dir / "backups").exists()
+            else []
+        )
+        assert backups == []
+        assert full_check_due(locations.data_dir)
+    finally:
+        desk.close()
+        early.ctx.store.dispose()
+    assert sign_in_list(locations) is None
+    offered = _recovery_offered(monkeypatch)
+    assert open_or_recover(locations) is None
+    assert offered and "integrity check" in offered[0]
+
+
+def test_a_sound_database_is_checked_behind_the_window_then_backed_up(
+    qtbot, ctx: Context, locations
+) -> None:
+    """What the status bar says meanwhile: how far the check has gone, then the backup."""
+    demo.create_demo(ctx)
+    ctx.store.dispose()
+    leave_full_check_note(locations.data_dir, "an earlier finding")
+    reopened = open_or_recover(locations)  # the ordinary start: sound, so the note goes
+    assert reopened is not None and not full_check_due(locations.data_dir)
+    reopened.store.dispose()
+    found = sign_in_list(locations)
+    assert found is not None
+    early = EarlySignIn(locations, *found)
+
+    def answer(dialog: QDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        sign_in_with_keys(qtbot, dialog.screen, "Karen", DEMO_PINS["Karen Holt"])
+        return dialog.result()
+
+    with answered_by(answer):
+        early.run()
+    assert early.ctx is not None and early.signed is not None
+    desk = Desk(early.ctx, locations, presence=early.presence, checked=False)
+    messages: list[str] = []
+    try:
+        desk.start_signed_in(early.signed)
+        assert desk.window is not None
+        desk.window.statusBar().messageChanged.connect(messages.append)
+        assert desk.check_job is not None
+        qtbot.waitUntil(lambda: desk.check_job is None and not desk.backing_up, timeout=30000)
+        assert desk.stopped_box is None
+        assert messages[-1] == "" or not messages[-1].startswith("Checking")
+        assert "Checking the database: 100% done..." in messages
+        assert any(m.startswith("Taking today's backup") for m in messages)
+        assert len(list((locations.data_dir / "backups").glob("daily-*"))) == 1
+    finally:
+        desk.close()
+        early.ctx.store.dispose()
+
+
+def test_closing_the_desk_stops_the_check_at_once(ctx: Context, locations) -> None:
+    demo.create_demo(ctx)
+    check = database_check(ctx)
+    assert check is not None
+    ctx.store.dispose()
+    check.stop()
+    with pytest.raises(CheckStopped):
+        check.run()
 
 
 def test_the_first_pin_is_checked_before_the_database_layer_loads(

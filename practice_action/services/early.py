@@ -21,6 +21,7 @@ from practice_action.services.pin_rules import (
     StaffPin,
     judge,
 )
+from practice_action.store.integrity import full_check_due
 from practice_action.store.peek import early_write, peek_sign_in
 from practice_action.store.raw import raw_now
 
@@ -29,8 +30,8 @@ def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
     """(practice name, active staff) from a SQLite file already at this version's schema;
     None whenever the ordinary opening (with its checks, upgrade or set-up) must come first."""
     path = locations.sqlite_path
-    if path is None:
-        return None
+    if path is None or full_check_due(locations.data_dir):
+        return None  # a server, or damage found last time: the whole file is checked first
     peeked = peek_sign_in(path)
     if peeked is None:
         return None

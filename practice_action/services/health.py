@@ -15,6 +15,12 @@ from practice_action.paths import Locations, make_private_dir, network_location
 from practice_action.services.context import Context
 from practice_action.store import migrate
 from practice_action.store.backup import restore_leftovers
+from practice_action.store.integrity import CheckStopped as CheckStopped
+from practice_action.store.integrity import (
+    TableByTableCheck,
+    clear_full_check_note,
+    leave_full_check_note,
+)
 
 
 def open_context(
@@ -267,3 +273,38 @@ def health(ctx: Context, locations: Locations) -> HealthReport:
         backup=opened.backup,
         warnings=tuple(warnings),
     )
+
+
+def database_check(ctx: Context) -> TableByTableCheck | None:
+    """The whole-file check a desk runs behind its window after sign-in (store/integrity.py),
+    or None when there is no file to check (PostgreSQL, whose server keeps its own)."""
+    if not ctx.store.is_sqlite or ctx.store.file is None:
+        return None
+    return TableByTableCheck(ctx.store.file)
+
+
+def damage_found(ctx: Context, locations: Locations, problems: list[str]) -> None:
+    """What the desk's check found stops this store from saving (every desk open on it hears
+    so as it next writes), and the next start checks the whole file before sign-in."""
+    finding = "; ".join(problems[:3])
+    leave_full_check_note(locations.data_dir, finding)
+    ctx.store.stop(
+        DamagedDatabase(
+            f"The database failed its check ({finding}). Nothing more can be saved on this "
+            "desk, and no backup was taken today. Restart Practice Action: it checks the "
+            "database again before anyone signs in and offers to put back the last sound "
+            "backup."
+        )
+    )
+
+
+def check_passed(locations: Locations) -> None:
+    """The whole file was checked and is sound: no need to check it before the next sign-in."""
+    clear_full_check_note(locations.data_dir)
+
+
+def remember_damage(ctx: Context, locations: Locations) -> None:
+    """The store stopped because its file was found damaged (by any read or write): the next
+    start checks the whole file before sign-in, as after the desk's own check."""
+    if isinstance(ctx.store.stopped, DamagedDatabase) and locations.is_sqlite:
+        leave_full_check_note(locations.data_dir, str(ctx.store.stopped))

@@ -61,6 +61,9 @@ def open_or_recover(locations: Locations) -> Context | None:
         if locations.is_sqlite and offer_recovery(locations, message):
             return open_or_recover(locations)
         return None
+    from practice_action.services.health import check_passed
+
+    check_passed(locations)
     return ctx
 
 
@@ -118,8 +121,14 @@ def run_gui(locations: Locations) -> int:
                 early.ctx.store.dispose()
                 return 0
             return _run_desk(
-                app, early.ctx, locations, signed=early.signed, presence=early.presence
+                app,
+                early.ctx,
+                locations,
+                signed=early.signed,
+                presence=early.presence,
+                checked=False,  # opened without the whole-file check: the desk runs it
             )
+
     gc.enable()  # off for start-up (__main__.py)
     ctx = open_or_recover(locations)
     if ctx is None:
@@ -133,13 +142,14 @@ def _run_desk(
     locations: Locations,
     signed: object = None,
     presence: object = None,
+    checked: bool = True,
 ) -> int:
     from practice_action.services import practice
     from practice_action.services.health import checkpoint_off_the_desk
     from practice_action.ui.desk import Desk
 
     checkpoint_off_the_desk(ctx)
-    desk = Desk(ctx, locations, presence=presence)  # type: ignore[arg-type]
+    desk = Desk(ctx, locations, presence=presence, checked=checked)  # type: ignore[arg-type]
     if signed is not None:
         desk.start_signed_in(signed)
     elif not desk.start(first_run=not practice.is_set_up(ctx)):

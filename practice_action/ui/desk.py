@@ -19,6 +19,7 @@ from practice_action.domain.errors import PermissionDenied, PracticeActionError
 from practice_action.paths import Locations
 from practice_action.services import practice, staff
 from practice_action.services.context import Actor, Context
+from practice_action.ui.background_check import CHECKING, BackgroundCheck, checking_text
 from practice_action.ui.main_window import MainWindow
 from practice_action.ui.modal import run_modal
 from practice_action.ui.presence import DeskPresence, show_stopped
@@ -124,9 +125,15 @@ class Desk(QObject):
         *,
         idle_ms: int | None = None,
         presence: DeskPresence | None = None,
+        checked: bool = True,
     ) -> None:
+        """``checked``: whether the whole database was checked before this desk was made (the
+        ordinary start checks it before sign-in); the early sign-in passes False, and the desk
+        then checks it behind its window after sign-in, before the day's backup."""
         super().__init__()
         self.ctx = ctx
+        self.checked = checked
+        self.check_job: BackgroundCheck | None = None
         self.locations = locations
         self.window: MainWindow | None = None
         self.actor: Actor | None = None
@@ -177,6 +184,9 @@ class Desk(QObject):
     def _stopped(self, message: str) -> None:
         """The database was replaced or found damaged: nothing more is saved on this desk."""
         self.presence.timer.stop()
+        from practice_action.services.health import remember_damage
+
+        remember_damage(self.ctx, self.locations)
         if self.stopped_box is not None:
             return
         self.idle.stop()
@@ -246,7 +256,7 @@ class Desk(QObject):
     def start_signed_in(self, signed: staff.SignedIn) -> None:
         """The main window for someone already signed in (the early sign-in at start-up)."""
         self._open_window(signed.actor)
-        self._daily_backup(signed.actor)
+        self._check_then_back_up(signed.actor)
         self._warn_about_the_database()
         if self.presence.last_clock_warning:
             self._clock_warning(self.presence.last_clock_warning)
@@ -259,13 +269,69 @@ class Desk(QObject):
         window.switch_user_requested.connect(self.switch_user)
         window.installEventFilter(self)
         self.window = window
+        if self.ctx.store.damaged is not None:  # found while the window was being built
+            self.show_warning("This desk has stopped saving: " + self.ctx.store.damaged)
         window.show()
         self.idle.start()
 
+    def _check_then_back_up(self, actor: Actor) -> None:
+        """Check the whole database behind the window, showing how far it has gone in the
+        status bar; then, if it is sound, take the day's backup (a copy of a damaged file
+        would push a sound one out of the fourteen kept)."""
+        from practice_action.services.health import database_check
+
+        if self.ctx.store.damaged is not None:
+            return  # already stopped (the file found damaged or replaced): nothing to back up
+        check = None if self.checked or self.check_job else database_check(self.ctx)
+        if check is None:
+            self._daily_backup(actor)
+            return
+        job = BackgroundCheck(check)
+        job.progress.connect(self._check_progress)  # delivered on the window's thread
+        job.finished.connect(lambda: self._check_finished(job, actor))
+        self.check_job = job
+        if self.window is not None:
+            self.window.statusBar().showMessage(checking_text(0.0))
+        job.start()
+
+    def _check_progress(self, share: float) -> None:
+        if self.window is None or self.check_job is None or self.ctx.store.damaged is not None:
+            return
+        bar = self.window.statusBar()
+        if not bar.currentMessage() or bar.currentMessage().startswith(CHECKING):
+            bar.showMessage(checking_text(share))
+
+    def _check_finished(self, job: BackgroundCheck, actor: Actor) -> None:
+        if self.check_job is not job:
+            return  # stopped as the desk closed, or already handled
+        self.check_job = None
+        if job.stopped:
+            return
+        self.checked = True
+        if self.window is not None and self.window.statusBar().currentMessage().startswith(
+            CHECKING
+        ):
+            self.window.statusBar().clearMessage()
+        from practice_action.services.health import check_passed, damage_found
+
+        if not job.problems:
+            check_passed(self.locations)
+            self._daily_backup(self.actor or actor)
+            return
+        damage_found(self.ctx, self.locations, job.problems)
+
+    def stop_check(self) -> None:
+        """Stop a check under way (closing the desk must not wait for it)."""
+        job = self.check_job
+        if job is not None:
+            self.check_job = None
+            job.stop()
+
     def _daily_backup(self, actor: Actor) -> None:
         """Start the day's backup in the background, with a word in the status bar meanwhile
-        (one at a time: an unlock while one runs does not start another)."""
-        if self.backing_up:
+        (one at a time: an unlock while one runs does not start another; while the database
+        is being checked, the check starts it when done)."""
+        if self.backing_up or self.check_job is not None:
             return
         job = _DailyBackup(self.ctx, actor)
         job.finished.connect(self._backup_finished)  # delivered on the window's thread
@@ -273,6 +339,11 @@ class Desk(QObject):
         if self.window is not None:
             self.window.statusBar().showMessage(BACKING_UP)
         job.start()
+
+    @property
+    def working_behind(self) -> bool:
+        """The database's check or the day's backup is under way behind the window."""
+        return self.check_job is not None or self.backing_up
 
     @property
     def backing_up(self) -> bool:
@@ -441,6 +512,7 @@ class Desk(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop_check()
             self.wait_for_backup()
             self.idle.stop()
             self._close_sections()
@@ -455,5 +527,6 @@ class Desk(QObject):
         """Close the window (signing the person out) and stop watching for input."""
         if self.window is not None:
             self.window.close()
+        self.stop_check()
         self.wait_for_backup()
         self.idle.stop()

@@ -2,7 +2,8 @@
 
 The sign-in window needs only the practice's name and the active staff, which a plain read
 of the file gives (services/early.py). It is shown at once while a worker thread loads the
-database layer and opens the database with every check (schema, integrity). A PIN typed
+database layer and opens the database, checking its schema; the whole-file check runs behind
+the desk's window once someone has signed in (ui/background_check.py). A PIN typed
 before that work is done is checked on the file by plain sqlite3, with the same rules and
 audit entry; the desk itself then waits for the database to be open. If opening
 fails, the window closes and the app falls back to the ordinary start, whose recovery
@@ -12,12 +13,13 @@ dialog explains what is wrong.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, QTimer
 
 from practice_action.domain.calendar import Clock, system_clock
-from practice_action.domain.errors import PracticeActionError, StoreError
+from practice_action.domain.errors import DamagedDatabase, PracticeActionError, StoreError
 from practice_action.domain.staff_member import StaffMember
 from practice_action.paths import Locations
 from practice_action.services.context import Context
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 
 class _Opener(QThread):
-    """Loads SQLAlchemy and opens the database off the UI thread."""
+    """Loads SQLAlchemy and opens the database (its schema checked) off the UI thread."""
 
     def __init__(self, locations: Locations) -> None:
         super().__init__()
@@ -42,15 +44,10 @@ class _Opener(QThread):
     def run(self) -> None:
         try:
             from practice_action.services.health import open_context
-            from practice_action.store.migrate import integrity_problems
 
-            ctx = open_context(self.locations)
-            problems = integrity_problems(ctx.store)
-            if problems:
-                ctx.store.dispose()
-                self.problem = "The database failed its integrity check: " + "; ".join(problems[:3])
-                return
-            self.ctx = ctx
+            # The whole-file check reads every page: the desk runs it behind its window
+            # once someone has signed in (ui/background_check.py), not here.
+            self.ctx = open_context(self.locations)
         except PracticeActionError as error:
             self.problem = str(error)
         except Exception as error:
@@ -67,9 +64,10 @@ class EarlySource(SignInSource):
     ):
         self._practice_name = practice_name
         self._members = members
-        self._locations = locations
+        self.locations = locations
         self._clock = clock
         self.opener = _Opener(locations)
+        self.damage_found: Callable[[str], None] | None = None
 
     def start_opening(self) -> None:
         if not self.opener.isRunning() and not self.opener.isFinished():
@@ -97,10 +95,15 @@ class EarlySource(SignInSource):
         if not self.opener.isFinished():
             from practice_action.services.early import check_pin
 
-            signed = check_pin(self._locations, staff_id, pin, self._clock)
+            signed = check_pin(self.locations, staff_id, pin, self._clock)
             if signed is not None:
                 return signed
-        return ContextSource(self.context()).sign_in(staff_id, pin)
+        try:
+            return ContextSource(self.context()).sign_in(staff_id, pin)
+        except DamagedDatabase as error:  # found damaged as the sign-in was written
+            if self.damage_found is not None:
+                self.damage_found(str(error))
+            raise
 
 
 class EarlySignIn:
@@ -117,6 +120,8 @@ class EarlySignIn:
         self.source = EarlySource(locations, practice_name, members, clock)
         self.dialog = SignInDialog(self.source)
         self.source.opener.finished.connect(self._opened)
+        self.source.damage_found = self._damaged
+        self.damaged = False
         self.failed = False
         self.signed: SignedIn | None = None
         self.ctx: Context | None = None
@@ -129,6 +134,16 @@ class EarlySignIn:
             self.dialog.reject()
             return
         self._start_presence(self.source.opener.ctx)
+
+    def _damaged(self, finding: str) -> None:
+        """Damage met while signing in: the whole file is checked before the next sign-in,
+        and the window closes for the ordinary start, whose recovery dialog explains."""
+        from practice_action.services.health import damage_found
+
+        self.damaged = True
+        if self.source.opener.ctx is not None:
+            damage_found(self.source.opener.ctx, self.source.locations, [finding])
+        QTimer.singleShot(0, self.dialog.reject)
 
     def _start_presence(self, ctx: Context) -> None:
         """The desk is known to the others from the moment its database is open."""
@@ -146,6 +161,11 @@ class EarlySignIn:
         self.source.start_opening()
         self.source.opener.wait()
         self.ctx = self.source.opener.ctx
+        if self.ctx is not None and self.damaged:
+            if self.presence is not None:
+                self.presence.stop()
+            self.ctx.store.dispose()
+            self.ctx = None
         if self.ctx is None:
             self.failed = True
             return
