@@ -22,11 +22,12 @@ REGISTER_KEYS = [r.key for r in registers.ALL_REGISTERS]
 
 
 def kinds_written_by_the_services() -> set[str]:
-    """Every kind named where the services append to the audit trail."""
+    """Every kind named where the services append to the audit trail (or, for a PIN check,
+    where pin_rules.py names the entry its Verdict asks for)."""
     found: set[str] = set()
     for path in SERVICES.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for call in re.finditer(r"(?:audit\.append|_record)\((.{0,300}?)\)", text, re.S):
+        for call in re.finditer(r"(?:audit\.append|_record|Verdict)\((.{0,300}?)\)", text, re.S):
             found |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', call.group(1)))
             for suffix in re.findall(r'f"\{register\.key\}\.([a-z_]+)"', call.group(1)):
                 found |= {f"{key}.{suffix}" for key in REGISTER_KEYS}

@@ -69,7 +69,10 @@ def open_or_recover(locations: Locations) -> Context | None:
 
 # bench/bench_startup.py sets this: the app prints when the sign-in window is up, then quits.
 # Set to "pin:<staff id>:<PIN>" it also checks that PIN as soon as the window is up, as a
-# person pressing Enter at once would, and prints when the check has answered.
+# person pressing Enter at once would, and prints when the check has answered. Set to
+# "desk:<staff id>:<PIN>:<ms>" it chooses the name, types the PIN and presses Enter <ms> after
+# the window is up (a person typing), then prints when Enter was pressed and when the main
+# window has painted, and quits.
 STARTUP_PROBE_ENV = "PRACTICE_ACTION_STARTUP_PROBE"
 
 
@@ -78,22 +81,50 @@ class _StartupProbe(QObject):
     loop is free to take input), print the wall-clock time and close the window; with a PIN
     to check, check it first (waiting, as Enter does, for the database to be open)."""
 
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.probe = os.environ.get(STARTUP_PROBE_ENV, "")
+        self.signed_in = False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from practice_action.ui.main_window import MainWindow
         from practice_action.ui.signin import SignInDialog
 
-        if event.type() == QEvent.Type.Paint and isinstance(watched, SignInDialog):
-            self.parent().removeEventFilter(self)
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if isinstance(watched, SignInDialog) and not self.signed_in:
+            self.signed_in = True
+            if not self.probe.startswith("desk:"):
+                self.parent().removeEventFilter(self)
             QTimer.singleShot(0, lambda: self._report(watched))
+        elif isinstance(watched, MainWindow):
+            self.parent().removeEventFilter(self)
+            QTimer.singleShot(0, lambda: self._counter_shown(watched))
         return False
 
     def _report(self, window: QWidget) -> None:
         print(f"sign-in shown at {time.time():.6f}", flush=True)
-        probe = os.environ.get(STARTUP_PROBE_ENV, "")
+        probe = self.probe
         if probe.startswith("pin:"):
             _, staff_id, pin = probe.split(":", 2)
             source = window.screen.source  # type: ignore[attr-defined]
             source.sign_in(int(staff_id), pin)
             print(f"PIN checked at {time.time():.6f}", flush=True)
+        elif probe.startswith("desk:"):
+            _, staff_id, pin, delay = probe.split(":", 3)
+            QTimer.singleShot(int(delay), lambda: self._enter(window, int(staff_id), pin))
+            return
+        window.close()
+
+    def _enter(self, window: QWidget, staff_id: int, pin: str) -> None:
+        screen = window.screen  # type: ignore[attr-defined]
+        screen.select_staff(staff_id)
+        screen.pin.setText(pin)
+        print(f"Enter pressed at {time.time():.6f}", flush=True)
+        screen.submit()
+
+    def _counter_shown(self, window: QWidget) -> None:
+        print(f"counter shown at {time.time():.6f}", flush=True)
         window.close()
 
 

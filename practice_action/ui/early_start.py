@@ -48,10 +48,23 @@ class _Opener(QThread):
             # The whole-file check reads every page: the desk runs it behind its window
             # once someone has signed in (ui/background_check.py), not here.
             self.ctx = open_context(self.locations)
+            self._load_the_desk()
         except PracticeActionError as error:
             self.problem = str(error)
         except Exception as error:
             self.problem = f"The database could not be opened ({error})."
+
+    @staticmethod
+    def _load_the_desk() -> None:
+        """Import the desk's own modules (the main window, each section's screen) while the
+        person is still typing, so that Enter shows the counter without waiting for them.
+        Only modules are loaded here; every widget is made on the window's thread."""
+        import importlib
+
+        from practice_action.ui import sections
+
+        importlib.import_module("practice_action.ui.desk")
+        sections.all_sections()
 
 
 class EarlySource(SignInSource):

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         outer.setWidget(splitter)
         self.setCentralWidget(outer)
         self.fit_to_screen()
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._show_row)
         # A click (or Enter) on a section puts the keyboard in it: at the counter, 1-9 then
         # record at once. The arrow keys still move along the sidebar without leaving it.
         self.sidebar.itemClicked.connect(lambda _item: self.focus_section())
@@ -134,9 +134,9 @@ class MainWindow(QMainWindow):
             action.deleteLater()
         self._section_actions.clear()
         for section in self.sections_for(actor):
-            widget = section.factory(self.ctx, actor, self)
-            widget.setObjectName(f"section-{section.key}")
-            self.stack.addWidget(widget)
+            # Built the first time it is shown (``_show_row``): signing in builds only the
+            # first section, so it takes the same time in a new practice as in a busy one.
+            self.stack.addWidget(_Unbuilt(section))
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setToolTip(f"{section.title} ({section.shortcut})")
@@ -168,12 +168,32 @@ class MainWindow(QMainWindow):
         for row in range(self.sidebar.count()):
             if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self._go_to(row)
-                return self.stack.widget(row)
+                return self._built(row)
         return None
 
     def _go_to(self, row: int) -> None:
         self.sidebar.setCurrentRow(row)
+        self._show_row(row)
         self.focus_section()
+
+    def _show_row(self, row: int) -> None:
+        if row < 0 or row >= self.stack.count():
+            return
+        self._built(row)
+        self.stack.setCurrentIndex(row)
+
+    def _built(self, row: int) -> QWidget:
+        """The section in ``row``, built now if this is the first time it is wanted."""
+        holder = self.stack.widget(row)
+        if not isinstance(holder, _Unbuilt):
+            return holder
+        assert self.actor is not None
+        widget = holder.section.factory(self.ctx, self.actor, self)
+        widget.setObjectName(f"section-{holder.section.key}")
+        self.stack.insertWidget(row, widget)  # the holder moves along to row + 1
+        self.stack.removeWidget(holder)
+        holder.deleteLater()
+        return widget
 
     def focus_section(self) -> None:
         """Put the keyboard where a person starts in the section shown.
@@ -230,3 +250,11 @@ def _escape(text: str) -> str:
 
 
 __all__ = ["MainWindow", "QWidget"]
+
+
+class _Unbuilt(QWidget):
+    """Holds a section's place in the window until it is first shown."""
+
+    def __init__(self, section: Section) -> None:
+        super().__init__()
+        self.section = section
