@@ -87,17 +87,18 @@ class _StartupProbe(QObject):
         self.signed_in = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        from practice_action.ui.main_window import MainWindow
         from practice_action.ui.signin import SignInDialog
 
         if event.type() != QEvent.Type.Paint:
             return False
+        # The main window's module is not imported here: the probe must not load it early.
+        main_window = sys.modules.get("practice_action.ui.main_window")
         if isinstance(watched, SignInDialog) and not self.signed_in:
             self.signed_in = True
             if not self.probe.startswith("desk:"):
                 self.parent().removeEventFilter(self)
             QTimer.singleShot(0, lambda: self._report(watched))
-        elif isinstance(watched, MainWindow):
+        elif main_window is not None and isinstance(watched, main_window.MainWindow):
             self.parent().removeEventFilter(self)
             QTimer.singleShot(0, lambda: self._counter_shown(watched))
         return False
