@@ -23,8 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, defer
 
 from practice_action.documents import completeness, record, sms
 from practice_action.documents.completeness import MissingData, MissingItem
@@ -947,7 +947,9 @@ def referral_template_word(ctx: Context, actor: Actor) -> bytes:
 # --- the register -------------------------------------------------------------------------
 
 
-def _entry(row: CorrespondenceRow) -> CorrespondenceEntry:
+def _entry(row: CorrespondenceRow, size: int | None = None) -> CorrespondenceEntry:
+    """The register's entry for ``row``; ``size`` when the query gave the content's length
+    instead of the content itself (lists of entries leave the documents in the database)."""
     return CorrespondenceEntry(
         id=row.id,
         key=row.document_key,
@@ -959,7 +961,7 @@ def _entry(row: CorrespondenceRow) -> CorrespondenceEntry:
         file_name=row.file_name,
         media_type=row.media_type,
         sha256=row.sha256,
-        size=len(row.content),
+        size=len(row.content) if size is None else size,
         inputs_digest=row.inputs_digest,
         signed_by=row.signed_by,
         generated_by=row.generated_by,
@@ -1124,14 +1126,22 @@ def generate_ready(
     return ReadyRun(tuple(made), waiting)
 
 
+def _entries_without_content() -> Select[tuple[CorrespondenceRow, int]]:
+    """Register rows with the length of each document, not the document: a practice five
+    years in has hundreds, each tens of kilobytes, which a list has no use for."""
+    return select(CorrespondenceRow, func.length(CorrespondenceRow.content)).options(
+        defer(CorrespondenceRow.content)
+    )
+
+
 def register(ctx: Context, actor: Actor) -> list[CorrespondenceEntry]:
     """Every generation, the newest first."""
     require(actor, Permission.DRAFT_LETTERS)
     with ctx.store.read() as session:
         rows = session.execute(
-            select(CorrespondenceRow).order_by(CorrespondenceRow.id.desc())
-        ).scalars()
-        return [_entry(r) for r in rows]
+            _entries_without_content().order_by(CorrespondenceRow.id.desc())
+        ).all()
+        return [_entry(row, size) for row, size in rows]
 
 
 def overview(ctx: Context, actor: Actor) -> LettersOverview:
@@ -1139,11 +1149,17 @@ def overview(ctx: Context, actor: Actor) -> LettersOverview:
     require(actor, Permission.DRAFT_LETTERS)
     with ctx.store.read() as session:
         facts = _gather(session)
-        latest: dict[str, CorrespondenceEntry] = {}
-        for row in session.execute(
-            select(CorrespondenceRow).order_by(CorrespondenceRow.id)
-        ).scalars():
-            latest[row.document_key] = _entry(row)
+        newest = (
+            select(func.max(CorrespondenceRow.id))
+            .group_by(CorrespondenceRow.document_key)
+            .scalar_subquery()
+        )
+        latest = {
+            row.document_key: _entry(row, size)
+            for row, size in session.execute(
+                _entries_without_content().where(CorrespondenceRow.id.in_(newest))
+            ).all()
+        }
     signer = _signer_for(actor, facts)
     planned = _plan_documents(facts, signer, local_today(ctx.clock))
     return LettersOverview(

@@ -12,8 +12,8 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
+from operator import add
 from typing import Any
 
 from sqlalchemy import Row, case, func, select
@@ -38,45 +38,6 @@ from practice_action.store.counter_models import ClinicianDay, Contact, Diversio
 from practice_action.store.models import ClinicianRow, Practice
 
 MAX_DAYS = 3 * 366
-
-
-@dataclass
-class _Tally:
-    """Mutable counts while folding the grouped rows; frozen into Figures at the end."""
-
-    by_type: dict[ContactType, int] = field(default_factory=dict)
-    counted: int = 0
-    not_counted: int = 0
-    urgent: int = 0
-    voided: int = 0
-    days_at_cap: int = 0
-    diverted: dict[DivertDestination, int] = field(default_factory=dict)
-
-    def add(self, other: _Tally) -> None:
-        for key, n in other.by_type.items():
-            self.by_type[key] = self.by_type.get(key, 0) + n
-        for dest, n in other.diverted.items():
-            self.diverted[dest] = self.diverted.get(dest, 0) + n
-        self.counted += other.counted
-        self.not_counted += other.not_counted
-        self.urgent += other.urgent
-        self.voided += other.voided
-        self.days_at_cap += other.days_at_cap
-
-    @property
-    def contacts(self) -> int:
-        return self.counted + self.not_counted + self.urgent
-
-    def frozen(self) -> dict[str, object]:
-        return {
-            "by_type": dict(self.by_type),
-            "counted": self.counted,
-            "not_counted": self.not_counted,
-            "urgent": self.urgent,
-            "voided": self.voided,
-            "days_at_cap": self.days_at_cap,
-            "diverted": dict(self.diverted),
-        }
 
 
 def check_period(start: date, end: date) -> None:
@@ -107,65 +68,103 @@ def grouped_contacts(session: Session, start: date, end: date) -> Iterable[Row[A
     )
 
 
+_TYPES = tuple(ContactType)
+_DESTINATIONS = tuple(DivertDestination)
+# A cell's counts as one list, so that cells add up with one C-level map each:
+# counted, not counted, urgent, voided, days at the cap, then one per type, one per destination.
+_COUNTED, _NOT_COUNTED, _URGENT, _VOIDED, _AT_CAP = range(5)
+_BY_TYPE = 5
+_DIVERTED = _BY_TYPE + len(_TYPES)
+_WIDTH = _DIVERTED + len(_DESTINATIONS)
+
+
+def _empty() -> list[int]:
+    return [0] * _WIDTH
+
+
+def _figures(cell: list[int]) -> dict[str, Any]:
+    """A cell's counts as the keyword arguments of ``Figures`` (only the types and
+    destinations that occur, as the figures have always been given)."""
+    by_type = cell[_BY_TYPE:_DIVERTED]
+    diverted = cell[_DIVERTED:]
+    return {
+        "counted": cell[_COUNTED],
+        "not_counted": cell[_NOT_COUNTED],
+        "urgent": cell[_URGENT],
+        "voided": cell[_VOIDED],
+        "days_at_cap": cell[_AT_CAP],
+        "by_type": {t: n for t, n in zip(_TYPES, by_type, strict=True) if n},
+        "diverted": {d: n for d, n in zip(_DESTINATIONS, diverted, strict=True) if n},
+    }
+
+
+def _live(cell: list[int]) -> int:
+    return cell[_COUNTED] + cell[_NOT_COUNTED] + cell[_URGENT]
+
+
 def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
     """Every figure for the local days ``start`` to ``end``, both included."""
     require(actor, Permission.VIEW_REPORTS)
     check_period(start, end)
-    cells: dict[tuple[date, int | None], _Tally] = defaultdict(_Tally)
+    cells: dict[tuple[date, int | None], list[int]] = {}
     caps: dict[tuple[date, int], int | None] = {}
     with ctx.store.read() as session:
         practice = session.get(Practice, 1)
         if practice is None:
             raise NotFound("The practice has not been set up yet: set it up first.")
         names = dict(session.execute(select(ClinicianRow.id, ClinicianRow.name)).all())
+        # Core statements on the session's connection: plain rows, no ORM loading.
+        connection = session.connection()
 
-        # Folded in the database: one row for each clinician's day, the live contacts of each
-        # type in a column of their own, so Python only copies counts across.
+        # Folded in the database, from the index alone (migration 0014): one row for each
+        # clinician's day, the live contacts of each type in a column of their own, so Python
+        # only copies counts across.
         live = Contact.voided_at.is_(None)
         one = 1
-        types = list(ContactType)
-        contacts = session.execute(
+        contacts = connection.execute(
             select(
                 Contact.day,
                 Contact.clinician_id,
-                func.sum(case((live & Contact.urgent, one), else_=0)),
                 func.sum(case((live & ~Contact.urgent & Contact.counted, one), else_=0)),
-                func.sum(case((live, one), else_=0)),
+                func.sum(case((live & ~Contact.urgent & ~Contact.counted, one), else_=0)),
+                func.sum(case((live & Contact.urgent, one), else_=0)),
                 func.sum(case((live, 0), else_=one)),
                 *(
                     func.sum(case((live & (Contact.contact_type == t.value), one), else_=0))
-                    for t in types
+                    for t in _TYPES
                 ),
             )
             .where(Contact.day >= start, Contact.day <= end)
             .group_by(Contact.day, Contact.clinician_id)
         )
-        for day, cid, n_urgent, n_counted, n_live, n_void, *by_type in contacts:
-            tally = cells[(day, cid)]
-            n_live, n_urgent, n_counted = int(n_live or 0), int(n_urgent or 0), int(n_counted or 0)
-            tally.by_type = {t: int(n) for t, n in zip(types, by_type, strict=True) if n}
-            tally.urgent = n_urgent
-            tally.counted = n_counted
-            tally.not_counted = n_live - n_urgent - n_counted
-            tally.voided = int(n_void or 0)
+        for day, cid, *counts in contacts:
+            cell = [int(n or 0) for n in counts]
+            cell[_AT_CAP:_AT_CAP] = [0]
+            cell.extend([0] * len(_DESTINATIONS))
+            cells[(day, cid)] = cell
 
-        for day, cid, counted, cap in session.execute(
+        for day, cid, counted, cap in connection.execute(
             select(
                 ClinicianDay.day, ClinicianDay.clinician_id, ClinicianDay.counted, ClinicianDay.cap
             ).where(ClinicianDay.day >= start, ClinicianDay.day <= end)
         ):
             caps[(day, cid)] = cap
             if cap is not None and counted >= cap:
-                cells[(day, cid)].days_at_cap = 1
+                cell = cells.get((day, cid))
+                if cell is None:
+                    cell = cells[(day, cid)] = _empty()
+                cell[_AT_CAP] = 1
 
-        for day, cid, destination, n in session.execute(
+        place = {d.value: _DIVERTED + i for i, d in enumerate(_DESTINATIONS)}
+        for day, cid, destination, n in connection.execute(
             select(Diversion.day, Diversion.clinician_id, Diversion.destination, func.count())
             .where(Diversion.day >= start, Diversion.day <= end)
             .group_by(Diversion.day, Diversion.clinician_id, Diversion.destination)
         ):
-            dest = DivertDestination(destination)
-            tally = cells[(day, cid)]
-            tally.diverted[dest] = tally.diverted.get(dest, 0) + int(n)
+            cell = cells.get((day, cid))
+            if cell is None:
+                cell = cells[(day, cid)] = _empty()
+            cell[place[DivertDestination(destination).value]] += int(n)
 
         entries = safety.entries_between(session, start, end)
         head = audit.head_hash(session)
@@ -176,9 +175,9 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
 
     order = {cid: name_of(cid).casefold() for cid in {cid for _, cid in cells}}
     kept = [
-        (key, tally)
-        for key, tally in sorted(cells.items(), key=lambda item: (item[0][0], order[item[0][1]]))
-        if tally.contacts or tally.voided or tally.diverted or tally.days_at_cap
+        (key, cell)
+        for key, cell in sorted(cells.items(), key=lambda item: (item[0][0], order[item[0][1]]))
+        if any(cell)
     ]
     rows = tuple(
         ClinicianDayFigures(
@@ -186,28 +185,31 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
             clinician_id=cid,
             clinician=name_of(cid),
             cap=caps.get((day, cid)) if cid is not None else None,
-            **tally.frozen(),  # type: ignore[arg-type]
+            **_figures(cell),
         )
-        for (day, cid), tally in kept
+        for (day, cid), cell in kept
     )
 
-    per_clinician: dict[int | None, _Tally] = defaultdict(_Tally)
+    per_clinician: dict[int | None, list[int]] = {}
     worked: dict[int | None, int] = defaultdict(int)
-    per_day: dict[date, _Tally] = defaultdict(_Tally)
+    per_day: dict[date, list[int]] = {}
     working: dict[date, int] = defaultdict(int)
     busiest: dict[date, int] = defaultdict(int)
     day_cap: dict[date, int] = {}
-    totals = _Tally()
-    for row, (_key, tally) in zip(rows, kept, strict=True):
-        per_clinician[row.clinician_id].add(tally)
-        per_day[row.day].add(tally)
-        totals.add(tally)
-        if row.contacts:
-            worked[row.clinician_id] += 1
-            working[row.day] += 1
-        busiest[row.day] = max(busiest[row.day], row.counted)
-        if row.cap is not None:
-            day_cap[row.day] = max(day_cap.get(row.day, 0), row.cap)
+    totals = _empty()
+    for (day, cid), cell in kept:
+        mine = per_clinician.get(cid)
+        per_clinician[cid] = cell[:] if mine is None else list(map(add, mine, cell))
+        that_day = per_day.get(day)
+        per_day[day] = cell[:] if that_day is None else list(map(add, that_day, cell))
+        totals = list(map(add, totals, cell))
+        if _live(cell):
+            worked[cid] += 1
+            working[day] += 1
+        busiest[day] = max(busiest[day], cell[_COUNTED])
+        cap = caps.get((day, cid)) if cid is not None else None
+        if cap is not None:
+            day_cap[day] = max(day_cap.get(day, 0), cap)
 
     clinicians = tuple(
         sorted(
@@ -216,9 +218,9 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
                     clinician_id=cid,
                     clinician=name_of(cid),
                     days_worked=worked[cid],
-                    **tally.frozen(),  # type: ignore[arg-type]
+                    **_figures(cell),
                 )
-                for cid, tally in per_clinician.items()
+                for cid, cell in per_clinician.items()
             ),
             key=lambda c: (c.clinician_id is None, c.clinician.casefold()),
         )
@@ -226,22 +228,23 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
     days = []
     working_days = rate_days = rate_contacts = 0
     day = start
+    nothing = _empty()
     while day <= end:
-        tally = per_day.get(day, _Tally())
+        cell = per_day.get(day, nothing)
         days.append(
             DayFigures(
                 day=day,
                 clinicians_working=working[day],
                 busiest=busiest[day],
                 cap=day_cap.get(day),
-                **tally.frozen(),  # type: ignore[arg-type]
+                **_figures(cell),
             )
         )
         if is_working_day(day):
             working_days += 1
-            if tally.contacts:
+            if _live(cell):
                 rate_days += 1
-                rate_contacts += tally.contacts
+                rate_contacts += _live(cell)
         day += timedelta(days=1)
 
     return Report(
@@ -254,7 +257,7 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
         rows=rows,
         clinicians=clinicians,
         days=tuple(days),
-        totals=Figures(**totals.frozen()),  # type: ignore[arg-type]
+        totals=Figures(**_figures(totals)),
         working_days=working_days,
         rate_days=rate_days,
         rate_contacts=rate_contacts,
