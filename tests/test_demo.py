@@ -153,7 +153,8 @@ def test_the_demo_safety_log_has_entries_with_the_national_fields(ctx: Context) 
     assert linked.recorded_at is not None and linked.recorded_at.date() > linked.day
     # Reports' safety log and the evidence file carry them
     assert len(reports.build(ctx, karen, start, today).safety) == 3
-    file = evidence.prepare(ctx, karen, start, today)
+    # (an evidence file holds whole days, so it ends yesterday; the entries all fall before)
+    file = evidence.prepare(ctx, karen, start, today - timedelta(days=1))
     assert sorted((s.day, s.category, s.harm) for s in file.safety) == sorted(
         (e.day, e.category, e.harm) for e in entries
     )

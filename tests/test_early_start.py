@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import RECEPTIONIST_PIN
+from conftest import MANAGER_PIN, RECEPTIONIST_PIN, valid_profile
 from PySide6.QtWidgets import QDialog
 from test_ui_signin import sign_in_with_keys
 
@@ -19,7 +19,7 @@ from practice_action import paths
 from practice_action.domain import calendar
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.records import StaffMember
-from practice_action.services import audit, demo, staff
+from practice_action.services import audit, demo, practice, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.demo import DEMO_PINS
 from practice_action.services.early import check_pin, sign_in_list
@@ -432,3 +432,59 @@ def test_a_pin_typed_while_the_database_is_still_opening_signs_in_at_once(
         if early.presence is not None:
             early.presence.stop()
         early.ctx.store.dispose()
+
+
+def _set_up_with_a_receptionist(db_ctx: Context) -> Actor:
+    manager = practice.first_run_setup(db_ctx, valid_profile(), "Maria Okafor", MANAGER_PIN).actor
+    member = staff.add_staff(
+        db_ctx, manager, StaffMember("Jo Brennan", StaffRole.RECEPTIONIST), RECEPTIONIST_PIN
+    )
+    return Actor(member.name, member.role, member.id)
+
+
+def test_on_either_database_the_first_pin_needs_no_database_layer(
+    db_ctx: Context, db_locations
+) -> None:
+    """SQLite and PostgreSQL alike (on PostgreSQL as the desks' restricted role): a fresh
+    process lists the staff and checks a right and a wrong PIN with the driver alone; the
+    entries chain on from the trail, the wrong PIN counts, and SQLAlchemy was never loaded."""
+    receptionist = _set_up_with_a_receptionist(db_ctx)
+    db_ctx.store.dispose()
+    code = (
+        "import sys\n"
+        "from practice_action import paths\n"
+        "from practice_action.services.early import check_pin, sign_in_list\n"
+        "from practice_action.services.pin_rules import SignInRefused\n"
+        f"where = paths.resolve({str(db_locations.data_dir)!r}, {db_locations.database_url!r})\n"
+        "name, members = sign_in_list(where)\n"
+        "print(name, [m.name for m in members])\n"
+        "try:\n"
+        f"    check_pin(where, {receptionist.staff_id}, '000000')\n"
+        "except SignInRefused as refused:\n"
+        "    print(refused)\n"
+        f"signed = check_pin(where, {receptionist.staff_id}, {RECEPTIONIST_PIN!r})\n"
+        "print(signed.actor.name)\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "Riverside Medical Practice ['Jo Brennan', 'Maria Okafor']",
+        "Wrong PIN. 4 more tries before the account locks.",
+        "Jo Brennan",
+        "False",
+    ]
+    reopened = open_context(db_locations)
+    try:
+        entries = audit.list_entries(reopened, Actor("x", None))
+        assert [e.kind for e in entries][:2] == ["signin.ok", "signin.failed"]
+        assert audit.verify(reopened).intact
+    finally:
+        reopened.store.dispose()
+
+
+def test_a_server_out_of_reach_leaves_the_start_to_the_ordinary_opening(tmp_path) -> None:
+    """Nothing listens on the port: no early window, no early PIN; the ordinary opening then
+    says the server cannot be reached (tests/test_startup.py)."""
+    where = paths.resolve(tmp_path, "postgresql://desk:secret@127.0.0.1:9/practice")
+    assert sign_in_list(where) is None
+    assert check_pin(where, 1, "123456") is None

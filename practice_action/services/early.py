@@ -22,17 +22,26 @@ from practice_action.services.pin_rules import (
     judge,
 )
 from practice_action.store.integrity import full_check_due
-from practice_action.store.peek import early_write, peek_sign_in
+from practice_action.store.peek import (
+    early_write,
+    early_write_server,
+    peek_sign_in,
+    peek_sign_in_server,
+)
 from practice_action.store.raw import raw_now
 
 
 def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
-    """(practice name, active staff) from a SQLite file already at this version's schema;
-    None whenever the ordinary opening (with its checks, upgrade or set-up) must come first."""
-    path = locations.sqlite_path
-    if path is None or full_check_due(locations.data_dir):
-        return None  # a server, or damage found last time: the whole file is checked first
-    peeked = peek_sign_in(path)
+    """(practice name, active staff) from a database already at this version's schema (a
+    SQLite file, or a PostgreSQL server read with its driver alone); None whenever the
+    ordinary opening (with its checks, upgrade or set-up) must come first."""
+    if _on_server(locations):
+        peeked = peek_sign_in_server(locations.database_url)
+    else:
+        path = locations.sqlite_path
+        if path is None or full_check_due(locations.data_dir):
+            return None  # damage found last time: the whole file is checked first
+        peeked = peek_sign_in(path)
     if peeked is None:
         return None
     members = []
@@ -48,19 +57,24 @@ def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
 def check_pin(
     locations: Locations, staff_id: int, pin: str, clock: Clock = system_clock
 ) -> SignedIn | None:
-    """Check a PIN on the SQLite file with plain sqlite3, before the database layer has
-    loaded: the same rules (services/pin_rules.py), the same changes to the person's lock-out
-    count and the same audit entry, chained, in one transaction, as ``staff.sign_in`` makes.
+    """Check a PIN with the database's driver alone (sqlite3, or psycopg for a server),
+    before the database layer has loaded: the same rules (services/pin_rules.py), the same
+    changes to the person's lock-out count and the same audit entry, chained, in one
+    transaction, as ``staff.sign_in`` makes.
 
     Raises SignInRefused as ``staff.sign_in`` does. None when the plain check could not be made
-    (the file busy past the timeout, damaged, not SQLite): nothing was written, and the
-    ordinary check, once the database has opened, answers instead."""
-    path = locations.sqlite_path
-    if path is None:
+    (the file busy past the timeout or damaged, the server out of reach): nothing was written,
+    and the ordinary check, once the database has opened, answers instead."""
+    if _on_server(locations):
+        writing = early_write_server(locations.database_url)
+        problems: tuple[type[Exception], ...] = _server_errors()
+    elif locations.sqlite_path is not None:
+        writing, problems = early_write(locations.sqlite_path), (sqlite3.Error,)
+    else:
         return None
     now = clock()
     try:
-        with early_write(path) as raw:
+        with writing as raw:
             row = raw.one(
                 "SELECT id, name, role, active, pin_hash, failed_attempts, locked_until"
                 " FROM staff WHERE id = ?",
@@ -94,7 +108,7 @@ def check_pin(
                     ),
                 )
                 append_raw(raw, raw_now(raw, clock), verdict.actor, verdict.kind, verdict.summary)
-    except sqlite3.Error:
+    except problems:
         return None
     if verdict is None:
         raise SignInRefused(NOT_ACTIVE)
@@ -103,9 +117,22 @@ def check_pin(
     return verdict.signed
 
 
+def _on_server(locations: Locations) -> bool:
+    return locations.database_url.startswith(("postgresql", "postgres:"))
+
+
+def _server_errors() -> tuple[type[Exception], ...]:
+    import psycopg
+
+    return (psycopg.Error,)
+
+
 def _stored_time(value: object) -> datetime | None:
-    """A time as the store keeps it on SQLite (UTC text, 2026-11-17 14:05:00.000000)."""
+    """A time as the store keeps it: UTC text on SQLite (2026-11-17 14:05:00.000000), an
+    aware time on PostgreSQL."""
     if value is None:
         return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     parsed = datetime.fromisoformat(str(value))
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -287,7 +287,8 @@ def damage_found(ctx: Context, locations: Locations, problems: list[str]) -> Non
     """What the desk's check found stops this store from saving (every desk open on it hears
     so as it next writes), and the next start checks the whole file before sign-in."""
     finding = "; ".join(problems[:3])
-    leave_full_check_note(locations.data_dir, finding)
+    if locations.is_sqlite:
+        leave_full_check_note(locations.data_dir, finding)
     ctx.store.stop(
         DamagedDatabase(
             f"The database failed its check ({finding}). Nothing more can be saved on this "

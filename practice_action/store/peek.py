@@ -1,8 +1,8 @@
 """A quick look at a SQLite database before the database layer has loaded.
 
 The sign-in screen needs only the practice's name and the active staff. Reading them with
-the sqlite3 module lets the screen appear while SQLAlchemy and the migration check load in
-the background. Anything unusual (no file, another schema revision, any error) answers None,
+the driver alone (sqlite3, or psycopg for a server) lets the screen appear while SQLAlchemy
+and the migration check load in the background. Anything unusual (no file, another schema revision, any error) answers None,
 and the app then opens the database the ordinary way, with every check, before sign-in.
 """
 
@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from practice_action.store.raw import Raw
 from practice_action.store.revisions import revision_chain
@@ -35,31 +36,83 @@ class SignInPeek:
 def peek_sign_in(path: Path) -> SignInPeek | None:
     if not path.is_file():
         return None
-    chain = revision_chain()
-    if not chain:
-        return None
     try:
         connection = sqlite3.connect(path, timeout=5)
     except sqlite3.Error:
         return None
     try:
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != chain[-1]:
-            return None  # an upgrade (with its backup) comes first, the ordinary way
-        practice = connection.execute("SELECT name FROM practice WHERE id = 1").fetchone()
-        if practice is None:
-            return None  # first run: the set-up wizard
-        rows = connection.execute(
-            "SELECT id, name, role FROM staff WHERE active = 1 ORDER BY name"
-        ).fetchall()
+        return _peek(connection.cursor())
     except sqlite3.Error:
         return None
     finally:
         with contextlib.suppress(sqlite3.Error):
             connection.close()
+
+
+def peek_sign_in_server(url: str) -> SignInPeek | None:
+    """``peek_sign_in`` on a PostgreSQL server, with the driver alone; None when the server
+    cannot be reached or anything is unusual (the ordinary opening then says what)."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        with _server_connection(url, autocommit=True) as connection:
+            return _peek(connection.cursor())
+    except psycopg.Error:
+        return None
+
+
+def _peek(cursor: Any) -> SignInPeek | None:
+    chain = revision_chain()
+    if not chain:
+        return None
+    cursor.execute("SELECT version_num FROM alembic_version")
+    revision = cursor.fetchone()
+    if revision is None or revision[0] != chain[-1]:
+        return None  # an upgrade (with its backup) comes first, the ordinary way
+    cursor.execute("SELECT name FROM practice WHERE id = 1")
+    practice = cursor.fetchone()
+    if practice is None:
+        return None  # first run: the set-up wizard
+    cursor.execute("SELECT id, name, role FROM staff WHERE active ORDER BY name")
+    rows = cursor.fetchall()
     return SignInPeek(
         str(practice[0]), tuple(PeekedStaff(int(i), str(n), str(r)) for i, n, r in rows)
     )
+
+
+def libpq_address(url: str) -> str:
+    """A database address as the PostgreSQL driver takes it (postgresql://...), from the
+    app's own spelling of it, which may name the driver (postgresql+psycopg://...)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme.split('+', 1)[0]}{sep}{rest}" if sep else url
+
+
+def _server_connection(url: str, *, autocommit: bool) -> Any:
+    import psycopg
+
+    # The settings the store's own engine uses (store/engine.py).
+    return psycopg.connect(
+        libpq_address(url),
+        autocommit=autocommit,
+        connect_timeout=10,
+        application_name="practice-action",
+    )
+
+
+@contextlib.contextmanager
+def early_write_server(url: str) -> Iterator[Raw]:
+    """``early_write`` on a PostgreSQL server: one transaction (the driver begins it), the
+    audit chain's head locked by ``FOR UPDATE`` as the store's writes lock it. Committed when
+    the block ends, rolled back on any error; the driver's errors reach the caller."""
+    with _server_connection(url, autocommit=False) as connection:
+        try:
+            yield Raw(None, cursor=connection.cursor(), postgres=True)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
 
 @contextlib.contextmanager

@@ -39,11 +39,10 @@ from practice_action.domain.errors import PracticeActionError, StoreError
 from practice_action.services import counter, registers
 from practice_action.services.context import Actor, Context
 from practice_action.services.counter import Board, ClinicianCount
-from practice_action.services.permissions import Permission
 from practice_action.ui.counter_dialogs import AddForTodayDialog, ReasonDialog
 from practice_action.ui.counter_feed import CounterFeed
 from practice_action.ui.modal import run_modal
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 
 ROW_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 TYPE_KEYS = {
@@ -833,13 +832,5 @@ def _escape(text: str) -> str:
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="counter",
-            title="Counter",
-            permission=Permission.USE_COUNTER,
-            shortcut="Ctrl+1",
-            factory=lambda ctx, actor, parent: CounterScreen(ctx, actor, parent),
-            order=10,
-        )
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("counter")]

@@ -1,13 +1,13 @@
-"""Sign-in first, database layer second: how the desktop app starts on a SQLite file.
+"""Sign-in first, database layer second: how the desktop app starts.
 
 The sign-in window needs only the practice's name and the active staff, which a plain read
-of the file gives (services/early.py). It is shown at once while a worker thread loads the
-database layer and opens the database, checking its schema; the whole-file check runs behind
-the desk's window once someone has signed in (ui/background_check.py). A PIN typed
-before that work is done is checked on the file by plain sqlite3, with the same rules and
-audit entry; the desk itself then waits for the database to be open. If opening
-fails, the window closes and the app falls back to the ordinary start, whose recovery
-dialog explains what is wrong.
+with the database's driver gives (services/early.py: the SQLite file, or the PostgreSQL
+server). It is shown at once while a worker thread loads the database layer and opens the
+database, checking its schema; on SQLite the whole-file check runs behind the desk's window
+once someone has signed in (ui/background_check.py). A PIN typed before that work is done is
+checked with the driver alone, with the same rules and audit entry; the desk itself then
+waits for the database to be open. If opening fails, the window closes and the app falls
+back to the ordinary start, whose recovery dialog explains what is wrong.
 """
 
 from __future__ import annotations
@@ -56,15 +56,14 @@ class _Opener(QThread):
 
     @staticmethod
     def _load_the_desk() -> None:
-        """Import the desk's own modules (the main window, each section's screen) while the
-        person is still typing, so that Enter shows the counter without waiting for them.
-        Only modules are loaded here; every widget is made on the window's thread."""
+        """Import the desk's own modules (the main window, the counter's screen, which is
+        everyone's first section) while the person is still typing, so that Enter shows the
+        counter without waiting for them. The other screens load when first opened; only
+        modules are loaded here, and every widget is made on the window's thread."""
         import importlib
 
-        from practice_action.ui import sections
-
         importlib.import_module("practice_action.ui.desk")
-        sections.all_sections()
+        importlib.import_module("practice_action.ui.counter_screen")
 
 
 class EarlySource(SignInSource):
@@ -101,8 +100,8 @@ class EarlySource(SignInSource):
         return self.opener.ctx
 
     def sign_in(self, staff_id: int, pin: str) -> SignedIn:
-        """While the database layer is still loading, the PIN is checked on the file by plain
-        sqlite3 (services/early.py), with the same rules and audit entry, so that the first
+        """While the database layer is still loading, the PIN is checked with the driver
+        alone (services/early.py), with the same rules and audit entry, so that the first
         person need not wait for it; once it has loaded, or if the plain check cannot be
         made, the ordinary check answers."""
         if not self.opener.isFinished():

@@ -49,7 +49,7 @@ from practice_action.services.permissions import Permission, allowed
 from practice_action.ui.forms import problem_label, set_problem
 from practice_action.ui.modal import run_modal
 from practice_action.ui.printing import PrintJob
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 from practice_action.ui.tables import Column, FilteredTable
 from practice_action.ui.wording_dialog import WordingDialog
 
@@ -754,13 +754,5 @@ def what_changed(old: bytes, new: bytes, is_pdf: bool, most: int = 3) -> list[st
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="letters",
-            title="Letters",
-            permission=Permission.DRAFT_LETTERS,
-            shortcut="Ctrl+3",
-            factory=lambda ctx, actor, parent: LettersScreen(ctx, actor, parent),
-            order=30,
-        )
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("letters")]

@@ -48,9 +48,8 @@ from practice_action.domain.words import plural
 from practice_action.services import audit, staff
 from practice_action.services.audit import AuditView
 from practice_action.services.context import Actor, Context
-from practice_action.services.permissions import Permission
 from practice_action.ui.forms import FieldForm, set_problem
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 from practice_action.ui.tables import RIGHT, Column, FilteredTable
 
 PIN_HINT = "At least 6 digits; not one digit repeated and not a run such as 123456."
@@ -865,21 +864,5 @@ class AuditScreen(QWidget):
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="staff",
-            title="Staff",
-            permission=Permission.MANAGE_STAFF,
-            shortcut="Ctrl+6",
-            factory=lambda ctx, actor, parent: StaffScreen(ctx, actor, parent),
-            order=60,
-        ),
-        Section(
-            key="audit",
-            title="Audit trail",
-            permission=Permission.VIEW_AUDIT,
-            shortcut="Ctrl+7",
-            factory=lambda ctx, actor, parent: AuditScreen(ctx, actor, parent),
-            order=70,
-        ),
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("staff"), section("audit")]

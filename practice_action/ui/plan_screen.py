@@ -39,7 +39,7 @@ from practice_action.ui.forms import problem_label, set_problem
 from practice_action.ui.modal import run_modal
 from practice_action.ui.plan_details import long_date
 from practice_action.ui.plan_dialogs import ask_declined_request, ask_end_action, ask_own_action
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 from practice_action.ui.tables import Column, FilteredTable
 
 
@@ -592,13 +592,5 @@ def _decision_text(decision: plan_service.DecisionView | None) -> str:
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="plan",
-            title="Action plan",
-            permission=Permission.READ_PLAN,
-            shortcut="Ctrl+2",
-            factory=lambda ctx, actor, parent: PlanScreen(ctx, actor, parent),
-            order=20,
-        )
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("plan")]

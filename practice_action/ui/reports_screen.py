@@ -41,11 +41,10 @@ from practice_action.domain.reports import (
 from practice_action.domain.words import plural
 from practice_action.services import reports
 from practice_action.services.context import Actor, Context
-from practice_action.services.permissions import Permission
 from practice_action.ui.charts import Bar, ContactsPerDayChart, DayValues, DestinationsChart
 from practice_action.ui.modal import run_modal
 from practice_action.ui.safety_dialog import open_safety_dialog
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 from practice_action.ui.tables import RIGHT, Column, FilteredTable
 
 
@@ -424,13 +423,5 @@ def _esc(text: str) -> str:
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="reports",
-            title="Reports",
-            permission=Permission.VIEW_REPORTS,
-            shortcut="Ctrl+4",
-            factory=lambda ctx, actor, parent: ReportsScreen(ctx, actor, parent),
-            order=40,
-        )
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("reports")]

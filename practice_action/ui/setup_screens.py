@@ -36,7 +36,6 @@ from practice_action.domain.records import (
 from practice_action.domain.words import plural
 from practice_action.services import practice, registers
 from practice_action.services.context import Actor, Context
-from practice_action.services.permissions import Permission
 from practice_action.services.registers import Register
 from practice_action.ui.forms import FieldForm, plural_suffix
 from practice_action.ui.practice_forms import (
@@ -53,21 +52,13 @@ from practice_action.ui.record_dialogs import (
     VoluntaryServiceDialog,
     date_text,
 )
-from practice_action.ui.sections import Section
+from practice_action.ui.sections import Section, section
 from practice_action.ui.tables import RIGHT, Column, FilteredTable
 
 
 def sections() -> list[Section]:
-    return [
-        Section(
-            key="setup",
-            title="Set-up",
-            permission=Permission.EDIT_SETUP,
-            shortcut="Ctrl+5",
-            factory=lambda ctx, actor, parent: SetupSection(ctx, actor, parent),
-            order=50,
-        )
-    ]
+    """This module's sections, as declared in ui/sections.py."""
+    return [section("setup")]
 
 
 def show_error(parent: QWidget, error: PracticeActionError, title: str) -> QMessageBox:
