@@ -20,7 +20,8 @@ contacts and the first visit to every screen (the desk warmed up). It fails (exi
 growth: a least-squares line through the second half of the samples rising faster than
 RSS_SLOPE MB (resident size, or the C heap in use: glibc's mallinfo2, which shows a leak that
 memory freed earlier in the day hides from the resident size) or OBJECT_SLOPE objects per
-1,000 contacts.
+1,000 contacts; or when the day ends at DAY_BUDGET_MB or more resident (sizes in MiB, as
+bench_memory gives them).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 RSS_SLOPE = 1.0  # MB per 1,000 contacts
+DAY_BUDGET_MB = 150.0  # resident at the day's end (issue 18: memory after a day's use)
 OBJECT_SLOPE = 2_000  # objects per 1,000 contacts
 SAMPLE = 100
 CAP = 60
@@ -47,7 +49,7 @@ DESK = "Dr Asha Mistry"
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         resident = int(statm.read().split()[1])
-    return resident * os.sysconf("SC_PAGE_SIZE") / 1e6
+    return resident * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)  # MiB, as bench_memory
 
 
 def heap_mb() -> float:
@@ -267,7 +269,8 @@ def main() -> int:
             first, last = points[0], points[-1]
             rss_ok, objects_ok = rss_rise <= RSS_SLOPE, object_rise <= OBJECT_SLOPE
             heap_ok = heap_rise <= RSS_SLOPE
-            failed = failed or not (rss_ok and objects_ok and heap_ok)
+            small_ok = last[1] < DAY_BUDGET_MB
+            failed = failed or not (rss_ok and objects_ok and heap_ok and small_ok)
             summary += [
                 f"{'soak RSS':<24} {size:<10} {first[1]:>6.1f} MB {last[1]:>6.1f} MB "
                 f"{rss_rise:>+6.2f}  <={RSS_SLOPE:g} MB/1k  {'yes' if rss_ok else 'NO'}",
@@ -275,6 +278,8 @@ def main() -> int:
                 f"{heap_rise:>+6.2f}  <={RSS_SLOPE:g} MB/1k  {'yes' if heap_ok else 'NO'}",
                 f"{'soak objects':<24} {size:<10} {first[2]:>9,} {last[2]:>9,} "
                 f"{object_rise:>+6.0f}  <={OBJECT_SLOPE:,}/1k  {'yes' if objects_ok else 'NO'}",
+                f"{'soak RSS at day end':<24} {size:<10} {first[1]:>6.1f} MB {last[1]:>6.1f} MB "
+                f"{'':>6}  <{DAY_BUDGET_MB:g} MB      {'yes' if small_ok else 'NO'}",
             ]
     print("baseline: the first sample (100 contacts, every screen visited once); ratio column:")
     print("the second half's slope per 1,000 contacts")
