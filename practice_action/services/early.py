@@ -25,6 +25,7 @@ from practice_action.store.integrity import full_check_due
 from practice_action.store.peek import (
     early_write,
     early_write_server,
+    forget_server_connections,
     peek_sign_in,
     peek_sign_in_server,
 )
@@ -52,6 +53,9 @@ def sign_in_list(locations: Locations) -> tuple[str, list[StaffMember]] | None:
             return None
         members.append(StaffMember(person.name, role, True, person.id))
     return peeked.practice_name, members
+
+
+__all__ = ["check_pin", "forget_server_connections", "sign_in_list"]
 
 
 def check_pin(

@@ -57,10 +57,30 @@ def peek_sign_in_server(url: str) -> SignInPeek | None:
     except ImportError:
         return None
     try:
-        with _server_connection(url, autocommit=True) as connection:
-            return _peek(connection.cursor())
+        connection = _server_connection(url, autocommit=True)
     except psycopg.Error:
         return None
+    try:
+        peeked = _peek(connection.cursor())
+    except psycopg.Error:
+        connection.close()
+        return None
+    # Kept for the first PIN (``early_write_server``): signing in to a server costs a round
+    # of its password exchange, which the person need not wait for twice.
+    forget_server_connections()
+    _KEPT[url] = connection
+    return peeked
+
+
+_KEPT: dict[str, Any] = {}
+
+
+def forget_server_connections() -> None:
+    """Close the connection kept from the sign-in list, once the database layer has opened."""
+    while _KEPT:
+        _url, connection = _KEPT.popitem()
+        with contextlib.suppress(Exception):
+            connection.close()
 
 
 def _peek(cursor: Any) -> SignInPeek | None:
@@ -103,16 +123,24 @@ def _server_connection(url: str, *, autocommit: bool) -> Any:
 
 @contextlib.contextmanager
 def early_write_server(url: str) -> Iterator[Raw]:
-    """``early_write`` on a PostgreSQL server: one transaction (the driver begins it), the
-    audit chain's head locked by ``FOR UPDATE`` as the store's writes lock it. Committed when
-    the block ends, rolled back on any error; the driver's errors reach the caller."""
-    with _server_connection(url, autocommit=False) as connection:
-        try:
+    """``early_write`` on a PostgreSQL server: one transaction on the connection kept from the
+    sign-in list (or a new one), the audit chain's head locked by ``FOR UPDATE`` as the
+    store's writes lock it. Committed when the block ends, rolled back on any error (and the
+    connection closed); the driver's errors reach the caller."""
+    connection = _KEPT.pop(url, None)
+    if connection is None or connection.closed:
+        connection = _server_connection(url, autocommit=True)
+    kept = False
+    try:
+        with connection.transaction():
             yield Raw(None, cursor=connection.cursor(), postgres=True)
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
+        kept = True
+    finally:
+        if kept:
+            _KEPT[url] = connection  # for another try, a wrong PIN first
+        else:
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 @contextlib.contextmanager

@@ -141,6 +141,9 @@ class EarlySignIn:
 
     def _opened(self) -> None:
         gc.enable()  # off for start-up (__main__.py)
+        from practice_action.services.early import forget_server_connections
+
+        forget_server_connections()  # the database layer answers from now on
         if self.source.opener.ctx is None:  # damaged, newer, unreachable: say so the usual way
             self.failed = True
             self.dialog.reject()
@@ -172,6 +175,9 @@ class EarlySignIn:
         accepted = run_modal(self.dialog)
         self.source.start_opening()
         self.source.opener.wait()
+        from practice_action.services.early import forget_server_connections
+
+        forget_server_connections()
         self.ctx = self.source.opener.ctx
         if self.ctx is not None and self.damaged:
             if self.presence is not None:
