@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,15 +19,21 @@ from test_ui_signin import sign_in_with_keys
 from practice_action import paths
 from practice_action.domain import calendar
 from practice_action.domain.enums import StaffRole
+from practice_action.domain.errors import DamagedDatabase
 from practice_action.domain.records import StaffMember
-from practice_action.services import audit, demo, practice, staff
+from practice_action.services import audit, demo, health, practice, staff
 from practice_action.services.context import Actor, Context
 from practice_action.services.demo import DEMO_PINS
 from practice_action.services.early import check_pin, sign_in_list
-from practice_action.services.health import CheckStopped, database_check, open_context
-from practice_action.store.integrity import full_check_due, leave_full_check_note
+from practice_action.services.health import CheckNotMade, CheckStopped, database_check, open_context
+from practice_action.store.integrity import (
+    TableByTableCheck,
+    full_check_due,
+    leave_full_check_note,
+)
 from practice_action.ui import recovery
 from practice_action.ui.app import open_or_recover
+from practice_action.ui.background_check import BackgroundCheck
 from practice_action.ui.desk import Desk
 from practice_action.ui.early_start import EarlySignIn, _Opener
 from practice_action.ui.modal import answered_by
@@ -488,3 +495,110 @@ def test_a_server_out_of_reach_leaves_the_start_to_the_ordinary_opening(tmp_path
     where = paths.resolve(tmp_path, "postgresql://desk:secret@127.0.0.1:9/practice")
     assert sign_in_list(where) is None
     assert check_pin(where, 1, "123456") is None
+
+
+def test_the_check_behind_the_window_also_looks_at_the_file_as_a_whole(tmp_path) -> None:
+    """A list of free pages that says more than it holds is no table's damage: the check of
+    the file as a whole finds it."""
+    path = tmp_path / "small.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE t (x TEXT)")
+    db.executemany("INSERT INTO t VALUES (?)", [("x" * 500,) for _ in range(200)])
+    db.commit()
+    db.execute("DELETE FROM t WHERE rowid > 50")
+    db.commit()
+    free = db.execute("PRAGMA freelist_count").fetchone()[0]
+    db.close()
+    assert free > 0
+    data = bytearray(path.read_bytes())
+    data[36:40] = (free + 3).to_bytes(4, "big")  # the header's count of free pages
+    path.write_bytes(bytes(data))
+    check = TableByTableCheck(path)
+    shares: list[float] = []
+    problems = check.run(shares.append)
+    assert problems and any("freelist" in p.lower() for p in problems), problems
+    assert shares[-1] == 1.0
+
+
+def test_a_file_that_cannot_be_read_just_now_is_not_called_damaged(tmp_path) -> None:
+    with pytest.raises(CheckNotMade):
+        TableByTableCheck(tmp_path / "gone.sqlite3").run()
+
+
+def test_damage_met_while_the_check_runs_keeps_the_note_and_takes_no_backup(
+    qtbot, monkeypatch, ctx: Context, locations, manager: Actor
+) -> None:
+    """A read elsewhere finds damage while the check is still going; the check then passes
+    (it looked before the damage): the desk stays stopped, the note stays, no backup."""
+    release = threading.Event()
+    real_run = BackgroundCheck.run
+
+    def held(job: BackgroundCheck) -> None:
+        release.wait(30)
+        real_run(job)
+
+    monkeypatch.setattr(BackgroundCheck, "run", held)
+    desk = Desk(ctx, locations, checked=False)
+    try:
+        desk.start_signed_in(staff.sign_in(ctx, manager.staff_id or 0, MANAGER_PIN))
+        assert desk.check_job is not None
+        ctx.store.stop(DamagedDatabase("The practice's database is damaged (a test)."))
+        assert full_check_due(locations.data_dir)
+        release.set()
+        qtbot.waitUntil(lambda: desk.check_job is None, timeout=20000)
+        assert full_check_due(locations.data_dir)
+        assert not desk.backing_up
+        assert not list(locations.backups_dir.glob("daily-*"))
+        assert desk.window is not None
+        assert desk.window.statusBar().currentMessage().startswith("This desk has stopped")
+    finally:
+        release.set()
+        desk.close()
+
+
+def test_a_note_that_cannot_be_written_still_stops_the_desk(
+    monkeypatch, ctx: Context, locations
+) -> None:
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(health, "leave_full_check_note", full)
+    health.damage_found(ctx, locations, ["Page 7 is never used"])
+    assert ctx.store.damaged is not None and "failed its check" in ctx.store.damaged
+
+
+def test_the_early_pin_does_not_make_a_file_that_has_gone(
+    ctx: Context, locations, receptionist: Actor
+) -> None:
+    ctx.store.dispose()
+    path = locations.sqlite_path
+    assert path is not None and receptionist.staff_id is not None
+    path.rename(path.with_name("moved-away.sqlite3"))
+    assert check_pin(locations, receptionist.staff_id, RECEPTIONIST_PIN) is None
+    assert not path.exists()
+
+
+def test_the_early_pin_leaves_a_busy_file_to_the_ordinary_check(
+    ctx: Context, locations, receptionist: Actor
+) -> None:
+    """Another desk holds the write lock: the early check gives up after a moment, having
+    written nothing, instead of keeping the window waiting the store's whole timeout."""
+    assert receptionist.staff_id is not None
+    before = audit.list_entries(ctx, Actor("x", None))[0].seq
+    ctx.store.dispose()
+    path = locations.sqlite_path
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        began = time.monotonic()
+        assert check_pin(locations, receptionist.staff_id, RECEPTIONIST_PIN) is None
+        assert time.monotonic() - began < 15  # not the store's 30 s
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    reopened = open_context(locations)
+    try:
+        assert audit.list_entries(reopened, Actor("x", None))[0].seq == before
+    finally:
+        reopened.store.dispose()

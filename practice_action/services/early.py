@@ -81,7 +81,7 @@ def check_pin(
         with writing as raw:
             row = raw.one(
                 "SELECT id, name, role, active, pin_hash, failed_attempts, locked_until"
-                " FROM staff WHERE id = ?",
+                f" FROM staff WHERE id = ?{raw.for_update}",  # two desks' tries both count
                 (staff_id,),
             )
             if row is None:

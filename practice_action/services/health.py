@@ -15,6 +15,7 @@ from practice_action.paths import Locations, make_private_dir, network_location
 from practice_action.services.context import Context
 from practice_action.store import migrate
 from practice_action.store.backup import restore_leftovers
+from practice_action.store.integrity import CheckNotMade as CheckNotMade
 from practice_action.store.integrity import CheckStopped as CheckStopped
 from practice_action.store.integrity import (
     TableByTableCheck,
@@ -287,8 +288,7 @@ def damage_found(ctx: Context, locations: Locations, problems: list[str]) -> Non
     """What the desk's check found stops this store from saving (every desk open on it hears
     so as it next writes), and the next start checks the whole file before sign-in."""
     finding = "; ".join(problems[:3])
-    if locations.is_sqlite:
-        leave_full_check_note(locations.data_dir, finding)
+    # The store stops first: whatever happens to the note, nothing more is saved.
     ctx.store.stop(
         DamagedDatabase(
             f"The database failed its check ({finding}). Nothing more can be saved on this "
@@ -297,15 +297,25 @@ def damage_found(ctx: Context, locations: Locations, problems: list[str]) -> Non
             "backup."
         )
     )
+    if locations.is_sqlite:
+        _leave_note(locations, finding)
 
 
 def check_passed(locations: Locations) -> None:
     """The whole file was checked and is sound: no need to check it before the next sign-in."""
-    clear_full_check_note(locations.data_dir)
+    with contextlib.suppress(OSError):
+        clear_full_check_note(locations.data_dir)
 
 
 def remember_damage(ctx: Context, locations: Locations) -> None:
     """The store stopped because its file was found damaged (by any read or write): the next
     start checks the whole file before sign-in, as after the desk's own check."""
     if isinstance(ctx.store.stopped, DamagedDatabase) and locations.is_sqlite:
-        leave_full_check_note(locations.data_dir, str(ctx.store.stopped))
+        _leave_note(locations, str(ctx.store.stopped))
+
+
+def _leave_note(locations: Locations, finding: str) -> None:
+    """The note for the next start; a folder that cannot take it (full, read-only) costs only
+    the note: the desk has stopped saving already, and says why."""
+    with contextlib.suppress(OSError):
+        leave_full_check_note(locations.data_dir, finding)

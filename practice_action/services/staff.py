@@ -326,7 +326,9 @@ def _check_pin(ctx: Context, staff_id: int, pin: str, *, purpose: str) -> Signed
     count towards the same lock-out whether they were to sign in or to agree to a change."""
     now = ctx.clock()
     with ctx.store.write() as session:
-        row = session.get(StaffRow, staff_id)
+        # Locked on PostgreSQL, so that wrong PINs typed at two desks at once both count
+        # (SQLite's write transaction holds the whole file already).
+        row = session.get(StaffRow, staff_id, with_for_update=True)
         if row is None:
             raise SignInRefused(pin_rules.NOT_ACTIVE)
         verdict = pin_rules.judge(

@@ -15,6 +15,11 @@ from pathlib import Path
 from practice_action.domain.errors import StoreError
 
 
+def existing_file_uri(path: Path) -> str:
+    """A read-write SQLite URI that refuses to create the file when it is not there."""
+    return f"{path.resolve().as_uri()}?mode=rw"
+
+
 def read_only_uri(path: Path) -> str:
     """A read-only SQLite URI; a '#' or '?' in a folder name is escaped, not taken as syntax."""
     return f"{path.resolve().as_uri()}?mode=ro"

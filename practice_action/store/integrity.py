@@ -6,7 +6,9 @@ signs people in first and checks behind the window (ui/integrity_job.py), a tabl
 so that it can show how far it has gone and stop when the desk closes. Each table is checked
 with its indexes (``PRAGMA integrity_check(table)``) and its references to other tables
 (``PRAGMA foreign_key_check(table)``); tables are weighed by their highest row id, a fair
-guide to their size that costs nothing to read.
+guide to their size that costs nothing to read. A check of the file as a whole follows
+(``PRAGMA quick_check``), for what a table's check does not see: pages lost, or claimed both
+by a table and by the list of free pages.
 
 When damage is found the desk stops saving and leaves a note in the data folder
 (``FULL_CHECK_NOTE``): the next start then checks the whole file before anyone signs in, and
@@ -25,10 +27,17 @@ from practice_action.store.backup import read_only_uri
 from practice_action.store.sqlite_settings import BUSY_TIMEOUT_MS
 
 FULL_CHECK_NOTE = "check-database-before-sign-in.txt"
+# The share of the progress bar for the tables; the rest is the check of the file as a whole.
+TABLES_SHARE = 0.7
 
 
 class CheckStopped(Exception):
     """The check was stopped before it had finished (the desk is closing)."""
+
+
+class CheckNotMade(Exception):
+    """The file could not be checked just now (busy, out of reach, an I/O error): not a
+    finding of damage, and the next start checks again."""
 
 
 def full_check_due(data_dir: Path) -> bool:
@@ -70,7 +79,9 @@ class TableByTableCheck:
 
     def run(self, progress: Callable[[float], None] | None = None) -> list[str]:
         """The problems found (empty when the file is sound); ``progress`` hears the share
-        done, 0.0 to 1.0, after each table. Raises CheckStopped once stopped."""
+        done, 0.0 to 1.0, after each table. Raises CheckStopped once stopped, and
+        CheckNotMade when the file could not be read just now (locked, gone, an I/O error):
+        only what SQLite reports as damage is a finding."""
         try:
             connection = sqlite3.connect(
                 read_only_uri(self.path),
@@ -79,7 +90,7 @@ class TableByTableCheck:
                 check_same_thread=False,
             )
         except sqlite3.Error as error:
-            return [str(error)]
+            raise CheckNotMade(str(error)) from error
         with self._lock:
             self._connection = connection
         try:
@@ -87,8 +98,8 @@ class TableByTableCheck:
         except sqlite3.OperationalError as error:
             if self._stopped.is_set():
                 raise CheckStopped from error
-            return [str(error)]
-        except sqlite3.DatabaseError as error:
+            raise CheckNotMade(str(error)) from error
+        except sqlite3.DatabaseError as error:  # "malformed", "not a database": damage
             return [str(error)]
         finally:
             with self._lock:
@@ -124,7 +135,16 @@ class TableByTableCheck:
             ]
             done += weight
             if progress is not None:
-                progress(done / total)
+                progress(TABLES_SHARE * done / total)
+        if self._stopped.is_set():
+            raise CheckStopped
+        # Then the file as a whole: pages lost, or claimed twice (by a table and the list
+        # of free pages), which a table-by-table check does not look for.
+        problems += [
+            str(row[0]) for row in connection.execute("PRAGMA quick_check") if row[0] != "ok"
+        ]
+        if progress is not None:
+            progress(1.0)
         return problems
 
     @staticmethod

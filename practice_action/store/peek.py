@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from practice_action.store.backup import existing_file_uri
 from practice_action.store.raw import Raw
 from practice_action.store.revisions import revision_chain
-from practice_action.store.sqlite_settings import BUSY_TIMEOUT_MS, set_up
+from practice_action.store.sqlite_settings import set_up
+
+# How long the early PIN check waits for another desk's write lock before leaving the answer
+# to the ordinary check (which waits the store's full busy timeout).
+EARLY_BUSY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,8 @@ def peek_sign_in(path: Path) -> SignInPeek | None:
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(path, timeout=5)
+        # mode=rw: a file that has gone since is not made again, empty, by opening it.
+        connection = sqlite3.connect(existing_file_uri(path), uri=True, timeout=5)
     except sqlite3.Error:
         return None
     try:
@@ -148,12 +154,18 @@ def early_write(path: Path) -> Iterator[Raw]:
     """One write transaction on the file by plain sqlite3, for the PIN checked at start-up
     before the database layer has loaded: the store's own settings (WAL, foreign keys,
     ``synchronous=FULL``, busy timeout), BEGIN IMMEDIATE as the store's writes begin, and no
-    automatic checkpoint (the desk checkpoints off its window, store/engine.py). Committed when
-    the block ends, rolled back on any error; sqlite3.Error reaches the caller."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    automatic checkpoint (the desk checkpoints off its window, store/engine.py). The file must
+    be there already (a moved or deleted one is not made again, empty), and another desk's
+    write lock is waited for EARLY_BUSY_S only: the ordinary check answers after that.
+    Committed when the block ends, rolled back on any error; sqlite3.Error reaches the
+    caller."""
+    connection = sqlite3.connect(
+        existing_file_uri(path), uri=True, timeout=EARLY_BUSY_S, isolation_level=None
+    )
     try:
         cursor = connection.cursor()
         set_up(cursor)
+        cursor.execute(f"PRAGMA busy_timeout = {int(EARLY_BUSY_S * 1000)}")
         cursor.execute("PRAGMA wal_autocheckpoint = 0")
         cursor.execute("BEGIN IMMEDIATE")
         try:

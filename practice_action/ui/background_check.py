@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, Signal
 
-from practice_action.services.health import CheckStopped
+from practice_action.services.health import CheckNotMade, CheckStopped
 
 if TYPE_CHECKING:
     from practice_action.services.health import TableByTableCheck
@@ -26,7 +26,7 @@ def checking_text(share: float) -> str:
 
 class BackgroundCheck(QThread):
     """``progress`` carries the share done (0.0-1.0); afterwards ``problems`` holds what was
-    found and ``stopped`` whether it was cut short."""
+    found, ``stopped`` whether it was cut short, and ``not_made`` why it could not be made."""
 
     progress = Signal(float)
 
@@ -36,12 +36,15 @@ class BackgroundCheck(QThread):
         self.check = check
         self.problems: list[str] = []
         self.stopped = False
+        self.not_made = ""  # why the file could not be checked just now (not damage)
 
     def run(self) -> None:
         try:
             self.problems = self.check.run(self.progress.emit)
         except CheckStopped:
             self.stopped = True
+        except CheckNotMade as reason:
+            self.not_made = str(reason) or "the file could not be read"
         except Exception as error:  # a thread's error would otherwise vanish unseen
             self.problems = [f"{type(error).__name__}: {error}"]
 

@@ -305,8 +305,8 @@ class Desk(QObject):
         if self.check_job is not job:
             return  # stopped as the desk closed, or already handled
         self.check_job = None
-        if job.stopped:
-            return
+        if job.stopped or self.ctx.store.damaged is not None:
+            return  # closing; or stopped meanwhile (damage met elsewhere): no backup of it
         self.checked = True
         if self.window is not None and self.window.statusBar().currentMessage().startswith(
             CHECKING
@@ -314,6 +314,15 @@ class Desk(QObject):
             self.window.statusBar().clearMessage()
         from practice_action.services.health import check_passed, damage_found
 
+        if job.not_made:
+            warning = (
+                f"Warning: the database could not be checked just now ({job.not_made}); it "
+                "is checked again at the next start."
+            )
+            self._daily_backup(self.actor or actor)  # the copy is checked before it is kept
+            # After the backup's own word, so that it stays once the backup is done.
+            self.show_warning(f"{BACKING_UP} {warning}" if self.backing_up else warning)
+            return
         if not job.problems:
             check_passed(self.locations)
             self._daily_backup(self.actor or actor)
@@ -331,7 +340,7 @@ class Desk(QObject):
         """Start the day's backup in the background, with a word in the status bar meanwhile
         (one at a time: an unlock while one runs does not start another; while the database
         is being checked, the check starts it when done)."""
-        if self.backing_up or self.check_job is not None:
+        if self.backing_up or self.check_job is not None or self.ctx.store.damaged is not None:
             return
         job = _DailyBackup(self.ctx, actor)
         job.finished.connect(self._backup_finished)  # delivered on the window's thread

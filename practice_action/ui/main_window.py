@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,10 +16,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from practice_action import APP_NAME, __version__
+from practice_action.domain.errors import PracticeActionError
 from practice_action.paths import Locations
 from practice_action.services import practice
 from practice_action.services.context import Actor, Context
@@ -188,7 +192,11 @@ class MainWindow(QMainWindow):
         if not isinstance(holder, _Unbuilt):
             return holder
         assert self.actor is not None
-        widget = holder.section.factory(self.ctx, self.actor, self)
+        try:
+            widget = holder.section.factory(self.ctx, self.actor, self)
+        except PracticeActionError as error:  # the database out of reach for a moment
+            holder.show_problem(str(error))
+            return holder
         widget.setObjectName(f"section-{holder.section.key}")
         self.stack.insertWidget(row, widget)  # the holder moves along to row + 1
         self.stack.removeWidget(holder)
@@ -253,8 +261,22 @@ __all__ = ["MainWindow", "QWidget"]
 
 
 class _Unbuilt(QWidget):
-    """Holds a section's place in the window until it is first shown."""
+    """Holds a section's place in the window until it is first shown; says why, if it could
+    not be built (choosing it again tries again)."""
 
     def __init__(self, section: Section) -> None:
         super().__init__()
         self.section = section
+        self.problem = QLabel()
+        self.problem.setObjectName("section-problem")
+        self.problem.setWordWrap(True)
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(self.problem)
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(
+            f"<b>{html.escape(self.section.title)} could not be opened.</b><br>"
+            f"{html.escape(text)}<br>Choose it again in the list to try again."
+        )
