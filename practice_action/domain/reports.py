@@ -19,9 +19,10 @@ How things are counted (the report says so in words too):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from practice_action.domain.enums import ContactType, DivertDestination, LabelledEnum
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory, SafetyPlace
@@ -163,7 +164,6 @@ class Report:
     ods_code: str
     list_size: int
     generated_at: datetime
-    rows: tuple[ClinicianDayFigures, ...]  # by day, then clinician
     clinicians: tuple[ClinicianFigures, ...]  # by name
     days: tuple[DayFigures, ...]  # every day of the period, in order
     totals: Figures
@@ -172,6 +172,16 @@ class Report:
     rate_contacts: int  # contacts recorded on those days
     safety: tuple[SafetyEntry, ...] = ()
     audit_head: str = ""  # hash of the audit trail's head when the figures were read
+    # Makes ``rows`` when first asked for: a year of a busy practice has thousands of
+    # clinician-days, which only the CSV export lists one by one.
+    row_source: Callable[[], tuple[ClinicianDayFigures, ...]] = field(
+        default=tuple, repr=False, compare=False
+    )
+
+    @cached_property
+    def rows(self) -> tuple[ClinicianDayFigures, ...]:
+        """Every clinician's day with any activity, by day, then clinician."""
+        return self.row_source()
 
     @property
     def contacts_per_1000_per_day(self) -> float | None:

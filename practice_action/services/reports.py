@@ -202,16 +202,18 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
         for key, cell in sorted(cells.items(), key=lambda item: (item[0][0], order[item[0][1]]))
         if any(cell)
     ]
-    rows = tuple(
-        ClinicianDayFigures(
-            day=day,
-            clinician_id=cid,
-            clinician=name_of(cid),
-            cap=caps.get((day, cid)) if cid is not None else None,
-            **_figures(cell),
+
+    def rows() -> tuple[ClinicianDayFigures, ...]:
+        return tuple(
+            ClinicianDayFigures(
+                day=day,
+                clinician_id=cid,
+                clinician=name_of(cid),
+                cap=caps.get((day, cid)) if cid is not None else None,
+                **_figures(cell),
+            )
+            for (day, cid), cell in kept
         )
-        for (day, cid), cell in kept
-    )
 
     # Added up a column at a time (zip and sum run in C): by day (the cells are in day order),
     # by clinician, and for the whole period.
@@ -279,7 +281,7 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
         ods_code=ods_code,
         list_size=list_size,
         generated_at=ctx.clock().astimezone(UTC),
-        rows=rows,
+        row_source=rows,
         clinicians=clinicians,
         days=tuple(days),
         totals=Figures(**_figures(totals)),
