@@ -113,19 +113,51 @@ def test_the_counter_warns_when_the_database_stops_answering(
         assert screen.feed is not None
         with qtbot.waitSignal(screen.feed.changed, timeout=2000):
             pass  # the first poll answered
-        # Take away a table the counter reads, as a damaged database would; the change itself
-        # wakes the feed, and the reload that follows fails.
+        # Take away a table the counter reads, as a damaged database would; the next change
+        # any desk makes (here a sign-out, which the audit trail records) wakes the feed, and
+        # the reload that follows fails.
         raw = sqlite3.connect(locations.sqlite_path, timeout=30)
         try:
             raw.execute("ALTER TABLE clinician_day RENAME TO clinician_day_gone")
             raw.commit()
         finally:
             raw.close()
+        staff.sign_out(monday, manager)
         qtbot.waitUntil(lambda: "Cannot reach the database" in screen.message.text(), timeout=3000)
         assert "counts may be out of date" in screen.message.text()
         assert "Problem:" in screen.message.text()
     finally:
         screen.stop()
+
+
+def test_an_idle_counter_redraws_for_another_desks_change_not_its_heartbeat(
+    qtbot, monday: Context, manager: Actor, partner: Actor, receptionist: Actor
+) -> None:
+    """Other desks' heartbeats commit all day without changing anything a counter shows: they
+    wake no reload (at five years each reload reads the day's board); a contact does."""
+    from practice_action.services import desks
+    from practice_action.ui.counter_screen import CounterScreen
+
+    gp = add_clinician(monday, manager, "Dr Ada Lovelace")
+    adopt_cap(monday, partner, 25)
+    screen = CounterScreen(monday, receptionist, live=True)
+    qtbot.addWidget(screen)
+    other = open_context(paths.resolve(monday.store.file.parent))  # type: ignore[union-attr]
+    other.clock = monday.clock  # the same Monday at both desks
+    desks.register(other)
+    try:
+        assert screen.feed is not None
+        with qtbot.waitSignal(screen.feed.changed, timeout=2000):
+            pass  # the first poll answered
+        with qtbot.assertNotEmitted(screen.feed.changed, wait=1500):
+            for _ in range(3):
+                desks.heartbeat(other, "Another desk")
+        with qtbot.waitSignal(screen.feed.changed, timeout=2000):
+            counter.record_contact(other, receptionist, gp)
+        qtbot.waitUntil(lambda: screen.rows[gp].left.text() == "24 left", timeout=2000)
+    finally:
+        screen.stop()
+        other.store.dispose()
 
 
 def test_pharmacy_first_conditions_are_the_seven_with_their_ages() -> None:

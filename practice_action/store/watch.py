@@ -2,10 +2,13 @@
 
 A watcher keeps one connection of its own and answers "has anything changed?" with a number
 that moves whenever any connection commits:
-- SQLite: ``PRAGMA data_version``, which SQLite changes when another connection commits;
-  reading it touches no table and costs microseconds.
-- PostgreSQL: the audit trail's head sequence, one single-row read in autocommit; every
-  change any desk makes appends to the audit trail.
+- The audit trail's head sequence: every change any desk makes appends to the audit trail,
+  and nothing else moves it (a desk's own heartbeat, a checkpoint).
+- SQLite reads it only after ``PRAGMA data_version`` has moved (SQLite changes that when
+  another connection commits; reading it touches no table and costs microseconds), so an
+  idle desk reads no table; PostgreSQL reads it each time, one single-row read in autocommit.
+  Without the head's check an idle SQLite desk redrew its counter at every other desk's
+  heartbeat.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class ChangeWatcher:
         self.store = store
         self._connection: Any = None
         self._fairy: Any = None
+        self._version: int | None = None  # SQLite's data_version when the head was read
+        self._head = 0
 
     def _connect(self) -> Any:
         if self.store.is_sqlite:
@@ -43,12 +48,18 @@ class ChangeWatcher:
         return driver
 
     def stamp(self) -> int:
-        """A number that changes whenever anything in the database changes."""
+        """A number that changes whenever any desk changes anything (the audit trail's head)."""
         if self._connection is None:
             self._connection = self._connect()
         try:
             if self.store.is_sqlite:
-                return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+                version = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+                if version != self._version:
+                    row = self._connection.execute(
+                        "SELECT coalesce(max(seq), 0) FROM audit_head"
+                    ).fetchone()
+                    self._version, self._head = version, int(row[0])
+                return self._head
             cursor = self._connection.cursor()
             try:
                 cursor.execute("SELECT coalesce(max(seq), 0) FROM audit_head")
@@ -64,6 +75,7 @@ class ChangeWatcher:
             with contextlib.suppress(Exception):
                 self._connection.close()
             self._connection = None
+        self._version = None
         if self._fairy is not None:
             with contextlib.suppress(Exception):
                 self._fairy.close()
