@@ -40,6 +40,25 @@ from practice_action.ui.modal import answered_by
 from practice_action.ui.signin import SignInDialog
 
 
+def _early_sign_in(qtbot, locations: paths.Locations, name_start: str, pin: str) -> EarlySignIn:
+    """Start as the desktop does on a SQLite file, and sign in at the window by keys."""
+    found = sign_in_list(locations)
+    assert found is not None
+    early = EarlySignIn(locations, *found)
+
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, SignInDialog)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        sign_in_with_keys(qtbot, dialog.screen, name_start, pin)
+        return dialog.result()
+
+    with answered_by(answer):
+        early.run()
+    return early
+
+
 def test_the_sign_in_list_needs_no_database_layer(ctx: Context, locations, receptionist) -> None:
     ctx.store.dispose()
     code = (
@@ -70,20 +89,7 @@ def test_early_sign_in_opens_the_database_behind_the_window(
     qtbot, ctx: Context, locations, receptionist: Actor
 ) -> None:
     ctx.store.dispose()
-    found = sign_in_list(locations)
-    assert found is not None
-    early = EarlySignIn(locations, *found)
-
-    def answer(dialog: QDialog) -> int:
-        assert isinstance(dialog, SignInDialog)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        sign_in_with_keys(qtbot, dialog.screen, "Jo", RECEPTIONIST_PIN)
-        return dialog.result()
-
-    with answered_by(answer):
-        early.run()
+    early = _early_sign_in(qtbot, locations, "Jo", RECEPTIONIST_PIN)
     assert not early.failed
     assert early.signed is not None and early.signed.actor == receptionist
     assert early.ctx is not None
@@ -177,19 +183,7 @@ def test_damage_found_behind_the_window_stops_the_desk_and_takes_no_backup(
     path = locations.sqlite_path
     assert path is not None
     _damage_leaf_pages(path, "contact")
-    found = sign_in_list(locations)
-    assert found is not None
-    early = EarlySignIn(locations, *found)
-
-    def answer(dialog: QDialog) -> int:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        sign_in_with_keys(qtbot, dialog.screen, "Karen", DEMO_PINS["Karen Holt"])
-        return dialog.result()
-
-    with answered_by(answer):
-        early.run()
+    early = _early_sign_in(qtbot, locations, "Karen", DEMO_PINS["Karen Holt"])
     assert not early.failed and early.ctx is not None and early.signed is not None
     desk = Desk(early.ctx, locations, presence=early.presence, checked=False)
     try:
@@ -230,19 +224,7 @@ def test_a_sound_database_is_checked_behind_the_window_then_backed_up(
     reopened = open_or_recover(locations)  # the ordinary start: sound, so the note goes
     assert reopened is not None and not full_check_due(locations.data_dir)
     reopened.store.dispose()
-    found = sign_in_list(locations)
-    assert found is not None
-    early = EarlySignIn(locations, *found)
-
-    def answer(dialog: QDialog) -> int:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        sign_in_with_keys(qtbot, dialog.screen, "Karen", DEMO_PINS["Karen Holt"])
-        return dialog.result()
-
-    with answered_by(answer):
-        early.run()
+    early = _early_sign_in(qtbot, locations, "Karen", DEMO_PINS["Karen Holt"])
     assert early.ctx is not None and early.signed is not None
     desk = Desk(early.ctx, locations, presence=early.presence, checked=False)
     messages: list[str] = []
