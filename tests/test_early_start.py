@@ -206,6 +206,9 @@ def test_damage_found_behind_the_window_stops_the_desk_and_takes_no_backup(
         assert backups == []
         assert full_check_due(locations.data_dir)
     finally:
+        if desk.stopped_box is not None:  # the box a person would close
+            desk.stopped_box.close()
+            desk.stopped_box.deleteLater()
         desk.close()
         early.ctx.store.dispose()
     assert sign_in_list(locations) is None
@@ -535,6 +538,9 @@ def test_damage_met_while_the_check_runs_keeps_the_note_and_takes_no_backup(
         assert desk.window.statusBar().currentMessage().startswith("This desk has stopped")
     finally:
         release.set()
+        if desk.stopped_box is not None:  # the box a person would close
+            desk.stopped_box.close()
+            desk.stopped_box.deleteLater()
         desk.close()
 
 

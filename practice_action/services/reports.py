@@ -128,7 +128,8 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
     """Every figure for the local days ``start`` to ``end``, both included."""
     require(actor, Permission.VIEW_REPORTS)
     check_period(start, end)
-    cells: dict[tuple[date, int | None], list[int]] = {}
+    # A clinician's day met only in the counters or the diversions starts with no counts.
+    cells: defaultdict[tuple[date, int | None], list[int]] = defaultdict(_empty)
     caps: dict[tuple[date, int], int | None] = {}
     with ctx.store.read() as session:
         practice = session.get(Practice, 1)
@@ -169,12 +170,9 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
             key = (as_day(day), cid)
             caps[key] = cap
             if cap is not None and counted >= cap:
-                cell = cells.get(key)
-                if cell is None:
-                    cell = cells[key] = _empty()
-                cell[_AT_CAP] = 1
+                cells[key][_AT_CAP] = 1
 
-        place = {d.value: _DIVERTED + i for i, d in enumerate(_DESTINATIONS)}
+        place = {d: _DIVERTED + i for i, d in enumerate(_DESTINATIONS)}
         raw.cursor.execute(
             raw.sql(
                 "SELECT day, clinician_id, destination, COUNT(*) FROM diversion"
@@ -183,11 +181,7 @@ def build(ctx: Context, actor: Actor, start: date, end: date) -> Report:
             (first, last),
         )
         for day, cid, destination, n in raw.cursor.fetchall():
-            key = (as_day(day), cid)
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = _empty()
-            cell[place[DivertDestination(destination).value]] += int(n)
+            cells[(as_day(day), cid)][place[DivertDestination(destination)]] += int(n)
 
         entries = safety.entries_between(session, start, end)
         head = audit.head_hash(session)

@@ -307,7 +307,6 @@ class Desk(QObject):
         self.check_job = None
         if job.stopped or self.ctx.store.damaged is not None:
             return  # closing; or stopped meanwhile (damage met elsewhere): no backup of it
-        self.checked = True
         if self.window is not None and self.window.statusBar().currentMessage().startswith(
             CHECKING
         ):
@@ -323,6 +322,7 @@ class Desk(QObject):
             # After the backup's own word, so that it stays once the backup is done.
             self.show_warning(f"{BACKING_UP} {warning}" if self.backing_up else warning)
             return
+        self.checked = True  # made: sound, or its damage said below
         if not job.problems:
             check_passed(self.locations)
             self._daily_backup(self.actor or actor)
