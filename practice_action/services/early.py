@@ -7,6 +7,7 @@ and checks the first PIN with it while the rest loads in the background.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from practice_action.domain.calendar import Clock, system_clock
@@ -26,6 +27,7 @@ from practice_action.store.peek import (
     early_write,
     early_write_server,
     forget_server_connections,
+    is_server_error,
     peek_sign_in,
     peek_sign_in_server,
 )
@@ -61,7 +63,7 @@ __all__ = ["check_pin", "forget_server_connections", "sign_in_list"]
 def check_pin(
     locations: Locations, staff_id: int, pin: str, clock: Clock = system_clock
 ) -> SignedIn | None:
-    """Check a PIN with the database's driver alone (sqlite3, or psycopg for a server),
+    """Check a PIN with the database's driver alone (sqlite3, or for a server store/pg_wire.py's small client),
     before the database layer has loaded: the same rules (services/pin_rules.py), the same
     changes to the person's lock-out count and the same audit entry, chained, in one
     transaction, as ``staff.sign_in`` makes.
@@ -71,9 +73,10 @@ def check_pin(
     and the ordinary check, once the database has opened, answers instead."""
     if _on_server(locations):
         writing = early_write_server(locations.database_url)
-        problems: tuple[type[Exception], ...] = _server_errors()
+        failed: Callable[[BaseException], bool] = is_server_error
     elif locations.sqlite_path is not None:
-        writing, problems = early_write(locations.sqlite_path), (sqlite3.Error,)
+        writing = early_write(locations.sqlite_path)
+        failed = _sqlite_error
     else:
         return None
     now = clock()
@@ -112,8 +115,10 @@ def check_pin(
                     ),
                 )
                 append_raw(raw, raw_now(raw, clock), verdict.actor, verdict.kind, verdict.summary)
-    except problems:
-        return None
+    except Exception as error:
+        if failed(error):
+            return None
+        raise
     if verdict is None:
         raise SignInRefused(NOT_ACTIVE)
     if verdict.signed is None:
@@ -125,10 +130,8 @@ def _on_server(locations: Locations) -> bool:
     return locations.database_url.startswith(("postgresql", "postgres:"))
 
 
-def _server_errors() -> tuple[type[Exception], ...]:
-    import psycopg
-
-    return (psycopg.Error,)
+def _sqlite_error(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.Error)
 
 
 def _stored_time(value: object) -> datetime | None:

@@ -1,15 +1,17 @@
-"""A quick look at a SQLite database before the database layer has loaded.
+"""A quick look at the database before the database layer has loaded.
 
 The sign-in screen needs only the practice's name and the active staff. Reading them with
-the driver alone (sqlite3, or psycopg for a server) lets the screen appear while SQLAlchemy
-and the migration check load in the background. Anything unusual (no file, another schema revision, any error) answers None,
-and the app then opens the database the ordinary way, with every check, before sign-in.
+sqlite3 alone, or for a server with the small client of store/pg_wire.py, lets the screen
+appear while SQLAlchemy and the migration check load in the background. Anything unusual (no
+file, another schema revision, any error) answers None, and the app then opens the database
+the ordinary way, with every check, before sign-in.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,26 +58,38 @@ def peek_sign_in(path: Path) -> SignInPeek | None:
 
 
 def peek_sign_in_server(url: str) -> SignInPeek | None:
-    """``peek_sign_in`` on a PostgreSQL server, with the driver alone; None when the server
-    cannot be reached or anything is unusual (the ordinary opening then says what)."""
+    """``peek_sign_in`` on a PostgreSQL server, before the database layer has loaded; None
+    when the server cannot be reached or anything is unusual (the ordinary opening then says
+    what)."""
     try:
-        import psycopg
-    except ImportError:
-        return None
-    try:
-        connection = _server_connection(url, autocommit=True)
-    except psycopg.Error:
-        return None
+        connection = _server_connection(url)
+    except Exception as error:
+        if is_server_error(error):
+            return None
+        raise
     try:
         peeked = _peek(connection.cursor())
-    except psycopg.Error:
+    except Exception as error:
         connection.close()
-        return None
+        if is_server_error(error):
+            return None
+        raise
     # Kept for the first PIN (``early_write_server``): signing in to a server costs a round
     # of its password exchange, which the person need not wait for twice.
     forget_server_connections()
     _KEPT[url] = connection
     return peeked
+
+
+def is_server_error(error: BaseException) -> bool:
+    """Whether ``error`` is the early connection's failure (store/pg_wire.py's, or psycopg's
+    when that was used), which the ordinary opening then reports in its own words."""
+    from practice_action.store.pg_wire import WireError
+
+    if isinstance(error, WireError):
+        return True
+    psycopg = sys.modules.get("psycopg")  # loaded only if it made the connection
+    return psycopg is not None and isinstance(error, psycopg.Error)
 
 
 _KEPT: dict[str, Any] = {}
@@ -115,15 +129,23 @@ def libpq_address(url: str) -> str:
     return f"{scheme.split('+', 1)[0]}{sep}{rest}" if sep else url
 
 
-def _server_connection(url: str, *, autocommit: bool) -> Any:
+def _server_connection(url: str) -> Any:
+    """A connection in autocommit for the early sign-in: the small client of store/pg_wire.py,
+    which loads in a few milliseconds, whenever it can do what libpq would with this address
+    and server; psycopg (about 0.1 s to load) otherwise."""
+    from practice_action.store import pg_wire
+
+    address = libpq_address(url)
+    try:
+        # The settings the store's own engine uses (store/engine.py).
+        where = pg_wire.address(address, timeout=10, application_name="practice-action")
+        return pg_wire.Connection(where)
+    except pg_wire.Unsupported:
+        pass
     import psycopg
 
-    # The settings the store's own engine uses (store/engine.py).
     return psycopg.connect(
-        libpq_address(url),
-        autocommit=autocommit,
-        connect_timeout=10,
-        application_name="practice-action",
+        address, autocommit=True, connect_timeout=10, application_name="practice-action"
     )
 
 
@@ -132,10 +154,10 @@ def early_write_server(url: str) -> Iterator[Raw]:
     """``early_write`` on a PostgreSQL server: one transaction on the connection kept from the
     sign-in list (or a new one), the audit chain's head locked by ``FOR UPDATE`` as the
     store's writes lock it. Committed when the block ends, rolled back on any error (and the
-    connection closed); the driver's errors reach the caller."""
+    connection closed); the connection's errors (``is_server_error``) reach the caller."""
     connection = _KEPT.pop(url, None)
     if connection is None or connection.closed:
-        connection = _server_connection(url, autocommit=True)
+        connection = _server_connection(url)
     kept = False
     try:
         with connection.transaction():
