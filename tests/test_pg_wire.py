@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from practice_action.store import pg_wire
 from practice_action.store.peek import is_server_error, peek_sign_in_server
 
+
 def _address(url: str) -> pg_wire.Address:
     return pg_wire.address(url, timeout=10, application_name="practice-action-test")
 

@@ -107,6 +107,8 @@ def test_wrong_pins_say_how_many_tries_are_left_then_lock_for_five_minutes(
         expected = f"{left} more tr{'ies' if left > 1 else 'y'}"
         assert expected in screen.message.text()
         assert screen.pin.text() == "", "the PIN box is emptied after every try"
+        # the message can be selected and copied, say for IT support
+        assert screen.message.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
 
     qtbot.keyClicks(screen.pin, "111222")
     qtbot.keyClick(screen.pin, Qt.Key.Key_Return)

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from practice_action import APP_NAME
@@ -28,6 +28,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def show_problem(title: str, message: str) -> None:
+    from PySide6.QtCore import Qt
+
     box = QMessageBox(QMessageBox.Icon.Critical, title, message)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     from practice_action.ui.modal import run_modal

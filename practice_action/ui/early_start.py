@@ -13,6 +13,7 @@ back to the ordinary start, whose recovery dialog explains what is wrong.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from practice_action.ui.presence import DeskPresence
 
 
+# How long after the window is up Qt's namespace of enums is made: a person has not typed a PIN
+# by then, and a key pressed before it makes the namespace itself (on the window's thread).
+QT_NAMESPACE_AFTER_MS = 150
+
+
 class _Opener(QThread):
     """Loads SQLAlchemy and opens the database (its schema checked) off the UI thread."""
 
@@ -40,6 +46,8 @@ class _Opener(QThread):
         self.locations = locations
         self.ctx: Context | None = None
         self.problem: str = ""
+        # Set by the window's thread once Qt's namespace is made (EarlySource.make_qt_namespace)
+        self.qt_made = threading.Event()
 
     def run(self) -> None:
         try:
@@ -48,6 +56,7 @@ class _Opener(QThread):
             # The whole-file check reads every page: the desk runs it behind its window
             # once someone has signed in (ui/background_check.py), not here.
             self.ctx = open_context(self.locations)
+            self.qt_made.wait()
             self._load_the_desk()
         except PracticeActionError as error:
             self.problem = str(error)
@@ -85,6 +94,20 @@ class EarlySource(SignInSource):
         if not self.opener.isRunning() and not self.opener.isFinished():
             self.opener.start()
 
+    def make_qt_namespace(self) -> None:
+        """Make Qt's namespace of enums (about 25 ms) on the window's thread, then let the
+        worker import the screens that use it (the binding makes it on first use, and two
+        threads must not make it at once)."""
+        import PySide6.QtCore
+
+        PySide6.QtCore.Qt  # noqa: B018
+        self.opener.qt_made.set()
+
+    def wait_for_opener(self) -> None:
+        self.start_opening()
+        self.make_qt_namespace()  # the worker waits for it
+        self.opener.wait()
+
     def practice_name(self) -> str:
         return self._practice_name
 
@@ -93,8 +116,7 @@ class EarlySource(SignInSource):
 
     def context(self) -> Context:
         """The opened database, waiting for the worker if it has not finished yet."""
-        self.start_opening()
-        self.opener.wait()
+        self.wait_for_opener()
         if self.opener.ctx is None:
             raise StoreError(self.opener.problem or "The database could not be opened.")
         return self.opener.ctx
@@ -170,11 +192,14 @@ class EarlySignIn:
 
     def run(self) -> None:
         # The window first; the database layer starts loading once it is on screen, so the
-        # two do not share the interpreter while the window is being drawn.
+        # two do not share the interpreter while the window is being drawn. Qt's namespace is
+        # made a moment later, after a PIN typed at once would have been checked.
         self.dialog.shown.connect(lambda: QTimer.singleShot(0, self.source.start_opening))
+        self.dialog.shown.connect(
+            lambda: QTimer.singleShot(QT_NAMESPACE_AFTER_MS, self.source.make_qt_namespace)
+        )
         accepted = run_modal(self.dialog)
-        self.source.start_opening()
-        self.source.opener.wait()
+        self.source.wait_for_opener()
         from practice_action.services.early import forget_server_connections
 
         forget_server_connections()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -86,11 +87,27 @@ class _NameList(QListWidget):
     chosen = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        keys = QtCore.Qt.Key
+        if event.key() in (keys.Key_Return, keys.Key_Enter):
             self.chosen.emit()
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class _Message(QLabel):
+    """The screen's message, which a person can select and copy once it says something."""
+
+    def setText(self, text: str) -> None:
+        if (
+            text
+            and not self.textInteractionFlags()
+            & QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
+        ):
+            # Set with the first message, not when the screen is made: the flag's enum would
+            # make Qt's whole namespace (about 25 ms) before the window is up.
+            self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().setText(text)
 
 
 class SignInScreen(QWidget):
@@ -166,11 +183,10 @@ class SignInScreen(QWidget):
         self.sign_in_button.setMinimumHeight(34)
         self.sign_in_button.clicked.connect(self.submit)
 
-        self.message = QLabel()
+        self.message = _Message()
         self.message.setObjectName("signin-message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
@@ -205,10 +221,12 @@ class SignInScreen(QWidget):
     def reload(self, preselect_id: int | None = None) -> None:
         """Read the active staff again (a manager may have added someone)."""
         self.names.clear()
+        # Each row's staff id, in the list's order (kept here rather than as item data,
+        # whose role enum would make Qt's whole namespace before the window is up).
+        self._ids: list[int | None] = []
         for member in self.source.staff():
-            item = QListWidgetItem(f"{member.name}    ({member.role.label})")
-            item.setData(Qt.ItemDataRole.UserRole, member.id)
-            self.names.addItem(item)
+            self.names.addItem(QListWidgetItem(f"{member.name}    ({member.role.label})"))
+            self._ids.append(member.id)
         if self.names.count() == 0:
             self.message.setText(
                 "There are no active staff accounts in this database, so nobody can sign in. "
@@ -224,15 +242,14 @@ class SignInScreen(QWidget):
             self.names.setFocus()
 
     def select_staff(self, staff_id: int) -> bool:
-        for row in range(self.names.count()):
-            if self.names.item(row).data(Qt.ItemDataRole.UserRole) == staff_id:
-                self.names.setCurrentRow(row)
-                return True
-        return False
+        if staff_id not in self._ids:
+            return False
+        self.names.setCurrentRow(self._ids.index(staff_id))
+        return True
 
     def chosen_id(self) -> int | None:
-        item = self.names.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        row = self.names.currentRow()
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def submit(self) -> None:
         staff_id = self.chosen_id()
