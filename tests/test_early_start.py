@@ -627,3 +627,81 @@ def test_the_sign_in_window_is_drawn_before_qts_namespace_is_made(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert done.stdout.splitlines() == ["True False", "True False", "True True", "opened"]
+
+
+class _CommitCutter:
+    """A TCP relay to the test server that passes everything on, but once the client's
+    COMMIT has gone through to the server, hangs up on the client without its answer: a
+    network lost at the worst moment."""
+
+    def __init__(self, host: str, port: int) -> None:
+        import socket
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.target = (host, port)
+        self.cut = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import socket
+
+        client, _ = self.listener.accept()
+        server = socket.create_connection(self.target)
+
+        def back() -> None:
+            try:
+                while not self.cut.is_set() and (data := server.recv(65536)):
+                    if not self.cut.is_set():
+                        client.sendall(data)
+            except OSError:
+                pass
+
+        threading.Thread(target=back, daemon=True).start()
+        try:
+            while data := client.recv(65536):
+                if b"COMMIT" in data:
+                    self.cut.set()
+                    server.sendall(data)
+                    time.sleep(0.5)  # the server commits and answers; the answer is dropped
+                    break
+                server.sendall(data)
+        finally:
+            client.close()
+            server.close()
+            self.listener.close()
+
+
+@pytest.mark.postgres
+def test_a_sign_in_whose_commit_answer_is_lost_is_not_checked_again_as_unwritten(
+    tmp_path, pg_desk_url: str
+) -> None:
+    """The sign-in's COMMIT reaches the server but its answer never comes back: the desk says
+    the connection was lost and asks for the PIN again, rather than checking the same PIN
+    again as if nothing had been written (which would count one wrong PIN twice)."""
+    from sqlalchemy.engine import make_url
+
+    from practice_action.domain.errors import StoreError
+    from practice_action.store.models import StaffRow
+
+    where = paths.resolve(tmp_path / "data", pg_desk_url)
+    ctx = open_context(where)
+    receptionist = _set_up_with_a_receptionist(ctx)
+    ctx.store.dispose()
+    url = make_url(pg_desk_url)
+    relay = _CommitCutter(url.host or "127.0.0.1", url.port or 5432)
+    through_relay = url.set(host="127.0.0.1", port=relay.port, query={"sslmode": "disable"})
+    cut_where = paths.resolve(tmp_path / "data", through_relay.render_as_string(False))
+    with pytest.raises(StoreError, match="Type your PIN again"):
+        check_pin(cut_where, receptionist.staff_id, "000000")
+    assert relay.cut.is_set()
+    reopened = open_context(where)
+    try:
+        entries = audit.list_entries(reopened, Actor("x", None))
+        assert [e.kind for e in entries].count("signin.failed") == 1  # written once, not twice
+        assert audit.verify(reopened).intact
+        with reopened.store.read() as session:
+            row = session.get(StaffRow, receptionist.staff_id)
+            assert row is not None and row.failed_attempts == 1
+    finally:
+        reopened.store.dispose()

@@ -7,6 +7,7 @@ import base64
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -19,8 +20,8 @@ from practice_action.store import pg_wire
 from practice_action.store.peek import is_server_error, peek_sign_in_server
 
 
-def _address(url: str) -> pg_wire.Address:
-    return pg_wire.address(url, timeout=10, application_name="practice-action-test")
+def _address(url: str, timeout: float = 10) -> pg_wire.Address:
+    return pg_wire.address(url, timeout=timeout, application_name="practice-action-test")
 
 
 def _session_ssl(connection: object) -> bool:
@@ -173,6 +174,14 @@ def test_a_wrong_password_is_the_servers_answer_and_nothing_is_kept(server_url: 
         ("postgresql://u:p@server/practice?channel_binding=require", "settings"),
         ("postgresql://u:p@server/practice?sslrootcert=/x.crt", "settings"),
         ("mysql://u:p@server/practice", "not a PostgreSQL address"),
+        ("postgresql://u:p@[dbhost]/practice", "cannot read"),
+        ("postgresql://u:p@[::1/practice", "cannot read"),
+        ("postgresql://u%00:p@server/practice", "NUL"),
+        ("postgresql://u:p@server/practice#2", "#"),
+        ("postgresql://u:p@server/pr%zzactice", "escape"),
+        ("postgresql://u:p@server/practice?application_name=Front+Desk", r"\+"),
+        ("postgresql://u:@server/practice", "no user or password"),
+        ("postgresql://:p@server/practice", "no user or password"),
     ],
 )
 def test_addresses_the_client_does_not_serve_are_left_to_psycopg(url: str, why: str) -> None:
@@ -185,13 +194,15 @@ def test_libpq_settings_in_the_environment_or_its_key_files_are_left_to_psycopg(
 ) -> None:
     url = "postgresql://u:p@server:6543/practice?connect_timeout=3&application_name=desk"
     where = _address(url)
+    # the caller's timeout and name win over the address's, as psycopg's keyword arguments do
     assert (where.host, where.port, where.database, where.timeout) == (
         "server",
         6543,
         "practice",
-        3.0,
+        10,
     )
-    assert where.application_name == "desk" and where.sslmode == "prefer"
+    assert where.application_name == "practice-action-test" and where.sslmode == "prefer"
+    assert "hunter22" not in repr(_address("postgresql://u:hunter22@server/practice"))
     monkeypatch.setenv("PGSSLMODE", "verify-full")
     with pytest.raises(pg_wire.Unsupported, match="environment"):
         _address(url)
@@ -200,6 +211,28 @@ def test_libpq_settings_in_the_environment_or_its_key_files_are_left_to_psycopg(
     (tmp_path / ".postgresql").mkdir()
     (tmp_path / ".postgresql" / "root.crt").write_text("a practice's own certificate authority")
     with pytest.raises(pg_wire.Unsupported, match="postgresql"):
+        _address(url)
+    (tmp_path / ".postgresql" / "root.crt").unlink()
+    assert _address(url).host == "server"
+    monkeypatch.setenv("KRB5CCNAME", "FILE:/tmp/krb5cc_practice")
+    with pytest.raises(pg_wire.Unsupported, match="Kerberos"):
+        _address(url)
+
+
+def test_on_windows_libpqs_certificates_are_looked_for_where_it_looks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """libpq reads %APPDATA%\\postgresql\\root.crt on Windows, not ~/.postgresql."""
+    url = "postgresql://u:p@server/practice"
+    monkeypatch.setattr(pg_wire.sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    assert _address(url).host == "server"
+    (tmp_path / "postgresql").mkdir()
+    (tmp_path / "postgresql" / "postgresql.key").write_text("a desk's own key")
+    with pytest.raises(pg_wire.Unsupported, match="certificate"):
+        _address(url)
+    monkeypatch.delenv("APPDATA")
+    with pytest.raises(pg_wire.Unsupported, match="APPDATA"):
         _address(url)
 
 
@@ -314,6 +347,79 @@ def test_a_server_that_cannot_prove_it_knows_the_password_is_refused(
     server.close()
     assert b"c=biws" in server.received  # no TLS: "n,," (no channel binding), as libpq sends
     assert b"S3cret" not in server.received
+
+
+def _scram_first(sent: bytes) -> bytes:
+    nonce = sent.split(b"r=", 1)[1]
+    return _auth(11, b"r=" + nonce + b"x,s=" + base64.b64encode(b"salt") + b",i=4096")
+
+
+@pytest.mark.parametrize(
+    "replies",
+    [
+        [b"N", _message(b"R", b"\0\0")],  # an authentication request too short to read
+        [b"N", _auth(10, b"\xff\xfeSCRAM\0\0")],  # a mechanism name that is not UTF-8
+        [b"N", _auth(10, b"SCRAM-SHA-256\0\0"), lambda sent: _auth(11, b"r=x,i=4096")],
+        [
+            b"N",
+            _auth(10, b"SCRAM-SHA-256\0\0"),
+            lambda sent: _scram_first(sent).replace(b"c2FsdA==", b"!!!"),  # not base64
+        ],
+        [
+            b"N",
+            _auth(10, b"SCRAM-SHA-256\0\0"),
+            lambda sent: _scram_first(sent).replace(b"i=4096", b"i=x"),
+        ],
+        [
+            b"N",
+            _auth(10, b"SCRAM-SHA-256\0\0"),
+            lambda sent: _scram_first(sent).replace(b"i=4096", b"i=99999999999"),
+        ],
+        [b"N", b"Z\x7f\xff\xff\xffI"],  # a message claiming 2 GB
+        [b"N", b"\0"],  # not a message at all, then silence
+    ],
+)
+def test_a_malformed_answer_is_a_wire_error_not_a_crash(
+    scripted: Callable[[list[Reply]], Scripted], replies: list[Reply]
+) -> None:
+    """Whatever a broken proxy or an impostor sends, the caller gets WireError (and falls
+    back to the ordinary opening), never another exception out of the sign-in window."""
+    server = scripted(replies)
+    with pytest.raises(pg_wire.WireError):
+        pg_wire.Connection(_address(server.url(), timeout=2))
+    server.close()
+    assert b"S3cret" not in server.received
+
+
+def test_channel_binding_offered_over_plain_tcp_is_refused_as_libpq_refuses_it(
+    scripted: Callable[[list[Reply]], Scripted],
+) -> None:
+    server = scripted([b"N", _auth(10, b"SCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0")])
+    with pytest.raises(pg_wire.WireError, match="without TLS"):
+        pg_wire.Connection(_address(server.url()))
+    server.close()
+    assert b"SCRAM" not in server.received.split(b"practice-action-test", 1)[1]
+
+
+def test_a_server_that_trickles_its_answer_is_given_up_on_within_the_timeout(
+    scripted: Callable[[list[Reply]], Scripted],
+) -> None:
+    """The timeout bounds the whole exchange, not each read: a byte every 0.3 s does not
+    hold the window for ever."""
+
+    def trickle(sent: bytes) -> bytes:
+        for byte in b"R\0\0\0\x08":
+            time.sleep(0.3)
+            trickled.append(byte)
+        return b""
+
+    trickled: list[int] = []
+    server = scripted([b"N", trickle])
+    started = time.monotonic()
+    with pytest.raises(pg_wire.WireError):
+        pg_wire.Connection(_address(server.url(), timeout=1))
+    assert time.monotonic() - started < 1.5
+    server.close()
 
 
 def test_a_connection_lost_mid_statement_is_closed_not_reused(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from practice_action.domain.calendar import Clock, system_clock
 from practice_action.domain.enums import StaffRole
+from practice_action.domain.errors import StoreError
 from practice_action.domain.staff_member import StaffMember
 from practice_action.paths import Locations
 from practice_action.services.audit_chain import append_raw
@@ -116,6 +117,13 @@ def check_pin(
                 )
                 append_raw(raw, raw_now(raw, clock), verdict.actor, verdict.kind, verdict.summary)
     except Exception as error:
+        if _outcome_unknown(error):
+            # The sign-in's COMMIT went but its answer was lost: checking again as if nothing
+            # had been written could count one wrong PIN twice.
+            raise StoreError(
+                "The connection to the database server was lost while this sign-in was being"
+                " saved. Type your PIN again; if this keeps happening, contact your IT support."
+            ) from None
         if failed(error):
             return None
         raise
@@ -128,6 +136,12 @@ def check_pin(
 
 def _on_server(locations: Locations) -> bool:
     return locations.database_url.startswith(("postgresql", "postgres:"))
+
+
+def _outcome_unknown(error: BaseException) -> bool:
+    from practice_action.store.pg_wire import OutcomeUnknown
+
+    return isinstance(error, OutcomeUnknown)
 
 
 def _sqlite_error(error: BaseException) -> bool:

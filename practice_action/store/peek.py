@@ -142,7 +142,10 @@ def _server_connection(url: str) -> Any:
         return pg_wire.Connection(where)
     except pg_wire.Unsupported:
         pass
-    import psycopg
+    try:
+        import psycopg
+    except ImportError:  # an install without the PostgreSQL extra: the ordinary opening says so
+        raise pg_wire.WireError("psycopg is not installed") from None
 
     return psycopg.connect(
         address, autocommit=True, connect_timeout=10, application_name="practice-action"

@@ -7,17 +7,20 @@ psycopg loads behind the window with the rest of the database layer.
 
 It does only what libpq would do with the same address, or nothing:
 - one host and port over TCP, with the user, password and database in the address;
-- TLS as libpq's ``sslmode`` disable, prefer (libpq's default) or require: the server's
-  certificate is not checked in these modes, by libpq either;
-- SCRAM-SHA-256 (PostgreSQL's default), with channel binding to the TLS certificate when the
-  server offers it, as libpq's default ``channel_binding=prefer`` does; or no password asked;
+- TLS as libpq's ``sslmode`` disable, prefer (libpq's default) or require, with SNI and ALPN
+  as libpq sends them: the server's certificate is not checked in these modes, by libpq
+  either (unless it finds a root certificate of its own, and then this client stands aside);
+- SCRAM-SHA-256 (PostgreSQL's default), bound to the TLS certificate when the server offers
+  that, as libpq's default ``channel_binding=prefer`` does; or no password asked;
 - parameters sent as text and typed by the server; results read as the few types the
-  sign-in tables hold.
+  sign-in tables hold; connecting, and then each statement, within the caller's timeout.
 
 Anything else (another sslmode, a socket directory, several hosts, an environment variable
-libpq would read, md5 or cleartext passwords, a type not known here) raises ``Unsupported``
-before a byte of a password is sent, and the caller then uses psycopg. Every other failure
-raises ``WireError`` (``ServerError`` for what the server said), and nothing is kept.
+libpq would read, the certificate or Kerberos files libpq would find itself, md5 or
+cleartext passwords, a type not known here) raises ``Unsupported`` before a byte of a
+password is sent, and the caller then uses psycopg. Every other failure, a malformed answer
+included, raises ``WireError`` (``ServerError`` for what the server said, ``OutcomeUnknown``
+for a COMMIT whose answer was lost), and the connection is closed.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import socket
 import struct
+import sys
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,9 +48,9 @@ SSL_REQUEST = 80877103
 DEFAULT_PORT = 5432
 SSL_MODES = ("disable", "prefer", "require")
 KNOWN_PARAMETERS = {"sslmode", "connect_timeout", "application_name"}
-# Files libpq reads by itself when they exist: with a root certificate it checks the server's
-# even under sslmode=require; with a client certificate it sends it.
 _LIBPQ_KEY_FILES = ("root.crt", "postgresql.crt", "postgresql.key")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+MESSAGE_LIMIT = 64 * 1024 * 1024  # no answer to these statements comes near it
 
 
 class WireError(Exception):
@@ -66,77 +72,129 @@ class Address:
     host: str
     port: int
     user: str
-    password: str
+    password: str = field(repr=False)
     database: str
     sslmode: str
-    timeout: float | None
+    timeout: float
     application_name: str
 
 
-def address(url: str, *, timeout: float | None, application_name: str) -> Address:
-    """The parts of a ``postgresql://`` address this client can use; Unsupported for any other."""
+def address(url: str, *, timeout: float, application_name: str) -> Address:
+    """The parts of a ``postgresql://`` address this client can use; Unsupported for any other.
+    ``timeout`` (seconds, for connecting and for each statement) and ``application_name`` win
+    over the address's own, as psycopg's keyword arguments do."""
+    try:
+        return _address(url, timeout, application_name)
+    except (ValueError, UnicodeError) as error:
+        raise Unsupported(f"an address this client cannot read ({error})") from None
+
+
+def _address(url: str, timeout: float, application_name: str) -> Address:
     if any(name.startswith("PG") for name in os.environ):
         raise Unsupported("libpq would read PG... settings from the environment")
+    _refuse_what_libpq_would_find_itself()
+    if "#" in url or _BAD_ESCAPE.search(url):
+        raise Unsupported("a # or an unfinished %-escape, which libpq reads otherwise")
     parts = urlsplit(url)
     if parts.scheme.split("+", 1)[0] not in ("postgresql", "postgres"):
         raise Unsupported("not a PostgreSQL address")
-    try:
-        port = parts.port or DEFAULT_PORT
-    except ValueError as error:
-        raise Unsupported(str(error)) from None
-    host = unquote(parts.hostname or "")
-    if not host or host.startswith("/") or "," in parts.netloc:
+    port = parts.port or DEFAULT_PORT
+    host = unquote(parts.hostname or "", errors="strict")
+    if not host or host.startswith("/") or "," in parts.netloc or "%" in host:
         raise Unsupported("a socket directory or several hosts")
-    if parts.username is None or parts.password is None:
+    if not parts.username or not parts.password:
         raise Unsupported("no user or password: libpq would look further (.pgpass)")
-    keys = os.path.join(os.path.expanduser("~"), ".postgresql")
-    if any(os.path.exists(os.path.join(keys, name)) for name in _LIBPQ_KEY_FILES):
-        raise Unsupported("libpq would check the server or send a certificate of ~/.postgresql")
-    settings = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if "+" in parts.query:
+        raise Unsupported("a + in the settings, which libpq keeps and a form decoder would not")
+    settings = dict(parse_qsl(parts.query, keep_blank_values=True, errors="strict"))
     if set(settings) - KNOWN_PARAMETERS:
         raise Unsupported(f"settings {sorted(set(settings) - KNOWN_PARAMETERS)}")
     sslmode = settings.get("sslmode", "prefer")
     if sslmode not in SSL_MODES:
         raise Unsupported(f"sslmode={sslmode}")
-    if "connect_timeout" in settings:
-        try:
-            given = int(settings["connect_timeout"])
-        except ValueError:
-            raise Unsupported("connect_timeout is not a number") from None
-        timeout = float(max(given, 2)) if given > 0 else None  # libpq's own rule
-    user, password = unquote(parts.username), unquote(parts.password)
+    user = unquote(parts.username, errors="strict")
+    password = unquote(parts.password, errors="strict")
+    database = unquote(parts.path.lstrip("/"), errors="strict") or user
+    if "\0" in user + password + database:
+        raise Unsupported("a NUL character in the address")
     return Address(
         host=host,
         port=port,
         user=user,
         password=password,
-        database=unquote(parts.path.lstrip("/")) or user,
+        database=database,
         sslmode=sslmode,
         timeout=timeout,
-        application_name=settings.get("application_name", application_name),
+        application_name=application_name,
     )
 
 
+def _refuse_what_libpq_would_find_itself() -> None:
+    """Files libpq reads without being told: a root certificate (then it checks the server's
+    certificate even under sslmode=require), a client certificate (then it sends it), a
+    Kerberos ticket cache (then it asks the server for GSS encryption before TLS)."""
+    if sys.platform == "win32":
+        appdata = os.environ.get("APPDATA")
+        if not appdata:
+            raise Unsupported("no APPDATA folder to look for libpq's certificates in")
+        keys = os.path.join(appdata, "postgresql")
+    else:
+        keys = os.path.join(os.path.expanduser("~"), ".postgresql")
+    if any(os.path.exists(os.path.join(keys, name)) for name in _LIBPQ_KEY_FILES):
+        raise Unsupported(f"libpq would check the server or send a certificate of {keys}")
+    if os.environ.get("KRB5CCNAME") or (
+        hasattr(os, "getuid") and os.path.exists(f"/tmp/krb5cc_{os.getuid()}")
+    ):
+        raise Unsupported("a Kerberos ticket cache, with which libpq tries GSS encryption")
+
+
+class OutcomeUnknown(WireError):
+    """COMMIT was sent but its answer never came: the transaction may or may not have been
+    written, so it must not be tried again as if it had not."""
+
+
+# Anything a malformed or hostile answer can make the parsing below raise.
+_MALFORMED = (
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    OverflowError,
+    UnicodeError,
+    ArithmeticError,
+)
+
+
 class Connection:
-    """One session: statements in autocommit unless inside ``transaction()``."""
+    """One session: statements in autocommit unless inside ``transaction()``. Connecting, and
+    then each statement, must finish within the address's timeout as a whole."""
 
     def __init__(self, where: Address) -> None:
         self.closed = True
+        self._timeout = where.timeout
+        self._deadline = time.monotonic() + where.timeout
         try:
             raw = socket.create_connection((where.host, where.port), timeout=where.timeout)
         except OSError as error:
             raise WireError(f"cannot reach {where.host}:{where.port}: {error}") from None
         self._socket: Any = raw
-        self._buffer = b""
+        self._buffer = bytearray()
         self._tls = False
+        self._last_tag = ""
         try:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if where.sslmode != "disable":
                 self._start_tls(where)
             self._start(where)
+        except WireError:
+            self._socket.close()
+            raise
         except OSError as error:
             self._socket.close()
             raise WireError(f"the connection failed: {error}") from None
+        except _MALFORMED as error:
+            self._socket.close()
+            raise WireError(f"a malformed answer from the server ({error!r})") from None
         except BaseException:
             self._socket.close()
             raise
@@ -145,8 +203,9 @@ class Connection:
     # --- the session ----------------------------------------------------------------------
 
     def _start_tls(self, where: Address) -> None:
-        self._socket.sendall(struct.pack("!ii", 8, SSL_REQUEST))
-        answer = self._socket.recv(1)
+        self._sendall(struct.pack("!ii", 8, SSL_REQUEST))
+        self._socket.settimeout(self._left())
+        answer = self._socket.recv(1)  # one byte only: nothing sent after it is read in clear
         if answer == b"N":
             if where.sslmode == "require":
                 raise ServerError({"M": "the server does not offer TLS", "C": "08004"})
@@ -159,7 +218,12 @@ class Connection:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE  # as libpq's prefer and require
         context.minimum_version = ssl.TLSVersion.TLSv1_2  # libpq's ssl_min_protocol_version
-        self._socket = context.wrap_socket(self._socket)
+        context.set_alpn_protocols(["postgresql"])  # as libpq 17 and later
+        self._socket.settimeout(self._left())
+        # The name for SNI, as libpq sends it (sslsni=1), unless the host is an address.
+        self._socket = context.wrap_socket(
+            self._socket, server_hostname=None if _is_ip(where.host) else where.host
+        )
         self._tls = True
 
     def _start(self, where: Address) -> None:
@@ -174,7 +238,7 @@ class Connection:
             _text(key) + _text(value) for key, value in settings.items()
         )
         body += b"\0"
-        self._socket.sendall(struct.pack("!i", len(body) + 4) + body)
+        self._sendall(struct.pack("!i", len(body) + 4) + body)
         self._authenticate(where)
         while True:
             kind, data = self._read()
@@ -210,6 +274,7 @@ class Connection:
             return
         self.closed = True
         with contextlib.suppress(OSError):
+            self._socket.settimeout(1)
             self._socket.sendall(b"X\0\0\0\4")
         with contextlib.suppress(OSError):
             self._socket.close()
@@ -218,18 +283,24 @@ class Connection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one statement (``%s`` marks its parameters, as psycopg's) and return its rows.
-        A failure closes the connection: it is never left half-way through an exchange."""
+        Anything but the server's own error closes the connection: it is never left half-way
+        through an exchange."""
         if self.closed:
             raise WireError("the connection is closed")
+        self._deadline = time.monotonic() + self._timeout
         try:
             return self._execute(sql, params)
         except ServerError:
             raise
-        except (OSError, WireError, ValueError, struct.error) as error:
+        except WireError:
             self.close()
-            if isinstance(error, WireError):
-                raise
+            raise
+        except OSError as error:
+            self.close()
             raise WireError(f"the statement failed: {error}") from None
+        except _MALFORMED as error:
+            self.close()
+            raise WireError(f"the statement failed: {error!r}") from None
 
     def _execute(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         statement = _numbered(sql)
@@ -241,7 +312,7 @@ class Connection:
                 struct.pack("!i", -1) if value is None else struct.pack("!i", len(value)) + value
             )
         bind += struct.pack("!h", 0)
-        self._socket.sendall(
+        self._sendall(
             _message(b"P", parse)
             + _message(b"B", bind)
             + _message(b"D", b"P\0")
@@ -251,12 +322,15 @@ class Connection:
         types: list[int] = []
         rows: list[tuple[Any, ...]] = []
         problem: ServerError | None = None
+        self._last_tag = ""
         while True:
             kind, data = self._read()
             if kind == b"T":
                 types = _row_types(data)
             elif kind == b"D" and problem is None:
                 rows.append(_row(data, types))
+            elif kind == b"C":
+                self._last_tag = data.rstrip(b"\0").decode()
             elif kind == b"E":
                 problem = ServerError(_fields(data))
             elif kind == b"Z":
@@ -271,7 +345,9 @@ class Connection:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN, then COMMIT when the block ends or ROLLBACK on any error (a rollback that
-        cannot be sent closes the connection, and the server rolls back)."""
+        cannot be sent closes the connection, and the server rolls back). A COMMIT whose
+        answer is lost raises OutcomeUnknown; one the server answers with a rollback raises
+        WireError."""
         self.execute("BEGIN")
         try:
             yield
@@ -281,28 +357,57 @@ class Connection:
             except WireError:
                 self.close()
             raise
-        self.execute("COMMIT")
+        try:
+            self.execute("COMMIT")
+        except ServerError:
+            raise  # the server refused it: nothing was written
+        except WireError as error:
+            raise OutcomeUnknown(f"COMMIT was sent but not answered ({error})") from None
+        if self._last_tag != "COMMIT":
+            raise WireError(f"the server ended the transaction with {self._last_tag or 'nothing'}")
 
     # --- messages -------------------------------------------------------------------------
+
+    def _left(self) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise WireError(f"no answer from the server within {self._timeout:g} s")
+        return left
+
+    def _sendall(self, data: bytes) -> None:
+        self._socket.settimeout(self._left())
+        self._socket.sendall(data)
 
     def _read(self) -> tuple[bytes, bytes]:
         header = self._take(5)
         kind, length = header[:1], struct.unpack("!i", header[1:])[0]
-        if length < 4:
+        if length < 4 or length > MESSAGE_LIMIT:
             raise WireError("a malformed message from the server")
         return kind, self._take(length - 4)
 
     def _take(self, count: int) -> bytes:
         while len(self._buffer) < count:
-            chunk = self._socket.recv(max(65536, count - len(self._buffer)))
+            self._socket.settimeout(self._left())  # the whole exchange within the timeout
+            chunk = self._socket.recv(min(count - len(self._buffer), 1 << 16) or 1)
             if not chunk:
                 raise WireError("the server closed the connection")
             self._buffer += chunk
-        taken, self._buffer = self._buffer[:count], self._buffer[count:]
+        taken = bytes(self._buffer[:count])
+        del self._buffer[:count]
         return taken
 
     def _send(self, kind: bytes, body: bytes) -> None:
-        self._socket.sendall(_message(kind, body))
+        self._sendall(_message(kind, body))
+
+
+def _is_ip(host: str) -> bool:
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except OSError:
+            continue
+        return True
+    return False
 
 
 class Cursor:
@@ -332,6 +437,9 @@ class _Scram:
             raise Unsupported("a password that needs SASLprep")
         self.connection = connection
         self.password = password.encode()
+        if not connection._tls and "SCRAM-SHA-256-PLUS" in offered:
+            # as libpq: a server binding to a certificate over plain TCP means TLS was stripped
+            raise WireError("the server offered SCRAM-SHA-256-PLUS without TLS")
         if connection._tls and "SCRAM-SHA-256-PLUS" in offered:
             self.mechanism = "SCRAM-SHA-256-PLUS"
             self.header = b"p=tls-server-end-point,,"
@@ -385,7 +493,9 @@ _SIGNATURE_HASHES = {
     "2a864886f70d01010b": "sha256",  # sha256WithRSAEncryption
     "2a864886f70d01010c": "sha384",
     "2a864886f70d01010d": "sha512",
-    "2a8648ce3d040301": "sha256",  # ecdsa-with-SHA1
+    "2a864886f70d01010e": "sha224",  # sha224WithRSAEncryption
+    "2a8648ce3d0401": "sha256",  # ecdsa-with-SHA1
+    "2a8648ce3d040301": "sha224",  # ecdsa-with-SHA224
     "2a8648ce3d040302": "sha256",  # ecdsa-with-SHA256
     "2a8648ce3d040303": "sha384",
     "2a8648ce3d040304": "sha512",
@@ -522,6 +632,8 @@ def _row(data: bytes, types: list[int]) -> tuple[Any, ...]:
         if length < 0:
             values.append(None)
             continue
+        if at + length > len(data):
+            raise WireError("a row shorter than it says")
         values.append(_decode(type_oid, data[at : at + length].decode()))
         at += length
     return tuple(values)
