@@ -7,7 +7,8 @@ On a copy of the practice of each size (bench/practice_size.py), with the clock 
 (London) in a few minutes, a partner signs in through the real sign-in window (offscreen) and
 works the counter through its screen, as the buttons do: ``--contacts`` contacts (2,000 by
 default) among every clinician on the counter (more are put on the register and on the
-counter first, so that the day has room for them at a cap of 60), the clock moving on by the
+counter first, so that the day has room for them at a cap of 60: that set-up is the manager's
+work, done by a process of its own before the desk starts), the clock moving on by the
 same step each time; every 20th contact undone through the undo dialog with a reason; every
 25th a try for a clinician already full, refused at the cap (the divert panel opens and is
 closed); every 100th every section of the main window visited; every 250th the desk locked
@@ -104,9 +105,13 @@ class Clock:
         return self.now
 
 
-def prepare(data_dir: str, contacts: int) -> int:
-    """The clinicians on tomorrow's counter with room for the day at a cap of 60; the id of
-    one filled to the cap, for the refusals."""
+def prepare(data_dir: str, contacts: int, on: date) -> int:
+    """The clinicians on the day's counter with room for the day at a cap of 60; the id of
+    one filled to the cap, for the refusals. Run in a process of its own before the desk's:
+    it is another desk's work (the manager's set-up), and what it loads is not the desk's."""
+    from practice_action.domain.calendar import set_system_clock
+
+    set_system_clock(Clock(on))
     from counter_helpers import add_clinician, adopt_cap
 
     from practice_action import paths
@@ -140,23 +145,23 @@ def prepare(data_dir: str, contacts: int) -> int:
     return full.clinician_id
 
 
-def day(data_dir: str, contacts: int) -> list[tuple[int, float, int, str]]:
-    """The desk's day; a sample (contacts so far, RSS MB, objects, clock) every SAMPLE."""
+def day(data_dir: str, contacts: int, on: date, full: int) -> list[tuple[int, float, int, str]]:
+    """The desk's day ``on``, ``full`` being the clinician at the cap; a sample (contacts so
+    far, RSS MB, objects, clock) every SAMPLE."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from practice_action.ui.app import make_app  # isort: skip
 
     from signed_desk import settle, sign_in, unlock
 
     from practice_action import paths
-    from practice_action.domain.calendar import LONDON, set_system_clock
+    from practice_action.domain.calendar import set_system_clock
     from practice_action.services.health import open_context
     from practice_action.ui.counter_dialogs import ReasonDialog
     from practice_action.ui.counter_screen import CounterScreen
     from practice_action.ui.modal import answered_by
 
-    clock = Clock(datetime.now(LONDON).date() + timedelta(days=1))
+    clock = Clock(on)
     set_system_clock(clock)
-    full = prepare(data_dir, contacts)
     step = timedelta(hours=8) / contacts
     _app = make_app()  # kept alive for the whole day
     locations = paths.resolve(data_dir)
@@ -227,6 +232,8 @@ def main() -> int:
 
     import practice_size  # bench/, the script's own folder
 
+    from practice_action.domain.calendar import LONDON
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     practice_size.add_size_argument(parser)
     parser.add_argument("--contacts", type=int, default=2000)
@@ -240,8 +247,18 @@ def main() -> int:
             data = practice_size.sqlite_copy(size, Path(scratch) / size).data_dir
             print(f"{size}: a desk's day of {args.contacts} contacts")
             began = time.perf_counter()
+            on = (datetime.now(LONDON) + timedelta(days=1)).date().isoformat()
+            set_up = subprocess.run(
+                [sys.executable, __file__, "--prepare", str(data), str(args.contacts), on],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if set_up.returncode != 0:
+                raise SystemExit(f"the day's set-up failed:\n{set_up.stderr}")
+            full = set_up.stdout.split()[-1]
             child = subprocess.Popen(
-                [sys.executable, __file__, "--child", str(data), str(args.contacts)],
+                [sys.executable, __file__, "--child", str(data), str(args.contacts), on, full],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -291,7 +308,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "--child":
-        day(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--prepare":
+        print(prepare(sys.argv[2], int(sys.argv[3]), date.fromisoformat(sys.argv[4])))
+    elif len(sys.argv) == 6 and sys.argv[1] == "--child":
+        day(sys.argv[2], int(sys.argv[3]), date.fromisoformat(sys.argv[4]), int(sys.argv[5]))
     else:
         sys.exit(main())
