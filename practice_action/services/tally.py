@@ -26,12 +26,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from practice_action.domain.enums import ContactType, DivertDestination
-from practice_action.store.counter_models import ClinicianDay, Diversion
-from practice_action.store.models import ClinicianRow
 
 _RECORDED, _COUNTED, _URGENT, _VOIDED, _SEEN = 1, 2, 4, 8, 128
 _TYPE_SHIFT, _TYPE_MASK = 4, 0b0111_0000
@@ -56,6 +53,11 @@ _TYPE_CODES = {contact_type.value: i + 1 for i, contact_type in enumerate(_TYPES
 
 def _type_code(value: object) -> int:
     return _TYPE_CODES.get(value, 0) if isinstance(value, str) else 0
+
+
+def _as_date(stored: date | str) -> date:
+    """A day as the driver gives it: a date from psycopg, ISO text from sqlite3."""
+    return stored if isinstance(stored, date) else date.fromisoformat(stored)
 
 
 def _day_text(day: date) -> str:
@@ -151,7 +153,9 @@ class CounterLedger:
 
     def check(self, session: Session) -> CounterProblem | None:
         """The first way the counter's tables differ from what the trail recorded, or None."""
-        names = dict(session.execute(select(ClinicianRow.id, ClinicianRow.name)).all())
+        names = dict(
+            session.connection().exec_driver_sql("SELECT id, name FROM clinician").tuples().all()
+        )
 
         def who(clinician_id: int) -> str:
             return str(names.get(clinician_id, f"clinician {clinician_id}"))
@@ -172,7 +176,7 @@ class CounterLedger:
         size = len(self.flags)
         live = self.live
         for contact_id, clinician_id, stored_day, contact_type, counted, urgent, voided in rows:
-            day = stored_day if isinstance(stored_day, date) else date.fromisoformat(stored_day)
+            day = _as_date(stored_day)
             if contact_id >= size or not self.flags[contact_id] & _RECORDED:
                 return CounterProblem(
                     None,
@@ -219,19 +223,14 @@ class CounterLedger:
     def _check_diversions(
         self, session: Session, who: Callable[[int], str]
     ) -> CounterProblem | None:
-        rows = session.execute(
-            select(
-                Diversion.id,
-                Diversion.day,
-                Diversion.destination,
-                Diversion.clinician_id,
-                Diversion.local_service_id,
-            )
-            .order_by(Diversion.id)
-            .execution_options(yield_per=_BATCH)
+        rows = _driver_rows(
+            session,
+            "tally_diversions",
+            "SELECT id, day, destination, clinician_id, local_service_id FROM diversion ORDER BY id",
         )
         seen: set[int] = set()
-        for diversion_id, day, destination, clinician_id, service_id in rows:
+        for diversion_id, stored_day, destination, clinician_id, service_id in rows:
+            day = _as_date(stored_day)
             recorded = self.diversions.get(diversion_id)
             if recorded is None:
                 return CounterProblem(
@@ -262,9 +261,9 @@ class CounterLedger:
     ) -> CounterProblem | None:
         live = self.live  # from the contacts, read once by _check_contacts
         stored = {
-            (clinician_id, day): int(n)
-            for clinician_id, day, n in session.execute(
-                select(ClinicianDay.clinician_id, ClinicianDay.day, ClinicianDay.counted)
+            (clinician_id, _as_date(day)): int(n)
+            for clinician_id, day, n in _driver_rows(
+                session, "tally_days", "SELECT clinician_id, day, counted FROM clinician_day"
             )
         }
         for key in sorted(set(live) | set(stored), key=lambda k: (k[1], k[0])):
