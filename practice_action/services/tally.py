@@ -153,9 +153,7 @@ class CounterLedger:
 
     def check(self, session: Session) -> CounterProblem | None:
         """The first way the counter's tables differ from what the trail recorded, or None."""
-        names = dict(
-            session.connection().exec_driver_sql("SELECT id, name FROM clinician").tuples().all()
-        )
+        names = dict(session.connection().exec_driver_sql("SELECT id, name FROM clinician").all())
 
         def who(clinician_id: int) -> str:
             return str(names.get(clinician_id, f"clinician {clinician_id}"))
