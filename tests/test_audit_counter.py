@@ -151,3 +151,38 @@ def test_the_command_says_the_counter_was_changed(
     err = capsys.readouterr().err
     assert "Audit check FAILED: the counter's records do not match the audit trail" in err
     assert "reads 1, but 4 contacts that count were recorded" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "what"),
+    [
+        ("contact", "contact {row}"),
+        ("diversion", "diversion {row}"),
+        ("clinician_day", "Dr Ada Lovelace's count"),
+    ],
+)
+def test_a_day_written_by_hand_that_is_not_a_date_is_named_not_a_crash(
+    ctx: Context, locations, capsys: pytest.CaptureFixture[str], table: str, what: str
+) -> None:
+    """SQLite keeps whatever text is written into a date column: a day made "2026-02-30" with
+    the sqlite3 driver, outside the app, is reported as a change, not a traceback."""
+    import sqlite3
+
+    gp, ids, diversion = busy_morning(ctx)
+    column, row = {
+        "contact": ("id", ids[0]),
+        "diversion": ("id", diversion),
+        "clinician_day": ("clinician_id", gp),
+    }[table]
+    assert locations.sqlite_path is not None
+    hand = sqlite3.connect(locations.sqlite_path)
+    with hand:
+        hand.execute(f"UPDATE {table} SET day = '2026-02-30' WHERE {column} = ?", (row,))
+    hand.close()
+    assert main(["--data-dir", str(locations.data_dir), "audit", "verify"]) != 0
+    err = capsys.readouterr().err
+    assert (
+        f"{what.format(row=row)}'s day reads “2026-02-30”, which is not a date: it was changed "
+        "in the database"
+    ) in err
+    assert "Traceback" not in err

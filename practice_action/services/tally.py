@@ -55,9 +55,21 @@ def _type_code(value: object) -> int:
     return _TYPE_CODES.get(value, 0) if isinstance(value, str) else 0
 
 
-def _as_date(stored: date | str) -> date:
-    """A day as the driver gives it: a date from psycopg, ISO text from sqlite3."""
-    return stored if isinstance(stored, date) else date.fromisoformat(stored)
+def _as_date(stored: date | str) -> date | None:
+    """A day as the driver gives it: a date from psycopg, ISO text from sqlite3; None when
+    SQLite's text is not a day, which only a hand in the database can have written."""
+    if isinstance(stored, date):
+        return stored
+    try:
+        return date.fromisoformat(stored)
+    except (TypeError, ValueError):
+        return None
+
+
+def _not_a_day(what: str, stored: object, seq: int | None) -> CounterProblem:
+    return CounterProblem(
+        seq, f"{what}'s day reads “{stored}”, which is not a date: it was changed in the database"
+    )
 
 
 def _day_text(day: date) -> str:
@@ -175,7 +187,11 @@ class CounterLedger:
         live = self.live
         for contact_id, clinician_id, stored_day, contact_type, counted, urgent, voided in rows:
             day = _as_date(stored_day)
-            if contact_id >= size or not self.flags[contact_id] & _RECORDED:
+            recorded = contact_id < size and self.flags[contact_id] & _RECORDED
+            if day is None:
+                seq_or_none = self.seq[contact_id] if recorded else None
+                return _not_a_day(f"contact {contact_id:,}", stored_day, seq_or_none)
+            if not recorded:
                 return CounterProblem(
                     None,
                     f"contact {contact_id:,} ({who(clinician_id)}, {_day_text(day)}) has no "
@@ -230,6 +246,9 @@ class CounterLedger:
         for diversion_id, stored_day, destination, clinician_id, service_id in rows:
             day = _as_date(stored_day)
             recorded = self.diversions.get(diversion_id)
+            if day is None:
+                seq_or_none = recorded[0] if recorded is not None else None
+                return _not_a_day(f"diversion {diversion_id:,}", stored_day, seq_or_none)
             if recorded is None:
                 return CounterProblem(
                     None,
@@ -258,12 +277,14 @@ class CounterLedger:
         self, session: Session, who: Callable[[int], str]
     ) -> CounterProblem | None:
         live = self.live  # from the contacts, read once by _check_contacts
-        stored = {
-            (clinician_id, _as_date(day)): int(n)
-            for clinician_id, day, n in _driver_rows(
-                session, "tally_days", "SELECT clinician_id, day, counted FROM clinician_day"
-            )
-        }
+        stored: dict[tuple[int, date], int] = {}
+        for clinician_id, stored_day, n in _driver_rows(
+            session, "tally_days", "SELECT clinician_id, day, counted FROM clinician_day"
+        ):
+            day = _as_date(stored_day)
+            if day is None:
+                return _not_a_day(f"{who(clinician_id)}'s count", stored_day, None)
+            stored[(clinician_id, day)] = int(n)
         for key in sorted(set(live) | set(stored), key=lambda k: (k[1], k[0])):
             counted, reads = live.get(key, 0), stored.get(key, 0)
             if counted != reads:
