@@ -67,12 +67,36 @@ def test_the_revision_files_read_as_text_agree_with_alembic() -> None:
         (["--help"], False),
         (["--version"], False),
         (["check"], False),
+        (["--data-dir"], False),
+        (["--data-dir", "--database-url", "postgresql://h/db"], False),
+        (["--data", "/somewhere"], False),  # shortened: the parser reads it
+        (["gui", "--data-dir", "/somewhere"], False),
     ],
 )
 def test_only_a_plain_desktop_start_skips_the_feature_commands(
     argv: list[str], desktop_only: bool
 ) -> None:
     assert _starts_desktop_only(argv) is desktop_only
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data-dir", "/a", "--database-url", "postgresql://h/db"],
+        ["--database-url=postgresql://h/db", "--data-dir=/a", "gui"],
+        ["--data-dir", "/elsewhere", "--data-dir=/a", "--database-url", "postgresql://h/db"],
+        [],
+        ["--data-dir=", "gui"],
+    ],
+)
+def test_a_plain_desktop_start_reads_the_locations_as_the_parser_does(argv: list[str]) -> None:
+    from practice_action.cli import _desktop_options, _parser
+
+    read = _desktop_options(argv)
+    parsed = _parser().parse_args(argv)
+    assert read is not None
+    assert (read.data_dir, read.database_url) == (parsed.data_dir, parsed.database_url)
+    assert (parsed.command or "gui") == read.command
 
 
 def test_the_app_reaches_sign_in_without_the_heavy_modules(

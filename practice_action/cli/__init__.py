@@ -7,19 +7,21 @@ stderr, 2 wrong usage, 3 refused at the cap (``record``).
 
 from __future__ import annotations
 
-import argparse
 import errno
 import gc
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from practice_action import APP_NAME, __version__, paths
-from practice_action.cli.acting import add_acting, sign_in_as
 from practice_action.domain.errors import PracticeActionError, StoreError, ValidationError
 from practice_action.domain.words import plural
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -28,6 +30,10 @@ EXIT_AT_CAP = 3
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from practice_action.cli.acting import add_acting
+
     parser = argparse.ArgumentParser(
         prog="practice-action",
         description=f"{APP_NAME}: run the BMA GP collective action safely in your practice. "
@@ -193,6 +199,8 @@ def _restorer(args: argparse.Namespace, locations: paths.Locations):  # -> Actor
         )
         return system_user()
     try:
+        from practice_action.cli.acting import sign_in_as
+
         return sign_in_as(args, ctx)
     finally:
         ctx.store.dispose()
@@ -264,24 +272,39 @@ def _starts_desktop_only(argv: Sequence[str]) -> bool:
     The desktop app needs none of the feature sub-commands, and some of them import heavy
     modules, so a plain start does not load them: the sign-in window comes up sooner.
     """
+    return _desktop_options(argv) is not None
+
+
+def _desktop_options(argv: Sequence[str]) -> SimpleNamespace | None:
+    """For a plain desktop start, the location options as the parser would give them; None
+    for anything else (a command, ``--help``, a shortened or malformed option), which the
+    parser then reads. A plain start is the one a person makes from the desktop, and reading
+    it here spares it the parser and the commands' modules."""
+    found: dict[str, str | None] = {"data_dir": None, "database_url": None}
     rest = list(argv)
     while rest:
-        if rest[0] in ("--data-dir", "--database-url") and len(rest) > 1:
-            rest = rest[2:]
-        elif rest[0].startswith(("--data-dir=", "--database-url=")):
-            rest = rest[1:]
-        else:
+        name, equals, value = rest[0].partition("=")
+        if name not in ("--data-dir", "--database-url"):
             break
-    return rest in ([], ["gui"])
+        if not equals:
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return None  # the parser explains what is missing
+            value = rest[1]
+            rest = rest[1:]
+        found[name[2:].replace("-", "_")] = value
+        rest = rest[1:]
+    if rest not in ([], ["gui"]):
+        return None
+    return SimpleNamespace(command="gui", **found)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    if not _starts_desktop_only(argv):
+    args = _desktop_options(argv)
+    if args is None:
         _load_extra_commands()
-    parser = _parser()
-    args = parser.parse_args(argv)
+        args = _parser().parse_args(argv)
     command = args.command or "gui"
     if command != "gui":
         gc.enable()  # off for start-up (__main__.py); the desktop turns it on once open
@@ -337,4 +360,6 @@ def gui_main() -> int:
 
 
 def print_json(data: object) -> None:
+    import json
+
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
