@@ -12,7 +12,8 @@ work, done by a process of its own before the desk starts), the clock moving on 
 same step each time; every 20th contact undone through the undo dialog with a reason; every
 25th a try for a clinician already full, refused at the cap (the divert panel opens and is
 closed); every 100th every section of the main window visited; every 250th the desk locked
-and unlocked with the PIN.
+and unlocked with the PIN. The desk draws its Letters previews in a helper process
+(documents/apart.py), as the app does; its size is printed beside the day's, not in it.
 
 Every 100 contacts (after ``gc.collect()``) it prints the process's resident size
 (/proc/self/statm, the current size, not the peak) and the number of objects the collector
@@ -47,8 +48,8 @@ CAP = 60
 DESK = "Dr Asha Mistry"
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/statm") as statm:
         resident = int(statm.read().split()[1])
     return resident * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)  # MiB, as bench_memory
 
@@ -222,6 +223,15 @@ def day(data_dir: str, contacts: int, on: date, full: int) -> list[tuple[int, fl
                 flush=True,
             )
     print(f"  ({undone} undone, {refused} refused at the cap)")
+    from practice_action.documents import apart
+
+    helper = apart.drawer().helper_pid()
+    if helper is not None:
+        print(
+            f"  (the Letters previews were drawn by a process of its own: {rss_mb(helper):.1f} MB"
+            f" resident now, not counted above; {apart.drawer().started} started; it leaves"
+            f" {apart.IDLE_S:g} s after its last drawing)"
+        )
     desk.close()
     ctx.store.dispose()
     return samples

@@ -4,3 +4,6 @@
 __version__ = "0.1.0"
 
 APP_NAME = "Practice Action"
+
+# The program started with this alone is the desktop app's drawing process (documents/apart.py).
+DRAWING_FLAG = "--draw-documents"

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from practice_action import paths
+from practice_action.documents import apart
 from practice_action.domain import calendar
 from practice_action.domain.enums import StaffRole
 from practice_action.domain.records import PostalAddress, PracticeProfile, StaffMember
@@ -43,6 +44,15 @@ def _no_real_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Whatever a test forgets to pass, the app's defaults point inside tmp_path."""
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "default-data"))
     monkeypatch.delenv(paths.DATABASE_URL_ENV, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _drawing_here_after_a_desk() -> Iterator[None]:
+    """A desk draws its letters in a helper process (documents/apart.py); once its test is
+    over, the next test draws in its own process again unless it makes a desk too. The one
+    helper is kept for the next desk and leaves when idle or with the suite."""
+    yield
+    apart.drawer().enabled = False
 
 
 # Every test runs on an ordinary working afternoon, whatever the hour, weekday or date the

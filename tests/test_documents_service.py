@@ -17,7 +17,7 @@ from letters_helpers import make_demo, pdf_pages, pdf_text
 from sqlalchemy import select, update
 
 from practice_action.documents.completeness import MissingData
-from practice_action.documents.style import uk_date
+from practice_action.documents.times import uk_date
 from practice_action.domain.calendar import local_today
 from practice_action.domain.errors import PermissionDenied, ValidationError
 from practice_action.services import audit, practice, registers, staff
@@ -330,7 +330,7 @@ def test_the_icb_letter_claims_contract_compliance_only_when_it_is_true(ctx) -> 
 def test_a_name_the_font_cannot_print_is_refused_with_the_text_and_its_characters(
     ctx: Context,
 ) -> None:
-    from practice_action.documents.style import UnprintableText
+    from practice_action.documents.completeness import UnprintableText
 
     people = make_demo(ctx)
     manager = people[MANAGER]

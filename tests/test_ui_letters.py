@@ -9,7 +9,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from practice_action.documents.style import uk_date
+from practice_action.documents.times import uk_date
 from practice_action.domain.calendar import local_today
 from practice_action.services import documents as letters
 from practice_action.services.context import Context

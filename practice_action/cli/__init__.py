@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from practice_action import APP_NAME, __version__, paths
+from practice_action import APP_NAME, DRAWING_FLAG, __version__, paths
 from practice_action.domain.errors import PracticeActionError, StoreError, ValidationError
 from practice_action.domain.words import plural
 
@@ -301,6 +301,10 @@ def _desktop_options(argv: Sequence[str]) -> SimpleNamespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    if list(argv) == [DRAWING_FLAG]:  # the desktop app's drawing process (documents/apart.py)
+        from practice_action.documents.apart import serve
+
+        return serve()
     args = _desktop_options(argv)
     if args is None:
         _load_extra_commands()

@@ -220,3 +220,21 @@ def check_pack(pack: DocumentPack) -> list[MissingItem]:
     if pack.notice is not None:
         found += check_notice(pack.notice)
     return list(dict.fromkeys(found))
+
+
+class UnprintableText(PracticeActionError):
+    """Text holds characters the bundled font cannot draw; ``found`` maps each text to them."""
+
+    def __init__(self, found: dict[str, str]) -> None:
+        self.found = found
+        lines = "\n".join(f"- “{text}”: {chars}" for text, chars in found.items())
+        super().__init__(
+            "The document was not made because some details hold characters its font cannot "
+            f"print (they would come out as empty boxes):\n{lines}\n"
+            "Change them where they were typed (Set-up or the action plan), for instance by "
+            "writing the name in Latin letters."
+        )
+
+    def __reduce__(self) -> tuple[type[UnprintableText], tuple[dict[str, str]]]:
+        """Made again from ``found`` (the drawing process sends it back to the desk)."""
+        return (type(self), (self.found,))

@@ -31,7 +31,8 @@ from practice_action.documents.report_pdf import (
     a4_document,
     body_frame,
 )
-from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts, uk_date
+from practice_action.documents.style import DARK, GREY, NHS_BLUE, esc, fonts
+from practice_action.documents.times import uk_date
 from practice_action.domain.enums import DivertDestination
 from practice_action.domain.evidence_combine import Combined, Totals
 from practice_action.domain.safety_event import HarmLevel, SafetyCategory

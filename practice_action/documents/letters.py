@@ -55,8 +55,8 @@ from practice_action.documents.style import (
     plain,
     plural,
     style,
-    uk_date,
 )
+from practice_action.documents.times import uk_date
 from practice_action.domain import wording
 from practice_action.domain.records import PostalAddress
 

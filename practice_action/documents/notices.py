@@ -39,9 +39,8 @@ from practice_action.documents.style import (
     esc,
     fonts,
     style,
-    uk_date,
 )
-from practice_action.documents.times import clock, nhs_hours
+from practice_action.documents.times import clock, nhs_hours, uk_date
 from practice_action.domain.enums import ServiceKind
 from practice_action.domain.errors import PracticeActionError
 from practice_action.domain.records import DayHours, LocalService, PracticeProfile

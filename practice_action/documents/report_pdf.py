@@ -37,8 +37,8 @@ from practice_action.documents.style import (
     fonts,
     plain,
     style,
-    uk_date,
 )
+from practice_action.documents.times import uk_date
 from practice_action.domain.calendar import LONDON
 from practice_action.domain.enums import ContactType, DivertDestination
 from practice_action.domain.reports import RATE_BASIS, Report

@@ -89,7 +89,8 @@ def ccio_dsa_review(letter: CcioDsaReview) -> bytes:
 
 def ccio_dsa_followup(letter: CcioFollowUp) -> bytes:
     """The second letter: the ICB's general reply does not answer; the questions again."""
-    from practice_action.documents.style import esc, uk_date
+    from practice_action.documents.style import esc
+    from practice_action.documents.times import uk_date
 
     practice = esc(letter.letterhead.practice.name)
     # Kept to one page with the house's sizes for a register of four agreements: the reply
@@ -156,7 +157,8 @@ def _ccio_letter(
     from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
     from practice_action.documents.pages import LetterFrame, build_letter
-    from practice_action.documents.style import esc, style, uk_date
+    from practice_action.documents.style import esc, style
+    from practice_action.documents.times import uk_date
 
     body = style("r26-body", 10.5, leading=14, after=2.5 * mm)
     subject = style("r26-subject", 11.5, bold=True, leading=15, after=4 * mm)
@@ -252,7 +254,8 @@ def staff_briefing(briefing: StaffBriefing) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     from practice_action.documents.pages import LANGUAGE, NumberedCanvas
-    from practice_action.documents.style import esc, fonts, style, uk_date
+    from practice_action.documents.style import esc, fonts, style
+    from practice_action.documents.times import uk_date
 
     title = style("sb-title", 16, bold=True, leading=20, after=2 * mm)
     head = style("sb-head", 12, bold=True, leading=15, before=3 * mm, after=1.5 * mm)

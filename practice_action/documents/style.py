@@ -11,7 +11,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
-from datetime import date
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -20,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from practice_action.domain.errors import PracticeActionError
+from practice_action.documents.completeness import UnprintableText
 from practice_action.paths import resource
 
 NHS_BLUE = colors.HexColor("#005EB8")
@@ -72,16 +71,6 @@ def esc(text: object) -> str:
     return "<br/>".join(line.rstrip() for line in escaped.replace("\r\n", "\n").split("\n"))
 
 
-def uk_date(day: date) -> str:
-    """1 December 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def uk_day_date(day: date) -> str:
-    """Tuesday 1 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -118,20 +107,6 @@ def style(
         allowWidows=0,  # never one line of a paragraph alone at the top of a page
         allowOrphans=0,
     )
-
-
-class UnprintableText(PracticeActionError):
-    """Text holds characters the bundled font cannot draw; ``found`` maps each text to them."""
-
-    def __init__(self, found: dict[str, str]) -> None:
-        self.found = found
-        lines = "\n".join(f"- “{text}”: {chars}" for text, chars in found.items())
-        super().__init__(
-            "The document was not made because some details hold characters its font cannot "
-            f"print (they would come out as empty boxes):\n{lines}\n"
-            "Change them where they were typed (Set-up or the action plan), for instance by "
-            "writing the name in Latin letters."
-        )
 
 
 def _texts(value: object) -> Iterator[str]:

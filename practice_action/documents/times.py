@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SHORT_DAYS = {
@@ -235,3 +235,8 @@ OTHER_STYLES = re.compile(
     r"|\b\d{1,2}:00\s*[ap]m\b"
     r"|\b12\s*(?:noon|pm|am)\b"
 )
+
+
+def uk_date(day: date) -> str:
+    """1 December 2026."""
+    return f"{day.day} {day:%B %Y}"

@@ -26,8 +26,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
-from practice_action.documents import completeness, record, sms
+from practice_action.documents import apart, completeness, sms
 from practice_action.documents.completeness import MissingData, MissingItem
+from practice_action.documents.drawing import Drawing
 from practice_action.documents.files import write_atomically
 from practice_action.documents.model import (
     BMA_ATTRIBUTION,
@@ -51,7 +52,7 @@ from practice_action.documents.round2026 import (
     CcioFollowUp,
     StaffBriefing,
 )
-from practice_action.documents.style import uk_date
+from practice_action.documents.times import uk_date
 from practice_action.domain import plan as rules
 from practice_action.domain.calendar import local_today
 from practice_action.domain.enums import (
@@ -860,38 +861,20 @@ def missing_data(documents: Iterable[PlannedDocument]) -> list[MissingItem]:
 # --- drawing ------------------------------------------------------------------------------
 
 
-def render(document: PlannedDocument) -> bytes:
-    """The document's bytes. Refuses with every gap when anything is missing."""
-    # reportlab: only when drawing
-    from practice_action.documents import letters, notices, style
-
+def render(document: PlannedDocument, *, draft: bool = False, head: str = "") -> bytes:
+    """The document's bytes (``draft``: stamped DRAFT; ``head``: the audit trail's head, printed
+    short on every page). Refuses with every gap when anything is missing. The desktop app
+    draws in a process of its own (documents/apart.py)."""
     completeness.require(list(document.gaps))
-    inputs = document.inputs
-    if document.is_pdf:
-        style.require_printable(inputs)
-    if isinstance(inputs, StaffBriefing):
-        from practice_action.documents import round2026
-
-        return round2026.staff_briefing(inputs)
-    if isinstance(inputs, CcioDsaReview):
-        from practice_action.documents import round2026
-
-        if isinstance(inputs, CcioFollowUp):  # a kind of CcioDsaReview: asked first
-            return round2026.ccio_dsa_followup(inputs)
-        return round2026.ccio_dsa_review(inputs)
-    if isinstance(inputs, PatientNotice):
-        if document.kind == "poster":
-            return notices.poster(inputs)
-        if document.kind == "leaflet":
-            return notices.leaflet(inputs)
-        if document.kind == "large_print":
-            return notices.large_print(inputs)
-        if document.kind == "website_html":
-            return notices.website_html(inputs).encode("utf-8")
-        if document.kind == "website_text":
-            return notices.website_text(inputs).encode("utf-8")
-        return (notices.text_message(inputs) + "\n").encode("utf-8")
-    return letters.render_letter(inputs)
+    drawing = Drawing(
+        document.kind,
+        document.inputs,
+        pdf=document.is_pdf,
+        html=document.media_type == HTML,
+        draft=draft,
+        head=head,
+    )
+    return apart.draw_apart(drawing)
 
 
 def sms_counts(text: str) -> tuple[int, int]:
@@ -913,18 +896,11 @@ def _find(documents: Sequence[PlannedDocument], key: str) -> PlannedDocument:
 def preview_draft(ctx: Context, actor: Actor, key: str) -> Preview:
     """A draft to read: stamped DRAFT, not registered, for a practice manager or partner."""
     require(actor, Permission.DRAFT_LETTERS)
-    from practice_action.documents import draft  # reportlab: only when drawing
-
     with ctx.store.read() as session:
         facts = _gather(session)
         head = audit.head_hash(session)
     document = _find(_plan_documents(facts, _signer_for(actor, facts), local_today(ctx.clock)), key)
-    with draft.drafting(), record.recording(head):
-        content = render(document)
-    if document.media_type != PDF:
-        text = content.decode("utf-8")
-        content = draft.mark_text(text, html=document.media_type == HTML).encode("utf-8")
-    return Preview(document, content, draft=True)
+    return Preview(document, render(document, draft=True, head=head), draft=True)
 
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -1065,8 +1041,7 @@ def generate(
             if hasattr(inputs, "reference"):
                 document = replace(document, inputs=replace(inputs, reference=reference))
             # The head as it stands before this document's own entry: that entry's prev_hash.
-            with record.recording(audit.head_hash(session)):
-                content = render(document)
+            content = render(document, head=audit.head_hash(session))
             row = CorrespondenceRow(
                 document_key=document.key,
                 kind=document.kind,

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from practice_action.documents import apart
 from practice_action.domain.errors import PermissionDenied, PracticeActionError
 from practice_action.paths import Locations
 from practice_action.services import practice, staff
@@ -131,6 +132,9 @@ class Desk(QObject):
         ordinary start checks it before sign-in); the early sign-in passes False, and the desk
         then checks it behind its window after sign-in, before the day's backup."""
         super().__init__()
+        # Letters are drawn in a process of their own (documents/apart.py): the drawing
+        # library, its fonts and the drawing modules (about 13 MiB) stay out of the desk.
+        apart.use_helper()
         self.ctx = ctx
         self.checked = checked
         self.check_job: BackgroundCheck | None = None
