@@ -76,8 +76,11 @@ def serve() -> int:
     """Run as the helper: draw each Drawing read from standard input, answer on standard
     output, and stop when the desk closes the pipe."""
     import gc
+    import signal
 
     gc.enable()  # off for start-up (__main__.py)
+    # Ctrl+C at a terminal reaches the whole group: the desk decides, and closes the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     frames_in = os.fdopen(os.dup(0), "rb")
     frames_out = os.fdopen(os.dup(1), "wb")
     _keep_prints_off_the_pipe()
@@ -186,7 +189,7 @@ class _Drawer:
                     self.started += 1
                     self.helper = _Helper(self.command or helper_command())
                 outcome, value = self.helper.draw(drawing)
-            except (OSError, EOFError, pickle.PickleError, ValueError):
+            except Exception:  # gone, or answering what no helper says: let it go
                 self._drop()
                 continue
             if outcome == "drawn" and isinstance(value, bytes):
