@@ -73,6 +73,8 @@ class _Opener(QThread):
 
         importlib.import_module("practice_action.ui.desk")
         importlib.import_module("practice_action.ui.counter_screen")
+        # The counter's board reads the plan's cap: its models too, or Enter waits for them.
+        importlib.import_module("practice_action.services.plan")
 
 
 class EarlySource(SignInSource):
