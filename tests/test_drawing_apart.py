@@ -170,29 +170,54 @@ FAKE_HELPER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from practice_action.documents import apart
     out = os.fdopen(1, "wb")
+    {before_hello}
     apart.write_frame(out, apart.HELLO)
-    apart.read_frame(os.fdopen(0, "rb"))  # the drawing asked for
+    number, _ = apart.read_frame(os.fdopen(0, "rb"))  # the drawing asked for
     {then}
     """
 )
 
+# The real helper, with its drawing made slow or noisy: apart.serve draws with apart.draw.
+WRAPPED_HELPER = textwrap.dedent(
+    """
+    import os, sys, time
+    sys.path.insert(0, {root!r})
+    from practice_action.documents import apart
+    real = apart.draw
+    drawings = 0
 
-def _fake_helper(tmp_path: Path, then: str) -> list[str]:
+    def draw(drawing):
+        global drawings
+        drawings += 1
+        {change}
+        return real(drawing)
+
+    apart.draw = draw
+    raise SystemExit(apart.serve())
+    """
+)
+
+
+def _script(tmp_path: Path, text: str, **parts: str) -> list[str]:
     root = str(Path(apart.__file__).resolve().parents[2])
     script = tmp_path / "helper.py"
-    script.write_text(FAKE_HELPER.format(root=root, then=then))
+    script.write_text(text.format(root=root, **parts))
     return [sys.executable, str(script)]
+
+
+def _fake_helper(tmp_path: Path, then: str, before_hello: str = "pass") -> list[str]:
+    return _script(tmp_path, FAKE_HELPER, then=then, before_hello=before_hello)
 
 
 def test_a_helper_that_dies_while_drawing_costs_no_letter(
     ctx: Context, drawer: apart._Drawer, tmp_path: Path
 ) -> None:
-    """Killed mid-drawing twice over: the letter is drawn in the desk, the same letter."""
+    """Killed mid-drawing, and its successor too: the letter is drawn in the desk, the same."""
     people = make_demo(ctx)
     partner = people["Dr Asha Mistry"]
     drawer.command = _fake_helper(tmp_path, "os.kill(os.getpid(), 9)")
     content = documents.preview_draft(ctx, partner, KEY).content
-    assert drawer.started == apart.ATTEMPTS
+    assert drawer.started == 2  # a second helper tried before the desk draws
     apart.use_helper(False)
     assert _same_pdf(content, documents.preview_draft(ctx, partner, KEY).content)
 
@@ -205,6 +230,146 @@ def test_a_helper_that_answers_nonsense_costs_no_letter(
     content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
     assert content.startswith(b"%PDF-") and "DRAFT" in pdf_text(content)
     assert drawer.helper is None  # each nonsense-speaking helper was let go
+
+
+def test_an_answer_to_another_drawing_is_never_taken(
+    ctx: Context, drawer: apart._Drawer, tmp_path: Path
+) -> None:
+    """A well-formed answer numbered for another question: the helper is let go."""
+    people = make_demo(ctx)
+    drawer.command = _fake_helper(
+        tmp_path,
+        "apart.write_frame(out, (number + 1, 'drawn', b'%PDF-not this one')); time.sleep(30)",
+    )
+    content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
+    assert content != b"%PDF-not this one" and "DRAFT" in pdf_text(content)
+    assert drawer.started == 2 and drawer.helper is None
+
+
+@pytest.mark.parametrize("when", ["before saying it is ready", "while drawing"])
+def test_a_helper_that_hangs_is_killed_and_the_letter_drawn_here(
+    ctx: Context, drawer: apart._Drawer, tmp_path: Path, when: str
+) -> None:
+    """A helper that never answers (stuck, or stopped with SIGSTOP) does not hold the desk,
+    nor, while a partner generates, the database's write lock: it is killed at its time
+    limit and, not waited for twice, the letter is drawn in the desk."""
+    people = make_demo(ctx)
+    pid_file = tmp_path / "helper.pid"
+    note_pid = f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))"
+    if when == "while drawing":
+        drawer.command = _fake_helper(tmp_path, "time.sleep(120)", before_hello=note_pid)
+    else:
+        drawer.command = _fake_helper(tmp_path, "", before_hello=f"{note_pid}; time.sleep(120)")
+    drawer.hello_s = drawer.answer_s = 1.0
+    started = time.monotonic()
+    content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
+    assert time.monotonic() - started < 15
+    assert content.startswith(b"%PDF-") and "DRAFT" in pdf_text(content)
+    assert drawer.started == 1 and drawer.helper is None
+    assert _gone(int(pid_file.read_text()))
+
+
+def test_a_program_that_is_not_the_helper_is_not_left_running(
+    ctx: Context, drawer: apart._Drawer, tmp_path: Path
+) -> None:
+    people = make_demo(ctx)
+    pid_file = tmp_path / "helper.pid"
+    script = tmp_path / "other.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "sys.stdout.buffer.write(b'\\x00' * 7 + b'\\x05hello'); sys.stdout.flush()\n"
+        "time.sleep(120)\n"
+    )
+    drawer.command = [sys.executable, str(script)]
+    content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
+    assert content.startswith(b"%PDF-")
+    assert _gone(int(pid_file.read_text()))
+
+
+def test_ctrl_c_while_waiting_never_puts_one_letter_in_place_of_another(
+    ctx: Context, drawer: apart._Drawer, tmp_path: Path
+) -> None:
+    """Ctrl+C at the terminal a desk was started from, while it waits for a large-print
+    notice: the next drawing, a letter to the ICB, is that letter, and so is what it
+    registers."""
+    people = make_demo(ctx)
+    partner = people["Dr Asha Mistry"]
+    drawer.command = _script(tmp_path, WRAPPED_HELPER, change="if drawings == 1: time.sleep(2)")
+    planned = {d.kind: d for d in documents.documents_for_plan(ctx, partner) if not d.gaps}
+    notice, letter = planned["large_print"], planned["service_changes_notification"]
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        with pytest.raises(KeyboardInterrupt):
+            documents.preview_draft(ctx, partner, notice.key)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    drawn = documents.preview_draft(ctx, partner, letter.key).content
+    assert drawer.started == 2  # the interrupted helper was let go with its answer
+    apart.use_helper(False)
+    assert _same_pdf(drawn, documents.preview_draft(ctx, partner, letter.key).content)
+
+
+def test_what_the_helper_prints_while_drawing_never_reaches_the_desk(
+    ctx: Context, drawer: apart._Drawer, tmp_path: Path
+) -> None:
+    people = make_demo(ctx)
+    drawer.command = _script(
+        tmp_path,
+        WRAPPED_HELPER,
+        change="print('a library speaking', flush=True); os.write(1, b'\\x00' * 16)",
+    )
+    content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
+    assert content.startswith(b"%PDF-") and "DRAFT" in pdf_text(content)
+    assert drawer.started == 1 and drawer.helper_pid() is not None
+
+
+def test_ctrl_c_at_the_terminal_leaves_the_helper_to_the_desk(
+    ctx: Context, drawer: apart._Drawer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = make_demo(ctx)
+    documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY)
+    pid = drawer.helper_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGINT)
+    time.sleep(0.3)
+    _no_drawing_here(monkeypatch)
+    documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY)
+    assert drawer.helper_pid() == pid and drawer.started == 1
+
+
+def test_a_partner_generating_has_the_helper_draw_what_is_registered(
+    ctx: Context, drawer: apart._Drawer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = make_demo(ctx)
+    partner = people["Dr Asha Mistry"]
+    _no_drawing_here(monkeypatch)
+    made = documents.generate(ctx, partner, keys=[KEY])
+    assert len(made) == 1 and drawer.started == 1
+    stored = documents.reproduce(ctx, partner, made[0].entry.id)
+    assert stored == made[0].content and stored.startswith(b"%PDF-")
+    assert "DRAFT" not in pdf_text(stored) and "Record ref." in pdf_text(stored)
+
+
+def test_a_desk_whose_folder_was_removed_still_gets_its_letters(
+    ctx: Context, drawer: apart._Drawer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The folder the desk was started from is deleted while it runs: a helper started after
+    that draws all the same (it starts in the program's own folder)."""
+    people = make_demo(ctx)
+    gone = tmp_path / "started-here"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    _no_drawing_here(monkeypatch)
+    content = documents.preview_draft(ctx, people["Dr Asha Mistry"], KEY).content
+    assert content.startswith(b"%PDF-") and drawer.started == 1
 
 
 def test_a_helper_that_cannot_start_costs_no_letter(ctx: Context, drawer: apart._Drawer) -> None:

@@ -9,7 +9,8 @@ next drawing starts it again, in about a third of a second.
 
 If the helper cannot start or dies while drawing, a new one is tried once, and then the
 document is drawn in the desk itself, as before the helper: a larger desk for the rest of its
-day, never a missing letter. A refusal (a character the font lacks) comes back and is raised
+day, never a missing letter. One that hangs (or is stopped) is killed after ANSWER_S and the
+document drawn in the desk at once. A refusal (a character the font lacks) comes back and is raised
 in the desk as it was raised in the helper; anything else the helper could not draw is drawn
 again in the desk, where its error is raised as it always was.
 
@@ -27,6 +28,7 @@ import struct
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import IO, Any
 
 from practice_action import DRAWING_FLAG
@@ -34,8 +36,10 @@ from practice_action.documents.drawing import Drawing, draw
 from practice_action.domain.errors import PracticeActionError
 
 IDLE_S = 60.0  # the helper leaves this long after its last drawing
+HELLO_S = 30.0  # a helper not ready to draw by then is killed (a cold start takes about 0.4 s)
+ANSWER_S = 60.0  # nor one that has not answered a drawing (a 32 MiB letter took 9 s)
 ATTEMPTS = 2  # helpers tried for one drawing before it is drawn in the desk
-HELLO = b"practice-action drawing 1"
+HELLO = b"practice-action drawing 2"
 MAX_FRAME = 1 << 30
 _LENGTH = struct.Struct(">Q")
 
@@ -87,16 +91,17 @@ def serve() -> int:
     write_frame(frames_out, HELLO)
     while True:
         try:
-            drawing = read_frame(frames_in)
+            number, drawing = read_frame(frames_in)
         except EOFError:
             return 0
         try:
-            answer: tuple[str, object] = ("drawn", draw(drawing))
+            outcome: str = "drawn"
+            value: object = draw(drawing)
         except PracticeActionError as refusal:  # a character the font lacks, and the like
-            answer = ("refused", refusal) if _travels(refusal) else ("not drawn", str(refusal))
+            outcome, value = ("refused", refusal) if _travels(refusal) else ("not drawn", "")
         except Exception as error:  # drawn again in the desk, which reports it
-            answer = ("not drawn", f"{type(error).__name__}: {error}")
-        write_frame(frames_out, answer)
+            outcome, value = "not drawn", f"{type(error).__name__}: {error}"
+        write_frame(frames_out, (number, outcome, value))
 
 
 def _travels(refusal: PracticeActionError) -> bool:
@@ -122,28 +127,84 @@ def _keep_prints_off_the_pipe() -> None:
 # --- the desk's side -----------------------------------------------------------------------
 
 
+class _TimedOut(EOFError):
+    """The helper did not answer in time, and was killed."""
+
+
+def _helper_folder() -> str | None:
+    """Where the helper starts: the folder that holds this program's own package (or the
+    bundle), not the desk's current folder, which may have been removed since the desk
+    started, or hold another copy of the package that ``-m`` would take instead."""
+    if getattr(sys, "frozen", False):
+        folder = Path(sys.executable).resolve().parent
+    else:
+        folder = Path(__file__).resolve().parents[2]
+    return str(folder) if folder.is_dir() else None
+
+
 class _Helper:
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], hello_s: float) -> None:
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None if sys.stderr is not None else subprocess.DEVNULL,
+            cwd=_helper_folder(),
             creationflags=flags,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.to_helper = self.process.stdin
         self.from_helper = self.process.stdout
-        if read_frame(self.from_helper) != HELLO:
-            raise EOFError("not the drawing helper")
+        self.asked = 0
+        self.timed_out = False
+        try:
+            if self._within(hello_s, lambda: read_frame(self.from_helper)) != HELLO:
+                raise EOFError("not the drawing helper")
+        except BaseException:
+            self.kill()  # whatever it is, it is not left running
+            raise
 
-    def draw(self, drawing: Drawing) -> tuple[str, object]:
-        write_frame(self.to_helper, drawing)
-        answer = read_frame(self.from_helper)
-        if not (isinstance(answer, tuple) and len(answer) == 2):
-            raise EOFError("a malformed answer")
-        return answer
+    def draw(self, drawing: Drawing, answer_s: float) -> tuple[str, object]:
+        """Ask for one drawing. Every question carries its number and every answer the
+        number it answers: an answer left unread (an interrupted wait) is never taken for
+        the next drawing's."""
+        self.asked += 1
+        number = self.asked
+
+        def exchange() -> Any:
+            write_frame(self.to_helper, (number, drawing))
+            return read_frame(self.from_helper)
+
+        answer = self._within(answer_s, exchange)
+        if not (isinstance(answer, tuple) and len(answer) == 3 and answer[0] == number):
+            raise EOFError("an answer out of step")
+        return answer[1], answer[2]
+
+    def _within(self, seconds: float, work: Any) -> Any:
+        """``work()``; a helper that has not finished it within ``seconds`` (hung, stopped)
+        is killed, which ends the wait."""
+        watchdog = threading.Timer(seconds, self._time_out)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return work()
+        except Exception:
+            if self.timed_out:
+                raise _TimedOut(f"no answer in {seconds:g} s") from None
+            raise
+        finally:
+            watchdog.cancel()
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        with contextlib.suppress(OSError):
+            self.process.kill()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        self.close()
 
     def close(self) -> None:
         """Let the helper go: closing its input ends it; one that does not end is killed."""
@@ -167,6 +228,8 @@ class _Drawer:
         self.enabled = False
         self.command: list[str] | None = None  # tests give another; None: helper_command()
         self.idle_s = IDLE_S
+        self.hello_s = HELLO_S
+        self.answer_s = ANSWER_S
         self.started = 0  # helpers started: for tests and the benchmarks
 
     def draw(self, drawing: Drawing) -> bytes:
@@ -187,11 +250,17 @@ class _Drawer:
                 if self.helper is None or self.helper.process.poll() is not None:
                     self._drop()
                     self.started += 1
-                    self.helper = _Helper(self.command or helper_command())
-                outcome, value = self.helper.draw(drawing)
+                    self.helper = _Helper(self.command or helper_command(), self.hello_s)
+                outcome, value = self.helper.draw(drawing, self.answer_s)
+            except _TimedOut:  # a helper that hangs is not waited for a second time
+                self._drop()
+                return None
             except Exception:  # gone, or answering what no helper says: let it go
                 self._drop()
                 continue
+            except BaseException:  # Ctrl+C while waiting: its answer is never read
+                self._drop()
+                raise
             if outcome == "drawn" and isinstance(value, bytes):
                 return value
             if outcome == "refused" and isinstance(value, PracticeActionError):
@@ -202,9 +271,7 @@ class _Drawer:
     def _drop(self) -> None:
         helper, self.helper = self.helper, None
         if helper is not None:
-            with contextlib.suppress(OSError):
-                helper.process.kill()
-            helper.close()
+            helper.kill()
 
     def _start_idle_timer(self) -> None:
         if self.helper is None:
