@@ -187,7 +187,10 @@ def day(data_dir: str, contacts: int, on: date, full: int) -> list[tuple[int, fl
         return dialog.result()
 
     screen = counter_screen()
+    from practice_action.documents import apart
+
     samples: list[tuple[int, float, int, str]] = []
+    helper_mb: list[float] = []  # the drawing helper's size, at the samples it is there for
     refused = undone = 0
     for n in range(1, contacts + 1):
         clock.now += step
@@ -214,6 +217,9 @@ def day(data_dir: str, contacts: int, on: date, full: int) -> list[tuple[int, fl
             screen = counter_screen()
         settle(2)
         if n % SAMPLE == 0:
+            helper = apart.drawer().helper_pid()
+            if helper is not None:
+                helper_mb.append(rss_mb(helper))
             gc.collect()
             sample = (n, rss_mb(), len(gc.get_objects()), clock.now.strftime("%H:%M"))
             samples.append(sample)
@@ -223,14 +229,11 @@ def day(data_dir: str, contacts: int, on: date, full: int) -> list[tuple[int, fl
                 flush=True,
             )
     print(f"  ({undone} undone, {refused} refused at the cap)")
-    from practice_action.documents import apart
-
-    helper = apart.drawer().helper_pid()
-    if helper is not None:
+    if helper_mb:
         print(
-            f"  (the Letters previews were drawn by a process of its own: {rss_mb(helper):.1f} MB"
-            f" resident now, not counted above; {apart.drawer().started} started; it leaves"
-            f" {apart.IDLE_S:g} s after its last drawing)"
+            f"  (the Letters previews were drawn by a process of its own: up to {max(helper_mb):.1f}"
+            f" MB resident at the samples it was there for ({len(helper_mb)} of {len(samples)}),"
+            " not counted above; it leaves a minute after its last drawing)"
         )
     desk.close()
     ctx.store.dispose()
